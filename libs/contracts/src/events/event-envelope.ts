@@ -1,0 +1,27 @@
+/**
+ * Every event on JetStream has this shape. `id` is unique per event (consumers de-duplicate on
+ * it), `version` is the aggregate's version after the change (consumers ignore older versions).
+ */
+export interface EventEnvelope<TPayload = Record<string, unknown>> {
+  id: string;
+  type: string;
+  tenant_id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  version: number;
+  occurred_at: string;
+  actor_id: string | null;
+  request_id: string | null;
+  payload: TPayload;
+}
+
+/** Streams, one per publishing service, named after its subject prefix. */
+export const EventStreams = {
+  identity: { name: 'EVT_USER', subjects: ['evt.user.>'] },
+  crm: { name: 'EVT_CRM', subjects: ['evt.crm.>'] },
+  telephony: { name: 'EVT_TELEPHONY', subjects: ['evt.telephony.>'] },
+  activity: { name: 'EVT_ACTIVITY', subjects: ['evt.activity.>'] },
+  notification: { name: 'EVT_NOTIFICATION', subjects: ['evt.notification.>'] },
+  /** Events a consumer gave up on after its last delivery, with the failure recorded. */
+  deadLetter: { name: 'DEAD_LETTER', subjects: ['dlq.>'] },
+} as const;

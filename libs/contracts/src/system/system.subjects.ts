@@ -1,0 +1,27 @@
+/** The services of the suite; each is also its NATS queue group and its subject prefix. */
+export const Services = {
+  user: 'user-service',
+  crm: 'crm-service',
+  telephony: 'telephony-service',
+  activity: 'activity-service',
+  notification: 'notification-service',
+} as const;
+export type ServiceName = (typeof Services)[keyof typeof Services];
+
+/** Subject prefix of each service (`<prefix>.<entity>.<verb>`). */
+export const ServicePrefix: Record<ServiceName, string> = {
+  'user-service': 'user',
+  'crm-service': 'crm',
+  'telephony-service': 'telephony',
+  'activity-service': 'activity',
+  'notification-service': 'notification',
+};
+
+/** Every service answers these two, so the gateway can report health and trace context. */
+export const systemSubjects = (service: ServiceName) => {
+  const prefix = ServicePrefix[service];
+  return {
+    health: `${prefix}.system.health`,
+    context: `${prefix}.system.context`,
+  } as const;
+};

@@ -1,0 +1,4 @@
+export * from './data-source';
+export * from './tenant-database';
+export * from './rls';
+export * from './migrate';

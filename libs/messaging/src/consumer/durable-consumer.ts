@@ -1,0 +1,167 @@
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  headers as natsHeaders,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  nanos,
+} from 'nats';
+import type { EntityManager } from 'typeorm';
+import type { EventEnvelope } from '@engage/contracts';
+import { runWithContext, systemContext } from '@engage/context';
+import type { TenantDatabase } from '@engage/database';
+import type { Logger } from '@engage/logging';
+import { decodeJson, encodeJson } from '../connection';
+import { isStreamNotFound } from '../jetstream/streams';
+
+export interface DurableConsumerOptions<TPayload> {
+  /** Durable name: one per purpose (e.g. `activity-timeline`); replicas share it. */
+  name: string;
+  stream: string;
+  filterSubjects: string[];
+  /** Deliveries before the event goes to the dead-letter subject. */
+  maxDeliver?: number;
+  ackWaitMs?: number;
+  /** The schema holding this service's inbox and applied_versions tables. */
+  schema: string;
+  db: TenantDatabase;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  logger: Logger;
+  /** The effect, inside the same transaction that records the event as processed. */
+  handle: (tx: EntityManager, event: EventEnvelope<TPayload>) => Promise<void>;
+}
+
+export type ProcessOutcome = 'applied' | 'duplicate' | 'stale' | 'retry' | 'dead-lettered';
+
+/**
+ * A durable, idempotent JetStream pull consumer. For each event, one transaction records the
+ * event id in the inbox, checks the aggregate version, and applies the effect: a redelivery
+ * (after a crash or a lost ack) finds the id already there and changes nothing; an older version
+ * than the one applied is ignored. Failures are retried with back-off up to `maxDeliver`, then
+ * the event is published to `dlq.<consumer>` with the failure recorded, and terminated.
+ */
+export class DurableConsumer<TPayload = Record<string, unknown>> {
+  private messages: ConsumerMessages | null = null;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: DurableConsumerOptions<TPayload>) {}
+
+  get maxDeliver(): number {
+    return this.options.maxDeliver ?? 5;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.ensureConsumer();
+    const consumer = await this.options.js.consumers.get(this.options.stream, this.options.name);
+    this.messages = await consumer.consume({ max_messages: 64 });
+    const messages = this.messages;
+    this.loop = (async () => {
+      for await (const msg of messages) {
+        await this.process(msg);
+      }
+    })().catch((error) => this.options.logger.error({ err: error, consumer: this.options.name }, 'consumer loop ended'));
+  }
+
+  /** Stops pulling; the event in hand finishes first, unacknowledged ones are redelivered later. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+    await this.loop;
+    this.messages = null;
+  }
+
+  async process(msg: JsMsg): Promise<ProcessOutcome> {
+    let event: EventEnvelope<TPayload>;
+    try {
+      event = decodeJson<EventEnvelope<TPayload>>(msg.data);
+      if (!event?.id || !event.tenant_id) throw new Error('not an event envelope');
+    } catch (error) {
+      await this.deadLetter(msg, error);
+      return 'dead-lettered';
+    }
+    const ctx = systemContext({ tenantId: event.tenant_id, requestId: event.request_id ?? event.id });
+    return runWithContext(ctx, async () => {
+      try {
+        const outcome = await this.options.db.transaction(event.tenant_id, (tx) => this.applyOnce(tx, event));
+        msg.ack();
+        return outcome;
+      } catch (error) {
+        if (msg.info.redeliveryCount + 1 >= this.maxDeliver) {
+          await this.deadLetter(msg, error);
+          return 'dead-lettered';
+        }
+        const delay = Math.min(60_000, 500 * 2 ** msg.info.redeliveryCount);
+        this.options.logger.warn({ err: error, event_id: event.id, consumer: this.options.name, retry_in_ms: delay }, 'event failed; will retry');
+        msg.nak(delay);
+        return 'retry';
+      }
+    });
+  }
+
+  private async applyOnce(tx: EntityManager, event: EventEnvelope<TPayload>): Promise<ProcessOutcome> {
+    const { schema, name } = this.options;
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO ${schema}.inbox (tenant_id, consumer, event_id) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [event.tenant_id, name, event.id],
+    );
+    if (inserted.length === 0) return 'duplicate';
+    const newer: unknown[] = await tx.query(
+      `INSERT INTO ${schema}.applied_versions (tenant_id, consumer, aggregate_type, aggregate_id, version)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, consumer, aggregate_type, aggregate_id)
+       DO UPDATE SET version = EXCLUDED.version WHERE applied_versions.version < EXCLUDED.version
+       RETURNING version`,
+      [event.tenant_id, name, event.aggregate_type, event.aggregate_id, event.version],
+    );
+    if (newer.length === 0) return 'stale';
+    await this.options.handle(tx, event);
+    return 'applied';
+  }
+
+  private async deadLetter(msg: JsMsg, error: unknown): Promise<void> {
+    const h = natsHeaders();
+    h.set('x-dlq-consumer', this.options.name);
+    h.set('x-dlq-subject', msg.subject);
+    h.set('x-dlq-deliveries', String(msg.info.redeliveryCount + 1));
+    h.set('x-dlq-error', String((error as Error)?.message ?? error).slice(0, 500));
+    await this.options.js.publish(`dlq.${this.options.name}`, msg.data, { headers: h });
+    this.options.logger.error({ err: error, consumer: this.options.name, subject: msg.subject }, 'event dead-lettered');
+    msg.term(String((error as Error)?.message ?? 'failed'));
+  }
+
+  private async ensureConsumer(): Promise<void> {
+    const { jsm, stream, name } = this.options;
+    const config = {
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subjects: this.options.filterSubjects,
+      max_deliver: this.maxDeliver,
+      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+    };
+    // The publishing service creates its stream; wait for it rather than failing at boot.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await jsm.consumers.add(stream, config);
+        return;
+      } catch (error) {
+        if (isStreamNotFound(error) && !this.stopped && attempt < 120) {
+          await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
+        if (String((error as Error).message).includes('already exists')) {
+          await jsm.consumers.update(stream, name, config);
+          return;
+        }
+        throw error;
+      }
+    }
+  }
+}
+

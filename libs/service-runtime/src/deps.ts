@@ -1,0 +1,2 @@
+export type { ServiceName } from '@engage/contracts';
+export type { StreamSpec } from '@engage/messaging';
