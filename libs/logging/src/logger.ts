@@ -50,6 +50,6 @@ export function createLogger({ service, level, sync = false, destination }: Logg
         return ctx ? { request_id: ctx.requestId, tenant_id: ctx.tenantId ?? undefined } : {};
       },
     },
-    destination ?? pino.destination({ dest: 1, sync, minLength: sync ? 0 : 4096 }),
+    destination ?? pino.destination({ dest: 1, sync }),
   );
 }

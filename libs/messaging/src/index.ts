@@ -11,3 +11,4 @@ export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './consumer/durable-consumer';
 export * from './jetstream/streams';
+export * from './rpc/rpc-controller.decorator';

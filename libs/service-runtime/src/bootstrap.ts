@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { NatsConnection } from 'nats';
 import type { ServiceConfig } from '@engage/config';
 import { createLogger, type Logger, PinoNestLogger } from '@engage/logging';
-import { createValidationPipe, NatsRpcServer, PassThroughRpcFilter, RpcMetrics } from '@engage/messaging';
+import { NatsRpcServer, RpcMetrics } from '@engage/messaging';
 import type { ServiceDefinition } from './service-definition';
 import { NATS_CONNECTION } from './tokens';
 
@@ -28,7 +28,7 @@ export async function bootstrapService<C extends ServiceConfig>({ definition, co
     logger: new PinoNestLogger(logger),
     bufferLogs: true,
   });
-  const microservice = app.connectMicroservice(
+  app.connectMicroservice(
     {
       strategy: new NatsRpcServer({
         nc: app.get<NatsConnection>(NATS_CONNECTION),
@@ -39,8 +39,6 @@ export async function bootstrapService<C extends ServiceConfig>({ definition, co
     },
     { inheritAppConfig: false },
   );
-  microservice.useGlobalFilters(new PassThroughRpcFilter());
-  microservice.useGlobalPipes(createValidationPipe());
 
   app.enableShutdownHooks();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -37,5 +37,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.nc.drain().catch(() => undefined);
     await this.dataSource.destroy().catch(() => undefined);
     this.redis.disconnect();
+    this.logger.info('stopped');
+    this.logger.flush();
   }
 }

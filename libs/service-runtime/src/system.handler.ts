@@ -1,11 +1,11 @@
-import { Controller, Inject, type Type } from '@nestjs/common';
+import { Inject, type Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { type ContextEchoReply, type ServiceHealthReply, type ServiceName, systemSubjects } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller } from '@engage/messaging';
+import { Caller, RpcController } from '@engage/messaging';
 import { DATA_SOURCE, NATS_CONNECTION, REDIS } from './tokens';
 import { withTimeout } from './with-timeout';
 
@@ -25,7 +25,7 @@ const check = async (probe: () => Promise<unknown>) => {
 export function createSystemHandler(service: ServiceName): Type<unknown> {
   const subjects = systemSubjects(service);
 
-  @Controller()
+  @RpcController()
   class SystemHandler {
     constructor(
       @Inject(DATA_SOURCE) private readonly dataSource: DataSource,

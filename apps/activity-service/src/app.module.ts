@@ -1,0 +1,15 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from '@engage/logging';
+import { ServiceRuntimeModule } from '@engage/service-runtime';
+import type { ActivityConfig } from './config';
+import { activityServiceDefinition } from './database/definition';
+
+@Module({})
+export class AppModule {
+  static register(config: ActivityConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ServiceRuntimeModule.forRoot({ definition: activityServiceDefinition, config, logger })],
+    };
+  }
+}
