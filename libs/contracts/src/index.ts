@@ -6,3 +6,6 @@ export * from './common/pagination';
 export * from './system/system.subjects';
 export * from './system/system.dto';
 export * from './events/event-envelope';
+export * from './common/permissions';
+export * from './identity/identity.subjects';
+export * from './identity/jwks.dto';

@@ -1,0 +1,33 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Action, Resource } from '@engage/contracts';
+
+export const ROUTE_ACCESS = 'engage:route-access';
+
+export type RouteAccess =
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'permission'; resource: Resource; action: Action };
+
+/** No token needed (signup, login, health, provider webhooks). Rate limits by IP still apply. */
+export const Public = () => SetMetadata(ROUTE_ACCESS, { kind: 'public' } satisfies RouteAccess);
+
+/** Any signed-in user of any role (their own profile, logout). */
+export const Authenticated = () =>
+  applyDecorators(
+    SetMetadata(ROUTE_ACCESS, { kind: 'authenticated' } satisfies RouteAccess),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, expired or revoked token' }),
+  );
+
+/**
+ * A signed-in user whose role grants `action` on `resource` (contracts' permission matrix).
+ * The owning service checks again, with record ownership.
+ */
+export const RequirePermission = (resource: Resource, action: Action) =>
+  applyDecorators(
+    SetMetadata(ROUTE_ACCESS, { kind: 'permission', resource, action } satisfies RouteAccess),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, expired or revoked token' }),
+    ApiForbiddenResponse({ description: `The caller's role may not ${action} ${resource}` }),
+  );

@@ -1,0 +1,48 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { BaseConfig } from '@engage/config';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+export class GatewayConfig extends BaseConfig {
+  /** Largest JSON body accepted, in bytes (CSV imports have their own, larger limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  /** Comma-separated origins allowed to call the API from a browser; empty = none. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS = '';
+
+  /** Trust X-Forwarded-* from this many proxies (an ingress controller in front = 1). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  TRUST_PROXY = 0;
+
+  /** Issuer expected in access tokens (user-service signs them). */
+  @IsString()
+  JWT_ISSUER = 'engage';
+
+  /** Requests per minute allowed per authenticated user, per tenant, and per client IP. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_USER_PER_MIN = 600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_TENANT_PER_MIN = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_IP_PER_MIN = 300;
+
+  get corsOrigins(): string[] {
+    return this.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+}
