@@ -13,7 +13,7 @@ import type { EventEnvelope } from '@engage/contracts';
 import { runWithContext, systemContext } from '@engage/context';
 import type { TenantDatabase } from '@engage/database';
 import type { Logger } from '@engage/logging';
-import { decodeJson, encodeJson } from '../connection';
+import { decodeJson } from '../connection';
 import { isStreamNotFound } from '../jetstream/streams';
 
 export interface DurableConsumerOptions<TPayload> {

@@ -1,0 +1,724 @@
+// Makes sure PostgreSQL, Redis and NATS (with JetStream) answer on the addresses the
+// services will use. For each one: if something answers, prove it is the right server;
+// otherwise start it from installed binaries; otherwise install it from the OS packages
+// (apt-get) or run it with Docker Compose; otherwise fail naming exactly what is missing.
+//
+// Also home of `adminQuery`, the one way the tooling runs superuser SQL. It works both on
+// a developer machine whose PostgreSQL trusts TCP and on a freshly installed Debian
+// PostgreSQL, where TCP wants a password and only the local socket (peer auth) lets the
+// `postgres` OS user in.
+//
+//   node tools/infra/bootstrap.mjs        (npm run infra)
+//
+// Node builtins plus `pg` and `nats` only: this runs before anything is built.
+
+import { spawn } from 'node:child_process';
+import {
+  accessSync,
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { connect as natsConnect } from 'nats';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const STATE_DIR = path.join(REPO_ROOT, '.engage');
+const LOG_DIR = path.join(STATE_DIR, 'logs');
+const COMPOSE_FILE = path.join(REPO_ROOT, 'docker', 'docker-compose.yml');
+
+const READY_TIMEOUT_MS = 60_000;
+// Package managers and distributions put daemons in sbin, which a non-login PATH often lacks.
+const EXTRA_BIN_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin', '/opt/homebrew/bin'];
+const DEBIAN_PG_SOCKET_DIR = '/var/run/postgresql';
+
+// ---------------------------------------------------------------------------------------
+// Addresses, from the same environment variables the services read.
+
+/** Host and port of the PostgreSQL server: PGHOST/PGPORT, else PGADMIN_URL, else 127.0.0.1:5432. */
+export function pgTarget() {
+  const admin = process.env.PGADMIN_URL ? new URL(process.env.PGADMIN_URL) : null;
+  const host = process.env.PGHOST || (admin && stripBrackets(admin.hostname)) || '127.0.0.1';
+  const port = Number(process.env.PGPORT || (admin && admin.port) || 5432);
+  return { host, port };
+}
+
+/** Superuser URL for `db` (default: the maintenance database named in the admin URL). */
+function adminUrl(db) {
+  const { host, port } = pgTarget();
+  const url = new URL(process.env.PGADMIN_URL || `postgres://postgres@${urlHost(host)}:${port}/postgres`);
+  if (db) url.pathname = `/${encodeURIComponent(db)}`;
+  return url.toString();
+}
+
+function redisTarget() {
+  const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  return {
+    host: stripBrackets(url.hostname) || '127.0.0.1',
+    port: Number(url.port || 6379),
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    tls: url.protocol === 'rediss:',
+  };
+}
+
+function natsTarget() {
+  // NATS_URL may list several servers (a cluster); any of them will do for the check,
+  // and only the first is a candidate for starting locally.
+  const servers = (process.env.NATS_URL || 'nats://127.0.0.1:4222')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const first = new URL(servers[0].includes('://') ? servers[0] : `nats://${servers[0]}`);
+  return { servers, host: stripBrackets(first.hostname) || '127.0.0.1', port: Number(first.port || 4222) };
+}
+
+export function urlHost(host) {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function stripBrackets(host) {
+  return host.replace(/^\[(.*)\]$/, '$1');
+}
+
+function isLocalHost(host) {
+  return ['127.0.0.1', 'localhost', '::1', '0.0.0.0'].includes(host);
+}
+
+// ---------------------------------------------------------------------------------------
+// Small process and filesystem helpers.
+
+/** An error that retrying will not fix (wrong server, JetStream off, bad credentials). */
+function permanentError(message) {
+  const err = new Error(message);
+  err.permanent = true;
+  return err;
+}
+
+/**
+ * Runs a command to completion. Output goes to pipes, or appended to `logFile` for
+ * commands that start daemons: a daemon that inherits our pipe would keep it open and we
+ * would wait forever for 'close'.
+ */
+function run(cmd, args, { input, timeoutMs, env, logFile, cwd } = {}) {
+  return new Promise((resolve) => {
+    let logFd;
+    if (logFile) {
+      mkdirSync(path.dirname(logFile), { recursive: true });
+      logFd = openSync(logFile, 'a');
+    }
+    const child = spawn(cmd, args, {
+      env: env ?? process.env,
+      cwd,
+      stdio: [input === undefined ? 'ignore' : 'pipe', logFd ?? 'pipe', logFd ?? 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr?.on('data', (d) => (stderr += d));
+    const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : null;
+    const finish = (code, error) => {
+      if (timer) clearTimeout(timer);
+      if (logFd !== undefined) closeSync(logFd);
+      if (logFile) stderr = tailOf(logFile);
+      resolve({ code, stdout, stderr, error });
+    };
+    child.on('error', (error) => finish(-1, error));
+    child.on('close', (code) => finish(code ?? -1));
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+function tailOf(file, lines = 20) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function describeFailure(label, result) {
+  const detail = (result.error?.message || result.stderr || result.stdout || '').trim();
+  return `${label} failed (exit ${result.code})${detail ? `:\n${detail}` : ''}`;
+}
+
+/** Absolute path of an executable, looking in PATH and the usual sbin directories. */
+function which(bin, extraDirs = []) {
+  const dirs = [...(process.env.PATH || '').split(path.delimiter), ...EXTRA_BIN_DIRS, ...extraDirs];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = path.join(dir, bin);
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return null;
+}
+
+function tcpOpen(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Retries `check` until it succeeds, a permanent error occurs, or the timeout passes. */
+async function waitFor(label, check, { timeoutMs = READY_TIMEOUT_MS, hint = '' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (err.permanent) throw err;
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `${label} was not ready after ${Math.round(timeoutMs / 1000)} s: ${lastError?.message}${hint ? `\n${hint}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+let sudoAnswer;
+/** Passwordless sudo, asked once: `sudo -n` fails instead of prompting. */
+async function hasPasswordlessSudo() {
+  if (sudoAnswer === undefined) {
+    sudoAnswer = !isRoot && which('sudo') !== null && (await run('sudo', ['-n', 'true'], { timeoutMs: 5000 })).code === 0;
+  }
+  return sudoAnswer;
+}
+
+/** [cmd, args] that runs as root, or null when we cannot become root without a prompt. */
+async function asRoot(cmd, args) {
+  if (isRoot) return [cmd, args];
+  if (await hasPasswordlessSudo()) return ['sudo', ['-n', cmd, ...args]];
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Superuser SQL.
+
+const PG_AUTH_FAILURE_CODES = new Set(['28P01', '28000']); // invalid_password, invalid_authorization_specification
+
+function isPgAuthError(err) {
+  // The server reports bad credentials with SQLSTATE 28xxx; when it asks for a password
+  // and we have none, the `pg` client itself throws ("client password must be a string").
+  return PG_AUTH_FAILURE_CODES.has(err.code) || /password|SASL/i.test(err.message || '');
+}
+
+// Decided on first use and kept: 'tcp' (pg client with the admin URL) or 'socket'
+// (psql as the postgres OS user over the Unix socket).
+let adminRoute = null;
+
+/**
+ * Runs `sql` as the database superuser in database `db` (default: the maintenance
+ * database) and returns the rows of its result.
+ *
+ * `sql` may hold several statements; they run in one implicit transaction unless the
+ * text has its own BEGIN/COMMIT. Statements that refuse a transaction block
+ * (CREATE/DROP DATABASE) must be sent alone. Only the rows of a single-statement query
+ * are meaningful, and over the socket route every value is a string (NULL reads as ''),
+ * so cast in SQL when the type matters. Errors carry the SQLSTATE in `err.code` on both
+ * routes.
+ */
+export async function adminQuery(sql, db) {
+  if (adminRoute !== 'socket') {
+    try {
+      const rows = await adminQueryTcp(sql, db);
+      adminRoute = 'tcp';
+      return rows;
+    } catch (err) {
+      if (adminRoute === 'tcp' || !isPgAuthError(err)) throw err;
+      const { host } = pgTarget();
+      if (process.env.PGADMIN_URL || !isLocalHost(host) || !(await socketRunner())) {
+        throw permanentError(
+          `PostgreSQL refused the admin login (${adminUrl(db).replace(/:[^:@/]*@/, ':***@')}): ${err.message}. ` +
+            'Set PGADMIN_URL to a superuser URL including its password, ' +
+            'or run as root / with passwordless sudo so the local socket can be used.',
+        );
+      }
+      adminRoute = 'socket';
+    }
+  }
+  return adminQuerySocket(sql, db);
+}
+
+async function adminQueryTcp(sql, db) {
+  const client = new pg.Client({ connectionString: adminUrl(db), connectionTimeoutMillis: 10_000 });
+  // A server-side disconnect after connect is emitted as 'error'; without a listener it
+  // would crash the process instead of failing this one query.
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const result = await client.query(sql);
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    return last?.rows ?? [];
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** How to run psql as the `postgres` OS user, or null when we cannot. */
+async function socketRunner() {
+  if (!which('psql')) return null;
+  if (isRoot && which('runuser')) return ['runuser', ['-u', 'postgres', '--']];
+  if (await hasPasswordlessSudo()) return ['sudo', ['-n', '-u', 'postgres', '--']];
+  return null;
+}
+
+async function adminQuerySocket(sql, db) {
+  const [cmd, prefix] = await socketRunner();
+  const { port } = pgTarget();
+  const FIELD = '\x1f';
+  const RECORD = '\x1e';
+  const args = [
+    ...prefix,
+    'psql',
+    '-X', // ignore ~/.psqlrc
+    '-q',
+    '-v', 'ON_ERROR_STOP=1',
+    '-v', 'VERBOSITY=verbose', // errors then include the SQLSTATE, which we parse into err.code
+    '-A', '-F', FIELD, '-R', RECORD, '-P', 'footer=off',
+    '-p', String(port),
+    '-d', db || 'postgres',
+    '-f', '-', // SQL on stdin keeps passwords out of the process list
+  ];
+  if (existsSync(DEBIAN_PG_SOCKET_DIR)) args.splice(args.indexOf('-p'), 0, '-h', DEBIAN_PG_SOCKET_DIR);
+  // Our PG* variables point psql at TCP and another user; the socket route needs neither.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
+  // cwd '/': the postgres user usually cannot enter root's working directory.
+  const result = await run(cmd, args, { input: sql, env, cwd: '/', timeoutMs: 120_000 });
+  if (result.code !== 0) {
+    const match = /ERROR:\s+([0-9A-Z]{5}):\s*(.*)/.exec(result.stderr);
+    const err = new Error(match ? match[2] : describeFailure('psql', result));
+    if (match) err.code = match[1];
+    throw err;
+  }
+  const records = result.stdout.replace(/\n$/, '').split(RECORD).filter((r) => r !== '');
+  if (records.length === 0) return [];
+  const header = records[0].split(FIELD);
+  return records.slice(1).map((r) => {
+    const values = r.split(FIELD);
+    return Object.fromEntries(header.map((h, i) => [h, values[i]]));
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Installing: apt-get, else Docker Compose, else a precise error.
+
+let aptUpdated = false;
+
+async function aptRunner() {
+  if (!existsSync('/etc/debian_version') || !which('apt-get')) return null;
+  return asRoot('env', ['DEBIAN_FRONTEND=noninteractive', 'apt-get']);
+}
+
+async function aptInstall(pkg, log) {
+  const runner = await aptRunner();
+  const [cmd, baseArgs] = runner;
+  const logFile = path.join(LOG_DIR, 'apt.log');
+  if (!aptUpdated) {
+    log(`[infra] apt-get update (log: ${logFile})`);
+    const upd = await run(cmd, [...baseArgs, 'update'], { logFile });
+    if (upd.code !== 0) throw new Error(describeFailure('apt-get update', upd));
+    aptUpdated = true;
+  }
+  log(`[infra] apt-get install -y ${pkg} (log: ${logFile})`);
+  const res = await run(cmd, [...baseArgs, 'install', '-y', pkg], { logFile });
+  if (res.code !== 0) throw new Error(describeFailure(`apt-get install ${pkg}`, res));
+}
+
+let dockerAnswer;
+async function dockerUsable() {
+  if (dockerAnswer === undefined) {
+    dockerAnswer = which('docker') !== null && (await run('docker', ['info'], { timeoutMs: 15_000 })).code === 0;
+  }
+  return dockerAnswer;
+}
+
+async function composeUp(service, log) {
+  if (!existsSync(COMPOSE_FILE)) throw new Error(`Docker is available but ${COMPOSE_FILE} is missing.`);
+  log(`[infra] docker compose -f docker/docker-compose.yml up -d ${service}`);
+  const res = await run('docker', ['compose', '-f', COMPOSE_FILE, 'up', '-d', service], { timeoutMs: 600_000 });
+  if (res.code !== 0) throw new Error(describeFailure(`docker compose up ${service}`, res));
+}
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL
+
+async function verifyPostgres() {
+  try {
+    await adminQuery('SELECT 1');
+  } catch (err) {
+    // Retried by the caller unless permanent: right after a start the server answers
+    // 57P03 "the database system is starting up" for a moment.
+    if (err.permanent || err.code) throw err;
+    throw new Error(`no PostgreSQL answer (is it PostgreSQL on that port?): ${err.message}`);
+  }
+}
+
+function postgresVersions() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return [];
+  return readdirSync(base)
+    .filter((v) => existsSync(path.join(base, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
+}
+
+/** Debian clusters from `pg_lsclusters -h`: version, name, port, status, logfile. */
+async function debianClusters() {
+  const res = await run('pg_lsclusters', ['-h'], { timeoutMs: 15_000 });
+  if (res.code !== 0) return [];
+  return res.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [version, name, port, status, , , logfile] = line.trim().split(/\s+/);
+      return { version, name, port: Number(port), status, logfile };
+    });
+}
+
+/** Starts a local PostgreSQL; returns how, or null when no server binaries are installed. */
+async function startPostgres({ port }, log) {
+  if (which('pg_ctlcluster') && postgresVersions().length > 0) {
+    // Debian/Ubuntu layout: clusters live under /etc/postgresql/<version>/<name>.
+    const clusters = await debianClusters();
+    let cluster = clusters.find((c) => c.port === port);
+    let how;
+    if (!cluster && clusters.length > 0) {
+      throw permanentError(
+        `No PostgreSQL cluster listens on port ${port}; existing clusters: ` +
+          clusters.map((c) => `${c.version}/${c.name} on ${c.port}`).join(', ') +
+          `. Set PGPORT to one of those ports, or create one with: pg_createcluster <version> <name> -p ${port} --start`,
+      );
+    }
+    if (!cluster) {
+      const version = postgresVersions()[0];
+      const cmd = await asRoot('pg_createcluster', [version, 'main', '-p', String(port), '--start']);
+      if (!cmd) throw permanentError(`PostgreSQL ${version} has no cluster; as root run: pg_createcluster ${version} main --start`);
+      log(`[infra] postgres: creating cluster ${version}/main on port ${port}`);
+      const res = await run(cmd[0], cmd[1], { logFile: path.join(LOG_DIR, 'postgres-start.log') });
+      if (res.code !== 0) throw new Error(describeFailure('pg_createcluster', res));
+      how = `pg_createcluster ${version} main --start`;
+      cluster = (await debianClusters()).find((c) => c.port === port);
+    } else {
+      // --skip-systemctl-redirect: start the cluster directly, also where systemd is absent
+      // (containers, CI) or would hand the start to a unit we do not control.
+      const args = ['--skip-systemctl-redirect', cluster.version, cluster.name, 'start'];
+      const cmd = await asRoot('pg_ctlcluster', args);
+      if (!cmd) throw permanentError(`PostgreSQL cluster ${cluster.version}/${cluster.name} is down; as root run: pg_ctlcluster ${args.join(' ')}`);
+      log(`[infra] postgres: starting cluster ${cluster.version}/${cluster.name}`);
+      const res = await run(cmd[0], cmd[1], { logFile: path.join(LOG_DIR, 'postgres-start.log') });
+      if (res.code !== 0) throw new Error(describeFailure(`pg_ctlcluster ${args.join(' ')}`, res));
+      how = `pg_ctlcluster ${args.join(' ')}`;
+    }
+    return { how, logFile: cluster?.logfile };
+  }
+
+  // Any other layout (Homebrew, source builds): our own data directory, trust auth, so
+  // the tooling can connect as `postgres` over TCP. initdb refuses to run as root.
+  const pgCtl = which('pg_ctl', postgresVersions().map((v) => `/usr/lib/postgresql/${v}/bin`));
+  if (!pgCtl) return null;
+  const dataDir = process.env.PGDATA || path.join(STATE_DIR, 'postgres');
+  const logFile = path.join(LOG_DIR, 'postgres.log');
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    if (isRoot) throw permanentError(`initdb cannot run as root; create ${dataDir} as a normal user or install the distribution package.`);
+    log(`[infra] postgres: initdb ${dataDir}`);
+    const initdb = path.join(path.dirname(pgCtl), 'initdb');
+    const res = await run(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { logFile });
+    if (res.code !== 0) throw new Error(describeFailure('initdb', res));
+  }
+  log(`[infra] postgres: pg_ctl start -D ${dataDir}`);
+  const { host } = pgTarget();
+  const opts = `-p ${port} -c listen_addresses=${host === 'localhost' ? 'localhost' : host} -k ${dataDir}`;
+  const res = await run(pgCtl, ['-D', dataDir, '-l', logFile, '-o', opts, '-w', '-t', '60', 'start'], { logFile });
+  if (res.code !== 0) throw new Error(describeFailure('pg_ctl start', res));
+  return { how: `pg_ctl -D ${dataDir} start`, logFile };
+}
+
+// ---------------------------------------------------------------------------------------
+// Redis
+
+function respCommand(...parts) {
+  return `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
+}
+
+/** Speaks just enough RESP to prove the port is Redis: optional AUTH, then PING → +PONG. */
+function verifyRedis() {
+  const { host, port, username, password, tls } = redisTarget();
+  if (tls) {
+    // Raw TLS handshakes are out of scope here; the services' client will verify it.
+    return tcpOpen(host, port).then((open) => {
+      if (!open) throw new Error('port closed');
+    });
+  }
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let reply = '';
+    const expected = password ? 2 : 1;
+    const fail = (err) => {
+      socket.destroy();
+      reject(err);
+    };
+    socket.setTimeout(3000, () => fail(new Error(`no reply to PING from ${host}:${port}`)));
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      const auth = password ? (username ? respCommand('AUTH', username, password) : respCommand('AUTH', password)) : '';
+      socket.write(`${auth}PING\r\n`);
+    });
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      const lines = reply.split('\r\n').filter(Boolean);
+      if (lines.length < expected) return;
+      socket.destroy();
+      const pong = lines[expected - 1];
+      if (pong === '+PONG') return resolve();
+      if (/^-(NOAUTH|WRONGPASS|ERR.*AUTH)/i.test(lines.join(' '))) {
+        return reject(permanentError(`Redis at ${host}:${port} rejected authentication (${lines.join(' ')}); put the password in REDIS_URL.`));
+      }
+      if (pong.startsWith('-LOADING')) return reject(new Error('Redis is loading its dataset'));
+      reject(permanentError(`${host}:${port} answers but is not Redis (PING → ${JSON.stringify(lines.join(' ').slice(0, 80))}).`));
+    });
+  });
+}
+
+async function startRedis({ host, port }, log) {
+  const bin = which('redis-server');
+  if (!bin) return null;
+  const logFile = path.join(LOG_DIR, 'redis.log');
+  const pidFile = path.join(STATE_DIR, `redis-${port}.pid`);
+  mkdirSync(LOG_DIR, { recursive: true });
+  // A cache and a rate-limit store: no snapshots, no AOF, nothing written into the repo.
+  const args = [
+    '--daemonize', 'yes',
+    '--bind', host === 'localhost' ? '127.0.0.1' : host,
+    '--port', String(port),
+    '--save', '',
+    '--appendonly', 'no',
+    '--logfile', logFile,
+    '--pidfile', pidFile,
+    '--dir', STATE_DIR,
+  ];
+  log(`[infra] redis: starting ${bin} on port ${port}`);
+  const res = await run(bin, args, { logFile });
+  if (res.code !== 0) throw new Error(describeFailure('redis-server', res));
+  return { how: `${bin} --daemonize yes --port ${port}`, logFile, pidFile };
+}
+
+// ---------------------------------------------------------------------------------------
+// NATS
+
+async function verifyNats() {
+  const { servers } = natsTarget();
+  let nc;
+  try {
+    nc = await natsConnect({ servers, name: 'engage-infra-check', timeout: 3000, reconnect: false });
+  } catch (err) {
+    throw new Error(`NATS connect to ${servers.join(',')} failed: ${err.message}`);
+  }
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.getAccountInfo();
+  } catch (err) {
+    // JetStream off answers like "no responders" (503) on the $JS.API subjects.
+    if (err.code === '503') {
+      throw permanentError(
+        `NATS at ${servers.join(',')} runs without JetStream, which the services need. ` +
+          'Restart it with JetStream enabled: `nats-server -js -sd <store dir>`, or add `jetstream { store_dir: "<dir>" }` to its config ' +
+          '(Docker: `nats:2 -js`; Helm chart: `config.jetstream.enabled=true`).',
+      );
+    }
+    throw err;
+  } finally {
+    await nc.close().catch(() => {});
+  }
+}
+
+async function startNats({ host, port }, log) {
+  const bin = which('nats-server');
+  if (!bin) return null;
+  // A store per port, so a second local server (tests) never fights over the same files.
+  const storeDir = process.env.NATS_STORE_DIR || path.join(STATE_DIR, port === 4222 ? 'nats' : `nats-${port}`);
+  const logFile = path.join(LOG_DIR, port === 4222 ? 'nats.log' : `nats-${port}.log`);
+  const pidFile = path.join(STATE_DIR, `nats-${port}.pid`);
+  mkdirSync(storeDir, { recursive: true });
+  mkdirSync(LOG_DIR, { recursive: true });
+  const out = openSync(logFile, 'a');
+  log(`[infra] nats: starting ${bin} on port ${port} (store ${storeDir})`);
+  // nats-server does not daemonize itself: detach it into its own process group and
+  // unref it, so it outlives this script (and `npm start` returning or being interrupted).
+  const child = spawn(bin, ['-a', host, '-p', String(port), '-js', '-sd', storeDir], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const exited = { code: null };
+  child.once('exit', (code, signal) => (exited.code = code ?? signal));
+  child.once('error', (err) => (exited.code = err.message));
+  child.unref();
+  writeFileSync(pidFile, `${child.pid}\n`);
+  return {
+    how: `${bin} -a ${host} -p ${port} -js -sd ${storeDir}`,
+    logFile,
+    pidFile,
+    pid: child.pid,
+    // Fail fast instead of waiting out the timeout when the server died at once.
+    assertAlive() {
+      if (exited.code !== null) throw permanentError(`nats-server exited (${exited.code}):\n${tailOf(logFile)}`);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// One procedure for all three servers.
+
+const SERVICES = {
+  postgres: {
+    label: 'PostgreSQL',
+    target: pgTarget,
+    envHint: 'PGHOST/PGPORT/PGADMIN_URL',
+    verify: verifyPostgres,
+    start: startPostgres,
+    aptPackage: 'postgresql',
+    composeService: 'postgres',
+    installHint: 'Debian/Ubuntu: `sudo apt-get install -y postgresql`; macOS: `brew install postgresql@15`',
+  },
+  redis: {
+    label: 'Redis',
+    target: redisTarget,
+    envHint: 'REDIS_URL',
+    verify: verifyRedis,
+    start: startRedis,
+    aptPackage: 'redis-server',
+    composeService: 'redis',
+    installHint: 'Debian/Ubuntu: `sudo apt-get install -y redis-server`; macOS: `brew install redis`',
+  },
+  nats: {
+    label: 'NATS',
+    target: natsTarget,
+    envHint: 'NATS_URL',
+    verify: verifyNats,
+    start: startNats,
+    aptPackage: 'nats-server',
+    composeService: 'nats',
+    installHint: 'Debian 12+/Ubuntu 22.04+: `sudo apt-get install -y nats-server`; macOS: `brew install nats-server`; or a release from https://github.com/nats-io/nats-server/releases',
+  },
+};
+
+async function ensureService(key, log) {
+  const svc = SERVICES[key];
+  const { host, port } = svc.target();
+  const where = `${host}:${port}`;
+  const ready = (hint) => waitFor(`${svc.label} at ${where}`, svc.verify, { hint });
+
+  if (await tcpOpen(host, port)) {
+    await ready();
+    log(`[infra] ${key}: already running at ${where}`);
+    return { started: false, how: 'already running', host, port };
+  }
+  if (!isLocalHost(host)) {
+    throw new Error(`${svc.label} is not reachable at ${where}. Only local servers are started automatically; start it there or change ${svc.envHint}.`);
+  }
+
+  let started = await svc.start({ host, port }, log);
+  if (!started) {
+    if (await aptRunner()) {
+      await aptInstall(svc.aptPackage, log);
+      // On systemd machines the package starts the server itself.
+      started = (await tcpOpen(host, port)) ? { how: `apt-get install ${svc.aptPackage}` } : await svc.start({ host, port }, log);
+      if (!started) throw new Error(`apt-get installed ${svc.aptPackage}, but no ${svc.label} server binary was found afterwards.`);
+    } else if (await dockerUsable()) {
+      await composeUp(svc.composeService, log);
+      started = { how: `docker compose up -d ${svc.composeService}` };
+    } else {
+      const why = [
+        existsSync('/etc/debian_version') ? 'apt-get needs root or passwordless sudo' : 'no apt-get on this system',
+        which('docker') ? '`docker info` fails (is the daemon running, may this user use it?)' : 'Docker is not installed',
+      ].join('; ');
+      throw new Error(
+        `${svc.label} is not running at ${where} and is not installed (${why}). ` +
+          `Install it (${svc.installHint}), or install Docker so \`docker compose -f docker/docker-compose.yml up -d ${svc.composeService}\` can run it, ` +
+          `or point ${svc.envHint} at a running server.`,
+      );
+    }
+  }
+
+  await waitFor(
+    `${svc.label} at ${where}`,
+    async () => {
+      started.assertAlive?.();
+      await svc.verify();
+    },
+    { hint: started.logFile ? `See ${started.logFile}` : '' },
+  );
+  log(`[infra] ${key}: started at ${where} (${started.how})`);
+  const record = { started: true, host, port, ...started };
+  delete record.assertAlive;
+  return record;
+}
+
+/**
+ * Makes PostgreSQL, Redis and NATS+JetStream reachable, starting or installing them when
+ * needed. Returns what it found or did per server; what it started is also recorded in
+ * .engage/infra-started.json so a later `down` can stop exactly that.
+ */
+export async function ensureInfra({ log = console.log } = {}) {
+  const result = {};
+  // One after another: apt-get holds the dpkg lock, and the checks take milliseconds.
+  for (const key of Object.keys(SERVICES)) result[key] = await ensureService(key, log);
+
+  const startedNow = Object.fromEntries(Object.entries(result).filter(([, r]) => r.started));
+  if (Object.keys(startedNow).length > 0) {
+    const stateFile = path.join(STATE_DIR, 'infra-started.json');
+    let previous = {};
+    try {
+      previous = JSON.parse(readFileSync(stateFile, 'utf8'));
+    } catch {
+      // first start
+    }
+    mkdirSync(STATE_DIR, { recursive: true });
+    writeFileSync(stateFile, `${JSON.stringify({ ...previous, ...startedNow }, null, 2)}\n`);
+  }
+  return result;
+}
+
+function isMain() {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  ensureInfra().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(`[infra] ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,35 @@
+// What `npm start`, `npm run up` and `npm test` all do first: dependencies, infrastructure,
+// database roles and schemas, a build, and migrations.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrateAll, run } from './processes.mjs';
+import { ROOT } from './services.mjs';
+
+const say = (msg) => console.log(`\x1b[36m[engage]\x1b[0m ${msg}`);
+export { say };
+
+/** `npm ci` when node_modules is missing or older than the lockfile. */
+export async function ensureDependencies() {
+  const marker = join(ROOT, 'node_modules/.package-lock.json');
+  const lock = join(ROOT, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  say('installing dependencies (npm ci)…');
+  await run('npm', ['ci', '--no-audit', '--no-fund'], {});
+}
+
+export async function prepare({ database, env, build = true }) {
+  await ensureDependencies();
+  // Imported only now: these need the packages installed above.
+  const { ensureInfra } = await import('../infra/bootstrap.mjs');
+  const { provision } = await import('../infra/provision.mjs');
+  say('checking PostgreSQL, Redis and NATS…');
+  await ensureInfra({ log: (m) => say(m) });
+  say(`provisioning database ${database}…`);
+  await provision({ database, log: () => undefined });
+  if (build) {
+    say('building…');
+    await run(process.execPath, ['tools/build/build.mjs'], { quiet: true });
+  }
+  say('migrating…');
+  await migrateAll(env);
+}

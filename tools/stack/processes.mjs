@@ -1,0 +1,94 @@
+// Starting, watching and stopping the suite's processes.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { entryOf, GATEWAY, migrateEntryOf, ROOT, SERVICES, STATE_DIR } from './services.mjs';
+
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a command to completion, failing with its output when it fails. */
+export function run(cmd, args, { env = {}, quiet = false, cwd = ROOT } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let output = '';
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${output}`))));
+  });
+}
+
+/** Applies every service's migrations (as each schema's owner role), in parallel. */
+export async function migrateAll(env) {
+  await Promise.all(SERVICES.map((s) => run(process.execPath, [migrateEntryOf(s.app)], { env: env[s.app], quiet: true })));
+}
+
+/** Starts one process attached to this one, its output in .engage/logs/<app><tag>.log. */
+export function startProcess(app, env, { logDir = join(STATE_DIR, 'logs'), tag = '' } = {}) {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${app}${tag}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--enable-source-maps', entryOf(app)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  return { app, child, pid: child.pid, logFile };
+}
+
+/** Starts a detached process whose output goes straight to its log file (for `npm run up`). */
+export function startDetached(app, env, logDir = join(STATE_DIR, 'logs')) {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${app}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['--enable-source-maps', entryOf(app)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', fd, fd],
+    detached: true,
+  });
+  child.unref();
+  return { app, pid: child.pid, logFile };
+}
+
+/** Polls the gateway's /health until every service reports up. */
+export async function waitForHealthy(gatewayUrl, { timeoutMs = 60_000, processes = [] } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    for (const p of processes) {
+      if (p.child && p.child.exitCode !== null) throw new Error(`${p.app} exited with code ${p.child.exitCode}; see ${p.logFile}`);
+    }
+    try {
+      const res = await fetch(`${gatewayUrl}/health`);
+      const body = await res.json();
+      if (res.status === 200) return body;
+      last = JSON.stringify(body.services ? Object.fromEntries(Object.entries(body.services).map(([k, v]) => [k, v.status])) : body);
+    } catch (error) {
+      last = error.message;
+    }
+    await sleep(300);
+  }
+  throw new Error(`the suite did not become healthy within ${timeoutMs / 1000} s: ${last}`);
+}
+
+/** Stops processes with SIGTERM (they drain NATS), then SIGKILL after a grace period. */
+export async function stopPids(pids, graceMs = 8000) {
+  const alive = (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) await sleep(100);
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+export const ALL_APPS = [...SERVICES.map((s) => s.app), GATEWAY.app];

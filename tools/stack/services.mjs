@@ -1,0 +1,57 @@
+// The six processes of the suite, and the environment each one gets locally.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const STATE_DIR = join(ROOT, '.engage');
+
+export const SERVICES = [
+  { app: 'user-service', schema: 'identity', offset: 1 },
+  { app: 'crm-service', schema: 'crm', offset: 2 },
+  { app: 'telephony-service', schema: 'telephony', offset: 3 },
+  { app: 'activity-service', schema: 'activity', offset: 4 },
+  { app: 'notification-service', schema: 'notification', offset: 5 },
+];
+export const GATEWAY = { app: 'api-gateway', offset: 0 };
+
+/**
+ * Development secrets, made once per checkout and kept in .engage/ (git-ignored), so tokens and
+ * encrypted fields survive restarts. Production takes them from Kubernetes secrets.
+ */
+export function devSecrets() {
+  const file = join(STATE_DIR, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(STATE_DIR, { recursive: true });
+  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Environment of every process for one stack (development or test). */
+export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv, logLevel, requestTimeoutMs }) {
+  const common = {
+    NODE_ENV: nodeEnv,
+    LOG_LEVEL: logLevel,
+    NATS_URL: natsUrl,
+    REDIS_URL: redisUrl,
+    NATS_REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
+    SHUTDOWN_GRACE_MS: '5000',
+    ...devSecrets(),
+  };
+  const env = {};
+  for (const s of SERVICES) {
+    env[s.app] = {
+      ...common,
+      PORT: String(basePort + s.offset),
+      DATABASE_URL: urls[s.schema].app,
+      MIGRATION_DATABASE_URL: urls[s.schema].owner,
+      PGDATABASE: database,
+    };
+  }
+  env[GATEWAY.app] = { ...common, PORT: String(basePort + GATEWAY.offset) };
+  return env;
+}
+
+export const entryOf = (app) => join(ROOT, 'dist/apps', app, 'src/main.js');
+export const migrateEntryOf = (app) => join(ROOT, 'dist/apps', app, 'src/migrate.js');

@@ -1,0 +1,129 @@
+// `npm test`: static checks, then unit and integration tests against real PostgreSQL, Redis and
+// NATS, then end-to-end tests against the whole suite booted on its own ports, then the
+// deployment checks. Prints one summary line, `N passed, N failed`, counted from the runners.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectionUrls } from '../infra/provision.mjs';
+import { prepare, say } from './prepare.mjs';
+import { ALL_APPS, run, startProcess, stopPids, waitForHealthy } from './processes.mjs';
+import { startPrivateNats } from './nats-server.mjs';
+import { ROOT, STATE_DIR, stackEnv } from './services.mjs';
+
+const TEST_DATABASE = 'engage_test';
+const TEST_BASE_PORT = Number(process.env.ENGAGE_TEST_PORT ?? 3100);
+const REDIS_TEST_URL = process.env.ENGAGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
+export const E2E_STATE_FILE = join(STATE_DIR, 'e2e-stack.json');
+
+/** Runs a command that may fail; returns its exit code and output. */
+const attempt = (cmd, args, env = {}) =>
+  run(cmd, args, { env }).then(
+    () => 0,
+    (error) => {
+      console.error(error.message.split('\n')[0]);
+      return 1;
+    },
+  );
+
+async function jest(projects, outputFile, env, extra = []) {
+  const args = ['node_modules/jest/bin/jest.js', '--ci', ...projects.flatMap((p) => ['--selectProjects', p]), '--json', `--outputFile=${outputFile}`, ...extra];
+  await attempt(process.execPath, args, env);
+  if (!existsSync(outputFile)) return { passed: 0, failed: 1, note: 'jest produced no results' };
+  const result = JSON.parse(readFileSync(outputFile, 'utf8'));
+  // A suite that failed to load counts as a failure even though it ran no test.
+  const brokenSuites = result.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  return { passed: result.numPassedTests, failed: result.numFailedTests + brokenSuites };
+}
+
+function tap(output) {
+  const m = /(\d+) passed, (\d+) failed/.exec(output);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : { passed: 0, failed: 1 };
+}
+
+export async function runTests(argv) {
+  const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const wants = (tier) => !only || only.includes(tier);
+  const tally = [];
+  const record = (name, r) => {
+    tally.push({ name, ...r });
+    say(`${name}: ${r.passed} passed, ${r.failed} failed`);
+  };
+
+  mkdirSync(STATE_DIR, { recursive: true });
+  const nats = await startPrivateNats();
+  const urls = connectionUrls({ database: TEST_DATABASE });
+  const env = stackEnv({
+    basePort: TEST_BASE_PORT,
+    database: TEST_DATABASE,
+    natsUrl: nats.url,
+    redisUrl: REDIS_TEST_URL,
+    urls,
+    nodeEnv: 'test',
+    logLevel: process.env.LOG_LEVEL ?? 'info',
+    requestTimeoutMs: 3000,
+  });
+  // Tests reach the same infrastructure the stack uses.
+  const testEnv = {
+    NODE_ENV: 'test',
+    ENGAGE_TEST_DATABASE: TEST_DATABASE,
+    ENGAGE_TEST_NATS_URL: nats.url,
+    ENGAGE_TEST_REDIS_URL: REDIS_TEST_URL,
+    ENGAGE_E2E_STATE: E2E_STATE_FILE,
+  };
+  let processes = [];
+  try {
+    await prepare({ database: TEST_DATABASE, env });
+
+    if (wants('static')) {
+      say('typecheck…');
+      const typecheck = await attempt(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+      record('typecheck', { passed: typecheck === 0 ? 1 : 0, failed: typecheck });
+      say('lint…');
+      const lint = await attempt('npm', ['run', '--silent', 'lint'], { NX_DAEMON: 'false' });
+      record('lint', { passed: lint === 0 ? 1 : 0, failed: lint });
+    }
+
+    const projects = ['unit', 'integration'].filter(wants);
+    if (projects.length) {
+      say(`${projects.join(' + ')} tests…`);
+      record(projects.join('+'), await jest(projects, join(STATE_DIR, 'jest-1.json'), testEnv, ['--maxWorkers=2']));
+    }
+
+    if (wants('e2e')) {
+      say('starting the suite for end-to-end tests…');
+      processes = ALL_APPS.map((app) => startProcess(app, env[app], { logDir: join(STATE_DIR, 'logs'), tag: '.test' }));
+      const gatewayUrl = `http://127.0.0.1:${TEST_BASE_PORT}`;
+      await waitForHealthy(gatewayUrl, { processes });
+      writeFileSync(
+        E2E_STATE_FILE,
+        JSON.stringify({ gatewayUrl, natsUrl: nats.url, env, pids: Object.fromEntries(processes.map((p) => [p.app, p.pid])) }, null, 2),
+      );
+      say('end-to-end tests…');
+      record('e2e', await jest(['e2e'], join(STATE_DIR, 'jest-2.json'), testEnv, ['--runInBand']));
+    }
+
+    if (wants('deploy') && existsSync(join(ROOT, 'tools/deploy-check/check.mjs'))) {
+      say('deployment checks (Dockerfile, Helm, Kubernetes manifests)…');
+      const output = await run(process.execPath, ['tools/deploy-check/check.mjs'], { quiet: true }).catch((e) => e.message);
+      record('deploy-check', tap(output));
+      if (tap(output).failed) console.log(output);
+    }
+  } finally {
+    await stopPids(readPids(processes));
+    rmSync(E2E_STATE_FILE, { force: true });
+    await nats.stop();
+  }
+  const passed = tally.reduce((n, t) => n + t.passed, 0);
+  const failed = tally.reduce((n, t) => n + t.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+/** Tests may restart a service; its new pid is in the state file. */
+function readPids(processes) {
+  const pids = processes.map((p) => p.pid);
+  if (existsSync(E2E_STATE_FILE)) {
+    const state = JSON.parse(readFileSync(E2E_STATE_FILE, 'utf8'));
+    pids.push(...Object.values(state.pids));
+  }
+  return [...new Set(pids)];
+}
