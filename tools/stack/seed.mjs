@@ -11,16 +11,19 @@ export const DEMO = {
 export async function seedDemo(gatewayUrl) {
   const post = (path, body) =>
     fetch(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const login = () => post('/v1/auth/login', { tenant: DEMO.tenant, email: DEMO.email, password: DEMO.password });
+  let res = await login();
+  if (res.status === 200) return { created: false, tokens: await res.json() };
   const signup = await post('/v1/auth/signup', {
     company_name: DEMO.company_name,
     full_name: DEMO.full_name,
     email: DEMO.email,
     password: DEMO.password,
   });
-  if (signup.status !== 201 && signup.status !== 409) {
-    throw new Error(`demo signup failed: ${signup.status} ${await signup.text()}`);
-  }
-  const login = await post('/v1/auth/login', { tenant: DEMO.tenant, email: DEMO.email, password: DEMO.password });
-  if (login.status !== 200) throw new Error(`demo login failed: ${login.status} ${await login.text()}`);
-  return { created: signup.status === 201, tokens: await login.json() };
+  if (signup.status !== 201) throw new Error(`demo signup failed: ${signup.status} ${await signup.text()}`);
+  const { tenant } = await signup.json();
+  if (tenant.slug !== DEMO.tenant) throw new Error(`the slug "${DEMO.tenant}" belongs to another tenant (got "${tenant.slug}")`);
+  res = await login();
+  if (res.status !== 200) throw new Error(`demo login failed: ${res.status} ${await res.text()}`);
+  return { created: true, tokens: await res.json() };
 }

@@ -68,6 +68,7 @@ export async function runTests(argv) {
     ENGAGE_TEST_NATS_URL: nats.url,
     ENGAGE_TEST_REDIS_URL: REDIS_TEST_URL,
     ENGAGE_E2E_STATE: E2E_STATE_FILE,
+    ENGAGE_TEST_DB_URLS: JSON.stringify(urls),
   };
   let processes = [];
   try {

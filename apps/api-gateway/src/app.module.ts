@@ -12,6 +12,8 @@ import { MetricsController } from './health/metrics.controller';
 import { ContextInterceptor } from './http/context.interceptor';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { InfraModule } from './infra/infra.module';
+import { IdentityGatewayModule } from './identity/identity-gateway.module';
+import { RateLimitGuard } from './auth/rate-limit.guard';
 
 /**
  * The gateway: authenticates, rate-limits and validates, then forwards to the owning service
@@ -22,12 +24,14 @@ export class AppModule {
   static register(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config, logger)],
+      imports: [InfraModule.forRoot(config, logger), IdentityGatewayModule],
       controllers: [HealthController, MetricsController, JwksController, DiagnosticsController],
       providers: [
         JwksStore,
         TokenVerifier,
+        // Order matters: authentication first, then the budgets of the now-known user and tenant.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: ContextInterceptor },
       ],

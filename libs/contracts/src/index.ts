@@ -9,3 +9,5 @@ export * from './events/event-envelope';
 export * from './common/permissions';
 export * from './identity/identity.subjects';
 export * from './identity/jwks.dto';
+export * from './identity/identity.dto';
+export * from './crm';

@@ -66,7 +66,7 @@ export class TokenVerifier {
       AuthRedisKeys.revokedUserBefore(claims.sub),
     );
     if (revokedJti) throw new UnauthorizedError('The access token has been revoked.');
-    if (revokedBefore && claims.iat <= Number(revokedBefore)) throw new UnauthorizedError('The access token has been revoked.');
+    if (revokedBefore && (claims.iat_ms ?? claims.iat * 1000) <= Number(revokedBefore)) throw new UnauthorizedError('The access token has been revoked.');
     return { tenantId: claims.tid, userId: claims.sub, role: claims.role, apiKeyId: null };
   }
 

@@ -33,7 +33,7 @@ export class InfraModule {
         { provide: GATEWAY_NATS, useFactory: () => connectNats({ servers: config.natsServers, name: 'api-gateway', logger }) },
         {
           provide: GATEWAY_REDIS,
-          useFactory: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'api-gateway' }),
+          useFactory: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'api-gateway', enableAutoPipelining: true }),
         },
         {
           provide: RpcClient,

@@ -1,6 +1,16 @@
 import { EventStreams, Services } from '@engage/contracts';
 import { messagingEntities } from '@engage/messaging';
 import type { ServiceDefinition } from '@engage/service-runtime';
+import { CompanyEntity } from '../companies/company.entity';
+import { ContactChannelEntity } from '../contacts/contact-channel.entity';
+import { ContactEntity } from '../contacts/contact.entity';
+import { CustomFieldEntity } from '../custom-fields/custom-field.entity';
+import { DealStageChangeEntity } from '../deals/deal-stage-change.entity';
+import { DealEntity } from '../deals/deal.entity';
+import { ImportChunkEntity } from '../imports/import-chunk.entity';
+import { ImportErrorEntity } from '../imports/import-error.entity';
+import { ImportJobEntity } from '../imports/import-job.entity';
+import { PipelineEntity } from '../pipelines/pipeline.entity';
 import { migrations } from '../migrations';
 
 export const SCHEMA = 'crm';
@@ -8,7 +18,19 @@ export const SCHEMA = 'crm';
 export const crmServiceDefinition: ServiceDefinition = {
   name: Services.crm,
   schema: SCHEMA,
-  entities: [...messagingEntities(SCHEMA)],
+  entities: [
+    ...messagingEntities(SCHEMA),
+    CompanyEntity,
+    ContactEntity,
+    ContactChannelEntity,
+    PipelineEntity,
+    DealEntity,
+    DealStageChangeEntity,
+    CustomFieldEntity,
+    ImportJobEntity,
+    ImportChunkEntity,
+    ImportErrorEntity,
+  ],
   migrations,
   stream: EventStreams.crm,
 };

@@ -19,6 +19,8 @@ export interface AccessTokenClaims {
   role: 'admin' | 'manager' | 'rep';
   jti: string;
   iat: number;
+  /** Issue time in milliseconds: revocation-by-time needs sub-second precision. */
+  iat_ms?: number;
   exp: number;
   iss: string;
 }

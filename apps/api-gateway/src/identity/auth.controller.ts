@@ -1,0 +1,127 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
+import {
+  IdentitySubjects,
+  LoginMfaRequest,
+  LoginRequest,
+  MfaActivatedView,
+  MfaChallengeView,
+  MfaCodeRequest,
+  MfaEnrollView,
+  PasswordResetConfirm,
+  PasswordResetRequest,
+  RefreshRequest,
+  SignupRequest,
+  SignupView,
+  TokenPairView,
+} from '@engage/contracts';
+import type { TenantContext } from '@engage/context';
+import { RpcClient } from '@engage/messaging';
+import { Authenticated, Public } from '../auth/route-access.decorator';
+import { Ctx } from '../http/request-context';
+import { clearRefreshCookie, deliverTokens, refreshTokenFrom } from './refresh-cookie';
+
+/** bcrypt cost 12 runs on the user-service's CPU: give sign-in paths more time than the default. */
+const SLOW = { timeoutMs: 15_000 };
+
+@ApiTags('auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+
+  @Public()
+  @Post('signup')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a tenant and its first admin; returns a session' })
+  @ApiCreatedResponse({ type: SignupView })
+  async signup(@Body() body: SignupRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return deliverTokens(req, reply, await this.rpc.request<SignupView>(IdentitySubjects.signup, body, ctx, SLOW));
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with tenant slug, email and password', description: 'With MFA on, answers { mfa_required, mfa_token }: finish at /v1/auth/login/mfa.' })
+  @ApiOkResponse({ type: TokenPairView })
+  @ApiTooManyRequestsResponse({ description: '5 failed attempts per 15 minutes per account and IP' })
+  async login(@Body() body: LoginRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.rpc.request<TokenPairView | MfaChallengeView>(IdentitySubjects.login, { ...body, ip: req.ip }, ctx, SLOW);
+    return 'access_token' in result ? deliverTokens(req, reply, result) : result;
+  }
+
+  @Public()
+  @Post('login/mfa')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Second sign-in step: a TOTP or recovery code' })
+  @ApiOkResponse({ type: TokenPairView })
+  async loginMfa(@Body() body: LoginMfaRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return deliverTokens(req, reply, await this.rpc.request<TokenPairView>(IdentitySubjects.loginMfa, { ...body, ip: req.ip }, ctx, SLOW));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token (body or cookie) for a new pair; the old one is spent' })
+  @ApiOkResponse({ type: TokenPairView })
+  async refresh(@Body() body: RefreshRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const pair = await this.rpc.request<TokenPairView>(IdentitySubjects.refresh, { refresh_token: refreshTokenFrom(req, body.refresh_token) }, ctx);
+    return deliverTokens(req, reply, pair);
+  }
+
+  @Authenticated()
+  @Post('logout')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke the refresh family and this access token' })
+  async logout(@Body() body: RefreshRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    // The guard has verified the token; here we only need its id and expiry to denylist it.
+    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    const claims = token.startsWith('ek_') ? { jti: `api-key:${ctx.apiKeyId}`, exp: Math.floor(Date.now() / 1000) } : decodeJwt(token);
+    clearRefreshCookie(reply);
+    return this.rpc.request(IdentitySubjects.logout, { refresh_token: refreshTokenFrom(req, body.refresh_token), jti: claims.jti, exp: claims.exp }, ctx);
+  }
+
+  @Public()
+  @Post('password-reset')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Ask for a reset link; always 202, whether or not the account exists' })
+  @ApiAcceptedResponse({ description: 'If the account exists, a link is on its way' })
+  passwordReset(@Body() body: PasswordResetRequest, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.passwordResetRequest, body, ctx);
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set a new password with a reset or invitation token; ends every session' })
+  passwordResetConfirm(@Body() body: PasswordResetConfirm, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.passwordResetConfirm, body, ctx, SLOW);
+  }
+
+  @Authenticated()
+  @Post('mfa/enroll')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start two-factor enrolment: a TOTP secret for the authenticator app' })
+  @ApiOkResponse({ type: MfaEnrollView })
+  mfaEnroll(@Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.mfaEnroll, {}, ctx);
+  }
+
+  @Authenticated()
+  @Post('mfa/activate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm a code to switch two-factor sign-in on; returns recovery codes once' })
+  @ApiOkResponse({ type: MfaActivatedView })
+  mfaActivate(@Body() body: MfaCodeRequest, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.mfaActivate, body, ctx);
+  }
+
+  @Authenticated()
+  @Post('mfa/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Switch two-factor sign-in off (needs a current code)' })
+  mfaDisable(@Body() body: MfaCodeRequest, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.mfaDisable, body, ctx);
+  }
+}

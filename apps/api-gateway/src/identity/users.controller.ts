@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CreateUserRequest,
+  IdentitySubjects,
+  IdParam,
+  ListUsersQuery,
+  SetRoleRequest,
+  UpdateUserRequest,
+  UserView,
+} from '@engage/contracts';
+import type { TenantContext } from '@engage/context';
+import { RpcClient } from '@engage/messaging';
+import { Authenticated, RequirePermission } from '../auth/route-access.decorator';
+import { Ctx } from '../http/request-context';
+
+@ApiTags('users')
+@Controller('v1')
+export class UsersController {
+  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+
+  @Authenticated()
+  @Get('me')
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ type: UserView })
+  me(@Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.me, {}, ctx);
+  }
+
+  @RequirePermission('users', 'read')
+  @Get('users')
+  @ApiOperation({ summary: 'Users of the tenant, oldest first (cursor pagination)' })
+  list(@Query() query: ListUsersQuery, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.listUsers, query, ctx);
+  }
+
+  @RequirePermission('users', 'create')
+  @Post('users')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a user (with password) or invite one (without)' })
+  @ApiCreatedResponse({ type: UserView })
+  create(@Body() body: CreateUserRequest, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.createUser, body, ctx, { timeoutMs: 15_000 });
+  }
+
+  @RequirePermission('users', 'read')
+  @Get('users/:id')
+  @ApiOkResponse({ type: UserView })
+  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
+  get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.getUser, { id }, ctx);
+  }
+
+  /** Admins change anyone; any user may change their own name (checked in user-service). */
+  @Authenticated()
+  @Patch('users/:id')
+  @ApiOperation({ summary: 'Change a user (admins: anyone; others: their own name)' })
+  @ApiOkResponse({ type: UserView })
+  update(@Param() { id }: IdParam, @Body() body: UpdateUserRequest, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.updateUser, { ...body, id }, ctx);
+  }
+
+  @RequirePermission('users', 'delete')
+  @Delete('users/:id')
+  @ApiOperation({ summary: 'Deactivate a user: sign-in refused and live tokens void at once' })
+  @ApiOkResponse({ type: UserView })
+  deactivate(@Param() { id }: IdParam, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.deactivateUser, { id }, ctx);
+  }
+
+  @RequirePermission('users', 'update')
+  @Put('users/:id/role')
+  @ApiOperation({ summary: 'Change a user’s role (the last admin cannot be demoted)' })
+  @ApiOkResponse({ type: UserView })
+  setRole(@Param() { id }: IdParam, @Body() body: SetRoleRequest, @Ctx() ctx: TenantContext) {
+    return this.rpc.request(IdentitySubjects.setRole, { ...body, id }, ctx);
+  }
+}

@@ -1,0 +1,101 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CompanyEntity } from '../companies/company.entity';
+
+/**
+ * A person the tenant sells to. `name_sort`, `search_doc` and `search_keys` are derived on every
+ * write (see contact-search.ts): they serve sorting, substring search (pg_trgm) and typo-tolerant
+ * name search without computing anything per row at read time.
+ */
+@Entity({ schema: 'crm', name: 'contacts' })
+@Index('contacts_created_idx', ['tenantId', 'createdAt', 'id'], { where: '"deleted_at" IS NULL' })
+@Index('contacts_updated_idx', ['tenantId', 'updatedAt', 'id'], { where: '"deleted_at" IS NULL' })
+@Index('contacts_name_idx', ['tenantId', 'nameSort', 'id'], { where: '"deleted_at" IS NULL' })
+@Index('contacts_score_idx', ['tenantId', 'leadScore', 'id'], { where: '"deleted_at" IS NULL' })
+@Index('contacts_owner_idx', ['tenantId', 'ownerId'])
+@Index('contacts_company_idx', ['tenantId', 'companyId'])
+@Index('contacts_deleted_idx', ['tenantId', 'deletedAt'], { where: '"deleted_at" IS NOT NULL' })
+@Index('contacts_search_trgm_idx', { synchronize: false })
+@Index('contacts_search_keys_idx', { synchronize: false })
+export class ContactEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'first_name', type: 'text', nullable: true })
+  firstName: string | null;
+
+  @Column({ name: 'last_name', type: 'text', nullable: true })
+  lastName: string | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  emails: string[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  phones: unknown[];
+
+  @Column({ name: 'company_id', type: 'uuid', nullable: true })
+  companyId: string | null;
+
+  @ManyToOne(() => CompanyEntity, { nullable: true })
+  @JoinColumn([
+    { name: 'tenant_id', referencedColumnName: 'tenantId', foreignKeyConstraintName: 'contacts_company_fk' },
+    { name: 'company_id', referencedColumnName: 'id' },
+  ])
+  company?: CompanyEntity;
+
+  @Column({ type: 'text', nullable: true })
+  title: string | null;
+
+  @Column({ name: 'owner_id', type: 'uuid', nullable: true })
+  ownerId: string | null;
+
+  @Column({ name: 'lifecycle_stage', type: 'text', default: 'lead' })
+  lifecycleStage: string;
+
+  @Column({ name: 'lead_score', type: 'integer', default: 0 })
+  leadScore: number;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags: string[];
+
+  @Column({ type: 'text', nullable: true })
+  source: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  timezone: string | null;
+
+  @Column({ name: 'custom_fields', type: 'jsonb', default: () => "'{}'" })
+  customFields: Record<string, unknown>;
+
+  @Column({ type: 'text', nullable: true })
+  notes: string | null;
+
+  @Column({ name: 'last_contacted_at', type: 'timestamptz', nullable: true })
+  lastContactedAt: Date | null;
+
+  @Column({ name: 'name_sort', type: 'text', collation: 'C', default: '' })
+  nameSort: string;
+
+  @Column({ name: 'search_doc', type: 'text', default: '' })
+  searchDoc: string;
+
+  @Column({ name: 'search_keys', type: 'text', array: true, default: () => "'{}'" })
+  searchKeys: string[];
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
+
+  @Column({ name: 'merged_into', type: 'uuid', nullable: true })
+  mergedInto: string | null;
+}

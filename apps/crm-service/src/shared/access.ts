@@ -1,0 +1,33 @@
+import { type Action, grantFor, type Resource } from '@engage/contracts';
+import type { RequestContext, TenantContext } from '@engage/context';
+import { ForbiddenError, UnauthorizedError } from '@engage/errors';
+
+/** Every crm operation belongs to a tenant; a request without one never reaches a repository. */
+export function requireTenant(ctx: RequestContext): TenantContext {
+  if (!ctx.tenantId) throw new UnauthorizedError();
+  return ctx as TenantContext;
+}
+
+/** Refuses unless the caller's role grants `action` on `resource` at all (`own` or `any`). */
+export function assertGranted(ctx: RequestContext, resource: Resource, action: Action): void {
+  if (!grantFor(ctx.role, resource, action)) throw new ForbiddenError();
+}
+
+/**
+ * Refuses unless the caller may `action` this record: `any` grants every record of the tenant,
+ * `own` only records the caller owns (SPEC section 5: reps edit only what they own).
+ */
+export function assertMayTouch(ctx: RequestContext, resource: Resource, action: Action, ownerId: string | null): void {
+  const grant = grantFor(ctx.role, resource, action);
+  if (grant === 'any') return;
+  if (grant === 'own' && ownerId !== null && ownerId === ctx.userId) return;
+  throw new ForbiddenError(grant === 'own' ? `You can ${action} only ${resource} you own.` : undefined);
+}
+
+/** Reassigning a record to someone else is for roles that may update every record (manager, admin). */
+export function assertMayAssign(ctx: RequestContext, resource: Resource, newOwnerId: string, currentOwnerId: string | null): void {
+  if (newOwnerId === currentOwnerId) return;
+  if (grantFor(ctx.role, resource, 'update') === 'any') return;
+  if (currentOwnerId === null && newOwnerId === ctx.userId) return;
+  throw new ForbiddenError('Only managers and admins can assign an owner other than yourself.');
+}

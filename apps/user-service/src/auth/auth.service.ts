@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { EntityManager } from 'typeorm';
+import {
+  IdentityEvents,
+  type LoginCommand,
+  type LoginMfaCommand,
+  type LogoutCommand,
+  type MfaChallengeView,
+  type PasswordResetConfirm,
+  type PasswordResetRequest,
+  type SignupRequest,
+  type SignupView,
+  type TokenPairView,
+} from '@engage/contracts';
+import type { RequestContext, TenantContext } from '@engage/context';
+import { TenantDatabase } from '@engage/database';
+import { DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
+import type { Logger } from '@engage/logging';
+import { OutboxWriter } from '@engage/messaging';
+import { LOGGER, REDIS } from '@engage/service-runtime';
+import { randomToken, sha256 } from '../crypto/secret-box';
+import { recordEvent } from '../identity-events';
+import { MfaService } from '../mfa/mfa.service';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { slugCandidates } from '../tenants/slug';
+import type { UserEntity } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
+import { toTenantView } from '../views';
+import { LoginThrottle } from './login-throttle';
+import { assertPasswordAcceptable } from './password-policy';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
+import { Revocations } from './revocations';
+import { issueScopedToken, tenantOfScopedToken } from './scoped-token';
+import { SessionIssuer } from './session-issuer';
+import { TokensRepository } from './tokens.repository';
+
+const RESET_TTL_MS = 60 * 60 * 1000;
+const MFA_CHALLENGE_TTL_S = 300;
+const BAD_CREDENTIALS = 'The email or password is incorrect.';
+
+const inTenant = (ctx: RequestContext, tenantId: string): TenantContext => ({ ...ctx, tenantId });
+
+/** Sign-up, sign-in (with MFA), token refresh with reuse detection, logout and password reset. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly tenants: TenantsRepository,
+    private readonly users: UsersRepository,
+    private readonly tokens: TokensRepository,
+    private readonly sessions: SessionIssuer,
+    private readonly throttle: LoginThrottle,
+    private readonly revocations: Revocations,
+    private readonly mfa: MfaService,
+    private readonly outbox: OutboxWriter,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** A new tenant, its first admin and a session, in one transaction. */
+  async signup(ctx: RequestContext, input: SignupRequest): Promise<SignupView> {
+    assertPasswordAcceptable(input.password, input.email);
+    const passwordHash = await hashPassword(input.password);
+    const tenantId = randomUUID();
+    const userId = randomUUID();
+    const tctx = inTenant(ctx, tenantId);
+    return this.db.transaction(tenantId, async (tx) => {
+      const slug = await this.claimFreeSlug(tx, input.company_name, tenantId);
+      const tenant = await this.tenants.insert(tx, {
+        id: tenantId,
+        name: input.company_name.trim(),
+        slug,
+        plan: 'basic',
+        enabledModules: ['crm', 'telephony', 'email', 'notifications'],
+        settings: { default_country: 'US', timezone: 'UTC' },
+      });
+      const user = await this.users.insert(tx, {
+        tenantId,
+        id: userId,
+        email: input.email.trim(),
+        emailNormalized: input.email.trim().toLowerCase(),
+        fullName: input.full_name.trim(),
+        role: 'admin',
+        isActive: true,
+        passwordHash,
+      });
+      const actor = { ...tctx, userId };
+      await recordEvent(this.outbox, tx, actor, IdentityEvents.tenantCreated, { type: 'tenant', id: tenantId, version: tenant.version }, {
+        tenant: toTenantView(tenant),
+      });
+      await recordEvent(this.outbox, tx, actor, IdentityEvents.userCreated, { type: 'user', id: userId, version: user.version }, {
+        user_id: userId,
+        email: user.email,
+        role: user.role,
+      });
+      const session = await this.sessions.issue(tx, user);
+      return { ...session, tenant: toTenantView(tenant) };
+    });
+  }
+
+  async login(ctx: RequestContext, input: LoginCommand): Promise<TokenPairView | MfaChallengeView> {
+    await this.throttle.assertAllowed(input.tenant, input.email, input.ip);
+    const tenantId = await this.db.dataSource.transaction((tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
+    if (!tenantId) {
+      await burnPasswordCheck(input.password);
+      await this.throttle.recordFailure(input.tenant, input.email, input.ip);
+      throw new UnauthorizedError(BAD_CREDENTIALS);
+    }
+    const tctx = inTenant(ctx, tenantId);
+    const user = await this.db.transaction(tenantId, (tx) => this.users.findByEmail(tx, tenantId, input.email));
+    const ok = user?.isActive && user.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await burnPasswordCheck(input.password);
+    if (!ok || !user) {
+      await this.throttle.recordFailure(input.tenant, input.email, input.ip);
+      await this.db.transaction(tenantId, (tx) =>
+        recordEvent(this.outbox, tx, tctx, IdentityEvents.loginFailed, { type: 'user', id: user?.id ?? tenantId }, {
+          user_id: user?.id ?? null,
+          ip: input.ip,
+          reason: !user ? 'unknown_email' : !user.isActive ? 'inactive' : 'bad_password',
+        }),
+      );
+      throw new UnauthorizedError(BAD_CREDENTIALS);
+    }
+    await this.throttle.clear(input.tenant, input.email, input.ip);
+    if (user.mfaEnabled) return this.mfaChallenge(user);
+    return this.completeLogin(tctx, user, input.ip, 'password');
+  }
+
+  async loginWithMfa(ctx: RequestContext, input: LoginMfaCommand): Promise<TokenPairView> {
+    const key = `auth:mfa-challenge:${sha256(input.mfa_token)}`;
+    const raw = await this.redis.get(key);
+    if (!raw) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
+    const challenge = JSON.parse(raw) as { tenantId: string; userId: string; attempts: number };
+    const tctx = inTenant(ctx, challenge.tenantId);
+    const user = await this.db.transaction(challenge.tenantId, (tx) => this.users.findById(tx, challenge.tenantId, challenge.userId));
+    if (!user?.isActive) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
+    const valid = await this.db.transaction(challenge.tenantId, (tx) => this.mfa.verifyLoginCode(tx, user, input.code));
+    if (!valid) {
+      // Five wrong codes end the challenge: a password alone never buys unlimited guesses.
+      if (challenge.attempts + 1 >= 5) await this.redis.del(key);
+      else await this.redis.set(key, JSON.stringify({ ...challenge, attempts: challenge.attempts + 1 }), 'KEEPTTL');
+      throw new UnauthorizedError('The code is not valid.');
+    }
+    await this.redis.del(key);
+    return this.completeLogin(tctx, user, input.ip, 'mfa');
+  }
+
+  /** Spends a refresh token and issues its successor; a spent token used again revokes the family. */
+  async refresh(ctx: RequestContext, refreshToken: string | undefined): Promise<TokenPairView> {
+    const tenantId = refreshToken ? tenantOfScopedToken('rt', refreshToken) : null;
+    if (!refreshToken || !tenantId) throw new UnauthorizedError('The refresh token is not valid.');
+    const tctx = inTenant(ctx, tenantId);
+    const outcome = await this.db.transaction(tenantId, async (tx) => {
+      const row = await this.tokens.findRefreshForUpdate(tx, tenantId, sha256(refreshToken));
+      if (!row) return { error: 'invalid' as const };
+      if (row.usedAt || row.revokedAt) {
+        await this.tokens.revokeFamily(tx, tenantId, row.familyId);
+        await recordEvent(this.outbox, tx, { ...tctx, userId: row.userId }, IdentityEvents.refreshReused, { type: 'user', id: row.userId }, {
+          user_id: row.userId,
+          family_id: row.familyId,
+        });
+        return { error: 'reused' as const, userId: row.userId };
+      }
+      if (row.expiresAt.getTime() < Date.now()) return { error: 'invalid' as const };
+      const user = await this.users.findById(tx, tenantId, row.userId);
+      if (!user?.isActive) return { error: 'invalid' as const };
+      await this.tokens.markUsed(tx, tenantId, row.id);
+      return { session: await this.sessions.issue(tx, user, row.familyId) };
+    });
+    if ('session' in outcome && outcome.session) return outcome.session;
+    if (outcome.error === 'reused') {
+      this.logger.warn({ user_id: outcome.userId }, 'refresh token reused: family revoked');
+      throw new UnauthorizedError('This refresh token was already used; every session of its sign-in has been ended.');
+    }
+    throw new UnauthorizedError('The refresh token is not valid.');
+  }
+
+  async logout(ctx: TenantContext, input: LogoutCommand): Promise<{ logged_out: true }> {
+    await this.revocations.revokeAccessToken(input.jti, input.exp);
+    await this.db.transaction(ctx.tenantId, async (tx) => {
+      if (input.refresh_token && tenantOfScopedToken('rt', input.refresh_token) === ctx.tenantId) {
+        const row = await this.tokens.findRefreshForUpdate(tx, ctx.tenantId, sha256(input.refresh_token));
+        if (row && row.userId === ctx.userId) await this.tokens.revokeFamily(tx, ctx.tenantId, row.familyId);
+      }
+      await recordEvent(this.outbox, tx, ctx, IdentityEvents.loggedOut, { type: 'user', id: ctx.userId! }, { user_id: ctx.userId });
+    });
+    return { logged_out: true };
+  }
+
+  /**
+   * Always accepted, and answered before any lookup, so neither the answer nor its timing says
+   * whether the account exists. The work happens afterwards.
+   */
+  requestPasswordReset(ctx: RequestContext, input: PasswordResetRequest): { accepted: true } {
+    setImmediate(() => {
+      this.createResetToken(ctx, input).catch((error: unknown) => this.logger.error({ err: error }, 'password reset request failed'));
+    });
+    return { accepted: true };
+  }
+
+  async confirmPasswordReset(ctx: RequestContext, input: PasswordResetConfirm): Promise<{ password_changed: true }> {
+    const tenantId = tenantOfScopedToken('pr', input.token);
+    const invalid = () => new DomainError('invalid_token', 400, 'The link is invalid or has expired; ask for a new one.');
+    if (!tenantId) throw invalid();
+    const tctx = inTenant(ctx, tenantId);
+    const result = await this.db.transaction(tenantId, async (tx) => {
+      const row = await this.tokens.findOneTimeForUpdate(tx, tenantId, sha256(input.token));
+      if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) return null;
+      const user = await this.users.findById(tx, tenantId, row.userId);
+      if (!user?.isActive) return null;
+      assertPasswordAcceptable(input.new_password, user.email);
+      await this.tokens.markOneTimeUsed(tx, tenantId, row.id);
+      const updated = await this.users.update(tx, tenantId, user.id, { passwordHash: await hashPassword(input.new_password) });
+      await this.tokens.revokeAllOfUser(tx, tenantId, user.id);
+      await recordEvent(this.outbox, tx, { ...tctx, userId: user.id }, IdentityEvents.passwordReset, { type: 'user', id: user.id, version: updated.version }, {
+        user_id: user.id,
+        purpose: row.purpose,
+      });
+      return user.id;
+    });
+    if (!result) throw invalid();
+    await this.revocations.revokeAllAccessTokensOf(result);
+    return { password_changed: true };
+  }
+
+  /** An invitation or reset link for `user`: the token goes to the notification service by event. */
+  async issueOneTimeToken(tx: EntityManager, ctx: TenantContext, user: UserEntity, purpose: 'password_reset' | 'invitation') {
+    const token = issueScopedToken('pr', ctx.tenantId);
+    const ttl = purpose === 'invitation' ? 7 * 24 * 60 * 60 * 1000 : RESET_TTL_MS;
+    await this.tokens.insertOneTime(tx, {
+      tenantId: ctx.tenantId,
+      id: randomUUID(),
+      userId: user.id,
+      purpose,
+      tokenHash: sha256(token),
+      expiresAt: new Date(Date.now() + ttl),
+    });
+    const subject = purpose === 'invitation' ? IdentityEvents.userInvited : IdentityEvents.passwordResetRequested;
+    await recordEvent(this.outbox, tx, ctx, subject, { type: 'user', id: user.id, version: user.version }, {
+      user_id: user.id,
+      email: user.email,
+      full_name: user.fullName,
+      token,
+      expires_at: new Date(Date.now() + ttl).toISOString(),
+    });
+  }
+
+  private async createResetToken(ctx: RequestContext, input: PasswordResetRequest): Promise<void> {
+    const tenantId = await this.db.dataSource.transaction((tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
+    if (!tenantId) return;
+    await this.db.transaction(tenantId, async (tx) => {
+      const user = await this.users.findByEmail(tx, tenantId, input.email);
+      if (!user?.isActive || !user.passwordHash) return;
+      await this.issueOneTimeToken(tx, inTenant(ctx, tenantId), user, 'password_reset');
+    });
+  }
+
+  private async completeLogin(ctx: TenantContext, user: UserEntity, ip: string, method: 'password' | 'mfa'): Promise<TokenPairView> {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
+      await this.users.touchLogin(tx, ctx.tenantId, user.id);
+      await recordEvent(this.outbox, tx, { ...ctx, userId: user.id }, IdentityEvents.loginSucceeded, { type: 'user', id: user.id }, {
+        user_id: user.id,
+        ip,
+        method,
+      });
+      return this.sessions.issue(tx, user);
+    });
+  }
+
+  private async mfaChallenge(user: UserEntity): Promise<MfaChallengeView> {
+    const token = randomToken(32);
+    await this.redis.set(
+      `auth:mfa-challenge:${sha256(token)}`,
+      JSON.stringify({ tenantId: user.tenantId, userId: user.id, attempts: 0 }),
+      'EX',
+      MFA_CHALLENGE_TTL_S,
+    );
+    return { mfa_required: true, mfa_token: token };
+  }
+
+  private async claimFreeSlug(tx: EntityManager, companyName: string, tenantId: string): Promise<string> {
+    for (const candidate of slugCandidates(companyName)) {
+      if (await this.tenants.claimSlug(tx, candidate, tenantId)) return candidate;
+    }
+    throw new ValidationError('Could not derive an address for this company name; try another.', { fields: { company_name: ['no free slug'] } });
+  }
+}

@@ -1,0 +1,47 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+
+/**
+ * One refresh token. Tokens descend from a login in a family; each use spends the token and
+ * issues its successor. Using a spent token again means it was stolen: the family is revoked.
+ */
+@Entity({ schema: 'identity', name: 'refresh_tokens' })
+@Index('refresh_tokens_hash_uq', ['tenantId', 'tokenHash'], { unique: true })
+@Index('refresh_tokens_family_idx', ['tenantId', 'familyId'])
+@Index('refresh_tokens_user_idx', ['tenantId', 'userId'])
+export class RefreshTokenEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'tenant_id', referencedColumnName: 'tenantId' },
+    { name: 'user_id', referencedColumnName: 'id' },
+  ])
+  user?: UserEntity;
+
+  @Column({ name: 'family_id', type: 'uuid' })
+  familyId: string;
+
+  /** SHA-256 of the token; the token itself is never stored. */
+  @Column({ name: 'token_hash', type: 'text' })
+  tokenHash: string;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
+  usedAt: Date | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { authenticator } from 'otplib';
+import type { EntityManager } from 'typeorm';
+import { IdentityEvents, type MfaActivatedView, type MfaEnrollView } from '@engage/contracts';
+import type { TenantContext } from '@engage/context';
+import { TenantDatabase } from '@engage/database';
+import { ConflictError, DomainError, NotFoundError } from '@engage/errors';
+import { OutboxWriter } from '@engage/messaging';
+import { SERVICE_CONFIG } from '@engage/service-runtime';
+import type { UserConfig } from '../config';
+import { SecretBox, sha256 } from '../crypto/secret-box';
+import { recordEvent } from '../identity-events';
+import type { UserEntity } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
+
+authenticator.options = { window: 1 };
+const RECOVERY_CODES = 10;
+
+const invalidCode = () => new DomainError('invalid_code', 400, 'The code is not valid.');
+
+/** TOTP second factor: enrol (secret stored encrypted), activate with a code, recovery codes, disable. */
+@Injectable()
+export class MfaService {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly users: UsersRepository,
+    private readonly outbox: OutboxWriter,
+    @Inject(SERVICE_CONFIG) config: UserConfig,
+  ) {
+    this.box = new SecretBox(config.ENCRYPTION_KEY);
+  }
+
+  async enroll(ctx: TenantContext): Promise<MfaEnrollView> {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
+      const user = await this.requireUser(tx, ctx);
+      if (user.mfaEnabled) throw new ConflictError('Two-factor sign-in is already on; turn it off first to enrol again.');
+      const secret = authenticator.generateSecret();
+      await this.users.update(tx, ctx.tenantId, user.id, { mfaSecretEnc: this.box.encrypt(secret, ctx.tenantId) });
+      return { secret, otpauth_url: authenticator.keyuri(user.email, 'Engage', secret) };
+    });
+  }
+
+  async activate(ctx: TenantContext, code: string): Promise<MfaActivatedView> {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
+      const user = await this.requireUser(tx, ctx);
+      if (user.mfaEnabled) throw new ConflictError('Two-factor sign-in is already on.');
+      if (!user.mfaSecretEnc) throw new DomainError('mfa_not_enrolled', 400, 'Enrol first: request a secret, add it to your authenticator, then confirm a code.');
+      if (!authenticator.check(code, this.box.decrypt(user.mfaSecretEnc, ctx.tenantId))) throw invalidCode();
+      const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
+      const updated = await this.users.update(tx, ctx.tenantId, user.id, { mfaEnabled: true, recoveryCodeHashes: codes.map(sha256) });
+      await recordEvent(this.outbox, tx, ctx, IdentityEvents.mfaEnabled, { type: 'user', id: user.id, version: updated.version }, { user_id: user.id });
+      return { recovery_codes: codes };
+    });
+  }
+
+  async disable(ctx: TenantContext, code: string): Promise<{ mfa_enabled: false }> {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
+      const user = await this.requireUser(tx, ctx);
+      if (!user.mfaEnabled) return { mfa_enabled: false as const };
+      if (!(await this.verifyLoginCode(tx, user, code))) throw invalidCode();
+      const updated = await this.users.update(tx, ctx.tenantId, user.id, { mfaEnabled: false, mfaSecretEnc: null, recoveryCodeHashes: [] });
+      await recordEvent(this.outbox, tx, ctx, IdentityEvents.mfaDisabled, { type: 'user', id: user.id, version: updated.version }, { user_id: user.id });
+      return { mfa_enabled: false as const };
+    });
+  }
+
+  /** A current TOTP code, or an unused recovery code (which is then spent). */
+  async verifyLoginCode(tx: EntityManager, user: UserEntity, code: string): Promise<boolean> {
+    if (!user.mfaEnabled || !user.mfaSecretEnc) return false;
+    if (/^\d{6}$/.test(code)) return authenticator.check(code, this.box.decrypt(user.mfaSecretEnc, user.tenantId));
+    const hash = sha256(code.trim().toLowerCase());
+    if (!user.recoveryCodeHashes.includes(hash)) return false;
+    await this.users.update(tx, user.tenantId, user.id, { recoveryCodeHashes: user.recoveryCodeHashes.filter((h) => h !== hash) });
+    return true;
+  }
+
+  private async requireUser(tx: EntityManager, ctx: TenantContext): Promise<UserEntity> {
+    const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, ctx.userId!);
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TenantEntity, TenantSlugEntity } from './tenant.entity';
+
+/** SQL for tenants and the slug registry. Methods run inside a tenant-bound transaction. */
+@Injectable()
+export class TenantsRepository {
+  /** Claims `slug` for `tenantId`; false if another tenant has it. */
+  async claimSlug(tx: EntityManager, slug: string, tenantId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO identity.tenant_slugs (slug, tenant_id) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING slug`,
+      [slug, tenantId],
+    );
+    return rows.length === 1;
+  }
+
+  /** Slug → tenant id, before any tenant is bound (login, password reset). */
+  async tenantIdBySlug(tx: EntityManager, slug: string): Promise<string | null> {
+    const row = await tx.getRepository(TenantSlugEntity).findOneBy({ slug });
+    return row?.tenantId ?? null;
+  }
+
+  async insert(tx: EntityManager, tenant: Pick<TenantEntity, 'id' | 'name' | 'slug' | 'plan' | 'enabledModules' | 'settings'>) {
+    await tx.getRepository(TenantEntity).insert(tenant as never);
+    return tx.getRepository(TenantEntity).findOneByOrFail({ id: tenant.id });
+  }
+
+  find(tx: EntityManager, tenantId: string): Promise<TenantEntity | null> {
+    return tx.getRepository(TenantEntity).findOneBy({ id: tenantId });
+  }
+
+  async update(tx: EntityManager, tenantId: string, changes: Partial<Pick<TenantEntity, 'name' | 'enabledModules' | 'settings'>>) {
+    await tx.getRepository(TenantEntity).update({ id: tenantId }, { ...changes, version: () => 'version + 1' } as never);
+    return tx.getRepository(TenantEntity).findOneByOrFail({ id: tenantId });
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { IdentityEvents, type TenantView, type UpdateTenantRequest } from '@engage/contracts';
+import type { RequestContext } from '@engage/context';
+import { TenantDatabase } from '@engage/database';
+import { NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
+import { OutboxWriter } from '@engage/messaging';
+import { assertAllowed } from '../access';
+import { recordEvent } from '../identity-events';
+import { toTenantView } from '../views';
+import { TenantsRepository } from './tenants.repository';
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly tenants: TenantsRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async get(ctx: RequestContext): Promise<TenantView> {
+    assertAllowed(ctx, 'tenant', 'read');
+    const tenant = await this.db.transaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
+    if (!tenant) throw new NotFoundError('Tenant');
+    return toTenantView(tenant);
+  }
+
+  /** Name, modules and settings (merged key by key). The plan changes only through billing. */
+  async update(ctx: RequestContext, input: UpdateTenantRequest & { if_match?: number }): Promise<TenantView> {
+    assertAllowed(ctx, 'tenant', 'update');
+    if (input.name === undefined && input.enabled_modules === undefined && input.settings === undefined) {
+      throw new ValidationError('Nothing to change.');
+    }
+    if (input.settings && JSON.stringify(input.settings).length > 10_000) {
+      throw new ValidationError('Settings are too large.', { fields: { settings: ['at most 10,000 characters of JSON'] } });
+    }
+    return this.db.transaction(ctx.tenantId, async (tx) => {
+      const current = await this.tenants.find(tx, ctx.tenantId);
+      if (!current) throw new NotFoundError('Tenant');
+      if (input.if_match !== undefined && input.if_match !== current.version) throw new PreconditionFailedError();
+      const updated = await this.tenants.update(tx, ctx.tenantId, {
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.enabled_modules !== undefined ? { enabledModules: [...new Set(input.enabled_modules)] } : {}),
+        ...(input.settings !== undefined ? { settings: { ...current.settings, ...input.settings } } : {}),
+      });
+      await recordEvent(this.outbox, tx, ctx, IdentityEvents.tenantUpdated, { type: 'tenant', id: ctx.tenantId, version: updated.version }, {
+        tenant: toTenantView(updated),
+      });
+      return toTenantView(updated);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import type { Role } from '@engage/contracts';
+
+@Entity({ schema: 'identity', name: 'users' })
+@Index('users_tenant_email_uq', ['tenantId', 'emailNormalized'], { unique: true })
+export class UserEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'text' })
+  email: string;
+
+  /** Lower-cased: email is unique within a tenant regardless of case. */
+  @Column({ name: 'email_normalized', type: 'text' })
+  emailNormalized: string;
+
+  @Column({ name: 'full_name', type: 'text' })
+  fullName: string;
+
+  @Column({ type: 'text' })
+  role: Role;
+
+  @Column({ name: 'is_active', type: 'boolean', default: true })
+  isActive: boolean;
+
+  /** Null while an invitation is pending. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash: string | null;
+
+  @Column({ name: 'mfa_enabled', type: 'boolean', default: false })
+  mfaEnabled: boolean;
+
+  /** TOTP secret, AES-256-GCM encrypted (see crypto/secret-box.ts). */
+  @Column({ name: 'mfa_secret_enc', type: 'text', nullable: true })
+  mfaSecretEnc: string | null;
+
+  @Column({ name: 'recovery_code_hashes', type: 'text', array: true, default: () => `'{}'` })
+  recoveryCodeHashes: string[];
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @VersionColumn()
+  version: number;
+}

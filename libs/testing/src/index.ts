@@ -1,0 +1,3 @@
+export * from './test-env';
+export * from './e2e-stack';
+export * from './api-client';
