@@ -37,6 +37,9 @@ const LOG_DIR = path.join(STATE_DIR, 'logs');
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker', 'docker-compose.yml');
 
 const READY_TIMEOUT_MS = 60_000;
+// Shorter when the port was already open: a server that is merely busy answers well
+// within this, and something that is not the expected server should not cost a minute.
+const ALREADY_RUNNING_TIMEOUT_MS = 15_000;
 // Package managers and distributions put daemons in sbin, which a non-login PATH often lacks.
 const EXTRA_BIN_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin', '/opt/homebrew/bin'];
 const DEBIAN_PG_SOCKET_DIR = '/var/run/postgresql';
@@ -228,13 +231,22 @@ function isPgAuthError(err) {
   return PG_AUTH_FAILURE_CODES.has(err.code) || /password|SASL/i.test(err.message || '');
 }
 
-// Decided on first use and kept: 'tcp' (pg client with the admin URL) or 'socket'
-// (psql as the postgres OS user over the Unix socket).
+// Chosen on first successful use and kept for the process: either the pg client with a
+// URL-building function, or psql as the postgres OS user over the Unix socket.
 let adminRoute = null;
+
+// The superuser password of docker/docker-compose.yml's postgres (its development default).
+const COMPOSE_POSTGRES_PASSWORD = () => process.env.POSTGRES_PASSWORD || 'postgres';
 
 /**
  * Runs `sql` as the database superuser in database `db` (default: the maintenance
  * database) and returns the rows of its result.
+ *
+ * The login is, in order: PGADMIN_URL when set (nothing else is tried); else `postgres`
+ * over TCP without a password (trusting servers; PGPASSWORD is honoured by `pg`); on an
+ * authentication error, psql as the postgres OS user over the local socket (fresh Debian
+ * install: peer auth; needs root or passwordless sudo); else `postgres` with the
+ * docker-compose password (POSTGRES_PASSWORD, default "postgres").
  *
  * `sql` may hold several statements; they run in one implicit transaction unless the
  * text has its own BEGIN/COMMIT. Statements that refuse a transaction block
@@ -244,29 +256,52 @@ let adminRoute = null;
  * routes.
  */
 export async function adminQuery(sql, db) {
-  if (adminRoute !== 'socket') {
-    try {
-      const rows = await adminQueryTcp(sql, db);
-      adminRoute = 'tcp';
-      return rows;
-    } catch (err) {
-      if (adminRoute === 'tcp' || !isPgAuthError(err)) throw err;
-      const { host } = pgTarget();
-      if (process.env.PGADMIN_URL || !isLocalHost(host) || !(await socketRunner())) {
-        throw permanentError(
-          `PostgreSQL refused the admin login (${adminUrl(db).replace(/:[^:@/]*@/, ':***@')}): ${err.message}. ` +
-            'Set PGADMIN_URL to a superuser URL including its password, ' +
-            'or run as root / with passwordless sudo so the local socket can be used.',
-        );
-      }
-      adminRoute = 'socket';
-    }
-  }
-  return adminQuerySocket(sql, db);
+  adminRoute ??= await chooseAdminRoute();
+  return adminRoute.socketDir ? adminQuerySocket(adminRoute, sql, db) : adminQueryTcp(adminRoute.url(db), sql);
 }
 
-async function adminQueryTcp(sql, db) {
-  const client = new pg.Client({ connectionString: adminUrl(db), connectionTimeoutMillis: 10_000 });
+async function chooseAdminRoute() {
+  const redacted = (url) => url.replace(/:[^:@/]*@/, ':***@');
+  try {
+    await adminQueryTcp(adminUrl(), 'SELECT 1');
+    return { url: adminUrl };
+  } catch (err) {
+    if (!isPgAuthError(err)) throw err; // not up yet, or not PostgreSQL: let the caller retry
+    if (process.env.PGADMIN_URL) {
+      throw permanentError(`PostgreSQL refused PGADMIN_URL (${redacted(adminUrl())}): ${err.message}`);
+    }
+  }
+
+  const { host, port } = pgTarget();
+  const socketDir = isLocalHost(host) ? localSocketDir(port) : null;
+  const runner = socketDir ? await socketRunner() : null;
+  if (runner) return { socketDir, runner };
+
+  const withComposePassword = (db) => {
+    const url = new URL(adminUrl(db));
+    url.password = encodeURIComponent(COMPOSE_POSTGRES_PASSWORD());
+    return url.toString();
+  };
+  try {
+    await adminQueryTcp(withComposePassword(), 'SELECT 1');
+    return { url: withComposePassword };
+  } catch (err) {
+    if (!isPgAuthError(err)) throw err;
+    throw permanentError(
+      `PostgreSQL at ${host}:${port} refused the admin login as "postgres" (${err.message}). ` +
+        'Set PGADMIN_URL to a superuser URL including its password' +
+        (socketDir ? ', or run as root / with passwordless sudo so the local socket can be used.' : '.'),
+    );
+  }
+}
+
+/** Directory holding the server's Unix socket for `port` (Debian, then upstream default). */
+function localSocketDir(port) {
+  return [DEBIAN_PG_SOCKET_DIR, '/tmp'].find((dir) => existsSync(path.join(dir, `.s.PGSQL.${port}`))) ?? null;
+}
+
+async function adminQueryTcp(url, sql) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   // A server-side disconnect after connect is emitted as 'error'; without a listener it
   // would crash the process instead of failing this one query.
   client.on('error', () => {});
@@ -288,8 +323,8 @@ async function socketRunner() {
   return null;
 }
 
-async function adminQuerySocket(sql, db) {
-  const [cmd, prefix] = await socketRunner();
+async function adminQuerySocket({ socketDir, runner }, sql, db) {
+  const [cmd, prefix] = runner;
   const { port } = pgTarget();
   const FIELD = '\x1f';
   const RECORD = '\x1e';
@@ -301,11 +336,11 @@ async function adminQuerySocket(sql, db) {
     '-v', 'ON_ERROR_STOP=1',
     '-v', 'VERBOSITY=verbose', // errors then include the SQLSTATE, which we parse into err.code
     '-A', '-F', FIELD, '-R', RECORD, '-P', 'footer=off',
+    '-h', socketDir,
     '-p', String(port),
     '-d', db || 'postgres',
     '-f', '-', // SQL on stdin keeps passwords out of the process list
   ];
-  if (existsSync(DEBIAN_PG_SOCKET_DIR)) args.splice(args.indexOf('-p'), 0, '-h', DEBIAN_PG_SOCKET_DIR);
   // Our PG* variables point psql at TCP and another user; the socket route needs neither.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
   // cwd '/': the postgres user usually cannot enter root's working directory.
@@ -358,10 +393,13 @@ async function dockerUsable() {
   return dockerAnswer;
 }
 
-async function composeUp(service, log) {
+async function composeUp(service, portEnv, port, log) {
   if (!existsSync(COMPOSE_FILE)) throw new Error(`Docker is available but ${COMPOSE_FILE} is missing.`);
-  log(`[infra] docker compose -f docker/docker-compose.yml up -d ${service}`);
-  const res = await run('docker', ['compose', '-f', COMPOSE_FILE, 'up', '-d', service], { timeoutMs: 600_000 });
+  log(`[infra] ${portEnv}=${port} docker compose -f docker/docker-compose.yml up -d ${service}`);
+  // The compose file publishes on non-default host ports (so it never clashes with local
+  // servers); here nothing listens on the port we want, so publish it there instead.
+  const env = { ...process.env, [portEnv]: String(port) };
+  const res = await run('docker', ['compose', '-f', COMPOSE_FILE, 'up', '-d', service], { env, timeoutMs: 600_000 });
   if (res.code !== 0) throw new Error(describeFailure(`docker compose up ${service}`, res));
 }
 
@@ -603,6 +641,7 @@ const SERVICES = {
     start: startPostgres,
     aptPackage: 'postgresql',
     composeService: 'postgres',
+    composePortEnv: 'ENGAGE_PG_PORT',
     installHint: 'Debian/Ubuntu: `sudo apt-get install -y postgresql`; macOS: `brew install postgresql@15`',
   },
   redis: {
@@ -613,6 +652,7 @@ const SERVICES = {
     start: startRedis,
     aptPackage: 'redis-server',
     composeService: 'redis',
+    composePortEnv: 'ENGAGE_REDIS_PORT',
     installHint: 'Debian/Ubuntu: `sudo apt-get install -y redis-server`; macOS: `brew install redis`',
   },
   nats: {
@@ -623,6 +663,7 @@ const SERVICES = {
     start: startNats,
     aptPackage: 'nats-server',
     composeService: 'nats',
+    composePortEnv: 'ENGAGE_NATS_PORT',
     installHint: 'Debian 12+/Ubuntu 22.04+: `sudo apt-get install -y nats-server`; macOS: `brew install nats-server`; or a release from https://github.com/nats-io/nats-server/releases',
   },
 };
@@ -631,10 +672,8 @@ async function ensureService(key, log) {
   const svc = SERVICES[key];
   const { host, port } = svc.target();
   const where = `${host}:${port}`;
-  const ready = (hint) => waitFor(`${svc.label} at ${where}`, svc.verify, { hint });
-
   if (await tcpOpen(host, port)) {
-    await ready();
+    await waitFor(`${svc.label} at ${where}`, svc.verify, { timeoutMs: ALREADY_RUNNING_TIMEOUT_MS });
     log(`[infra] ${key}: already running at ${where}`);
     return { started: false, how: 'already running', host, port };
   }
@@ -650,11 +689,14 @@ async function ensureService(key, log) {
       started = (await tcpOpen(host, port)) ? { how: `apt-get install ${svc.aptPackage}` } : await svc.start({ host, port }, log);
       if (!started) throw new Error(`apt-get installed ${svc.aptPackage}, but no ${svc.label} server binary was found afterwards.`);
     } else if (await dockerUsable()) {
-      await composeUp(svc.composeService, log);
-      started = { how: `docker compose up -d ${svc.composeService}` };
+      await composeUp(svc.composeService, svc.composePortEnv, port, log);
+      started = {
+        how: `docker compose -f docker/docker-compose.yml up -d ${svc.composeService}`,
+        hint: `See \`docker compose -f docker/docker-compose.yml logs ${svc.composeService}\``,
+      };
     } else {
       const why = [
-        existsSync('/etc/debian_version') ? 'apt-get needs root or passwordless sudo' : 'no apt-get on this system',
+        existsSync('/etc/debian_version') && which('apt-get') ? 'apt-get needs root or passwordless sudo' : 'no apt-get on this system',
         which('docker') ? '`docker info` fails (is the daemon running, may this user use it?)' : 'Docker is not installed',
       ].join('; ');
       throw new Error(
@@ -671,11 +713,12 @@ async function ensureService(key, log) {
       started.assertAlive?.();
       await svc.verify();
     },
-    { hint: started.logFile ? `See ${started.logFile}` : '' },
+    { hint: started.hint ?? (started.logFile ? `See ${started.logFile}` : '') },
   );
   log(`[infra] ${key}: started at ${where} (${started.how})`);
   const record = { started: true, host, port, ...started };
   delete record.assertAlive;
+  delete record.hint;
   return record;
 }
 

@@ -2,13 +2,14 @@
 // NATS, then end-to-end tests against the whole suite booted on its own ports, then the
 // deployment checks. Prints one summary line, `N passed, N failed`, counted from the runners.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { connectionUrls } from '../infra/provision.mjs';
 import { prepare, say } from './prepare.mjs';
 import { ALL_APPS, run, startProcess, stopPids, waitForHealthy } from './processes.mjs';
-import { startPrivateNats } from './nats-server.mjs';
 import { ROOT, STATE_DIR, stackEnv } from './services.mjs';
 
+const require = createRequire(import.meta.url);
 const TEST_DATABASE = 'engage_test';
 const TEST_BASE_PORT = Number(process.env.ENGAGE_TEST_PORT ?? 3100);
 const REDIS_TEST_URL = process.env.ENGAGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
@@ -49,30 +50,36 @@ export async function runTests(argv) {
   };
 
   mkdirSync(STATE_DIR, { recursive: true });
-  const nats = await startPrivateNats();
   const urls = connectionUrls({ database: TEST_DATABASE });
-  const env = stackEnv({
-    basePort: TEST_BASE_PORT,
-    database: TEST_DATABASE,
-    natsUrl: nats.url,
-    redisUrl: REDIS_TEST_URL,
-    urls,
-    nodeEnv: 'test',
-    logLevel: process.env.LOG_LEVEL ?? 'info',
-    requestTimeoutMs: 3000,
-  });
+  const envFor = (natsUrl) =>
+    stackEnv({
+      basePort: TEST_BASE_PORT,
+      database: TEST_DATABASE,
+      natsUrl,
+      redisUrl: REDIS_TEST_URL,
+      urls,
+      nodeEnv: 'test',
+      logLevel: process.env.LOG_LEVEL ?? 'info',
+      requestTimeoutMs: 3000,
+    });
   // Tests reach the same infrastructure the stack uses.
   const testEnv = {
     NODE_ENV: 'test',
     ENGAGE_TEST_DATABASE: TEST_DATABASE,
-    ENGAGE_TEST_NATS_URL: nats.url,
     ENGAGE_TEST_REDIS_URL: REDIS_TEST_URL,
     ENGAGE_E2E_STATE: E2E_STATE_FILE,
     ENGAGE_TEST_DB_URLS: JSON.stringify(urls),
   };
   let processes = [];
+  let nats = null;
   try {
-    await prepare({ database: TEST_DATABASE, env });
+    // Every process gets the URL of a NATS server that exists only for this run; it is known
+    // only once that server is up, after the build.
+    await prepare({ database: TEST_DATABASE, env: envFor('nats://127.0.0.1:4222') });
+    const { NatsServerProcess } = require(join(ROOT, 'dist/libs/testing/src/nats-server.js'));
+    nats = await NatsServerProcess.start();
+    const env = envFor(nats.url);
+    testEnv.ENGAGE_TEST_NATS_URL = nats.url;
 
     if (wants('static')) {
       say('typecheck…');
@@ -111,7 +118,7 @@ export async function runTests(argv) {
   } finally {
     await stopPids(readPids(processes));
     rmSync(E2E_STATE_FILE, { force: true });
-    await nats.stop();
+    await nats?.stop();
   }
   const passed = tally.reduce((n, t) => n + t.passed, 0);
   const failed = tally.reduce((n, t) => n + t.failed, 0);

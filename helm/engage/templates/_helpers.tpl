@@ -127,7 +127,7 @@ securityContext:
 {{/* A Postgres URL. Argument: dict root, user, password. */}}
 {{- define "engage.pgUrl" -}}
 {{- $db := .root.Values.database -}}
-{{- $url := printf "postgres://%s:%s@%s:%v/%s" .user (.password | urlquery) $db.host $db.port $db.name -}}
+{{- $url := printf "postgres://%s:%s@%s:%v/%s" .user (.password | urlquery | replace "+" "%20") $db.host $db.port $db.name -}}
 {{- if $db.params -}}{{- $url = printf "%s?%s" $url $db.params -}}{{- end -}}
 {{- $url -}}
 {{- end -}}

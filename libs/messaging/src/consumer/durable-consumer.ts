@@ -20,7 +20,8 @@ export interface DurableConsumerOptions<TPayload> {
   /** Durable name: one per purpose (e.g. `activity-timeline`); replicas share it. */
   name: string;
   stream: string;
-  filterSubjects: string[];
+  /** One subject filter (wildcards allowed); servers before 2.10 accept only one. */
+  filterSubject: string;
   /** Deliveries before the event goes to the dead-letter subject. */
   maxDeliver?: number;
   ackWaitMs?: number;
@@ -141,7 +142,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       durable_name: name,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subjects: this.options.filterSubjects,
+      filter_subject: this.options.filterSubject,
       max_deliver: this.maxDeliver,
       ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
     };

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { EventStreams, type EventEnvelope } from '@engage/contracts';
+import { systemContext, type TenantContext } from '@engage/context';
+import { createDataSource, TenantDatabase } from '@engage/database';
+import { createLogger } from '@engage/logging';
+import { NatsServerProcess, testEnv } from '@engage/testing';
+import { encodeJson } from '../connection';
+import { DurableConsumer } from '../consumer/durable-consumer';
+import { ensureStream } from '../jetstream/streams';
+import { messagingEntities } from './outbox.entities';
+import { OutboxRelay } from './outbox-relay';
+import { OutboxWriter } from './outbox-writer';
+
+/**
+ * The event backbone end to end on real servers: outbox rows written in business transactions
+ * reach a durable consumer exactly once, although NATS dies in the middle of relaying and the
+ * consumer is restarted mid-stream. Runs on the crm schema's messaging tables and a private
+ * nats-server that the test kills and restarts.
+ */
+jest.setTimeout(90_000);
+
+const logger = createLogger({ service: 'backbone-test', level: 'silent' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('outbox → JetStream → durable consumer', () => {
+  let nats: NatsServerProcess;
+  let nc: NatsConnection;
+  let dataSource: DataSource;
+  let db: TenantDatabase;
+  const tenantId = randomUUID();
+  const ctx: TenantContext = { ...systemContext(), tenantId, userId: randomUUID() };
+  const subjectPrefix = `evt.crm.backbone_${randomUUID().slice(0, 8)}`;
+  const writer = new OutboxWriter('crm');
+
+  beforeAll(async () => {
+    nats = await NatsServerProcess.start();
+    nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    dataSource = createDataSource({ url: testEnv.databaseUrls('crm').app, schema: 'crm', entities: messagingEntities('crm'), applicationName: 'backbone-test' });
+    await dataSource.initialize();
+    db = new TenantDatabase(dataSource);
+    await ensureStream(await nc.jetstreamManager(), EventStreams.crm, { retentionDays: 1 });
+    await ensureStream(await nc.jetstreamManager(), EventStreams.deadLetter, { retentionDays: 1 });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await dataSource?.destroy();
+    await nats?.stop();
+  });
+
+  /** Writes `count` events in transactions of ten, as business code would. */
+  async function writeEvents(count: number, offset: number) {
+    for (let i = 0; i < count; i += 10) {
+      await db.transaction(tenantId, (tx) =>
+        writer.append(
+          tx,
+          ctx,
+          Array.from({ length: Math.min(10, count - i) }, (_, j) => ({
+            subject: `${subjectPrefix}.happened`,
+            aggregateType: 'thing',
+            aggregateId: randomUUID(),
+            version: 1,
+            payload: { n: offset + i + j },
+          })),
+        ),
+      );
+    }
+  }
+
+  const countPublished = async () =>
+    Number(
+      (
+        await db.dataSource.transaction(async (tx) => {
+          await tx.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
+          return tx.query(`SELECT count(*) AS n FROM crm.outbox WHERE tenant_id = $1 AND published_at IS NOT NULL`, [tenantId]);
+        })
+      )[0].n,
+    );
+
+  const inboxCount = (consumer: string) =>
+    db.transaction(tenantId, async (tx) => Number((await tx.query(`SELECT count(*) AS n FROM crm.inbox WHERE consumer = $1`, [consumer]))[0].n));
+
+  it('delivers every event exactly once through a NATS crash and a consumer restart', async () => {
+    await writeEvents(200, 0);
+
+    const relay = new OutboxRelay({ dataSource, listenUrl: testEnv.databaseUrls('crm').app, schema: 'crm', js: nc.jetstream(), logger, batchSize: 20 });
+    await relay.start();
+    await until('the relay to publish a first part', async () => (await countPublished()) > 0);
+
+    // NATS dies while the relay is working; business transactions go on committing events.
+    await nats.kill();
+    await writeEvents(100, 200);
+    await sleep(500);
+    await nats.resume();
+    await until('the relay to publish everything', async () => (await countPublished()) === 300);
+    await relay.stop();
+
+    const jsm = await nc.jetstreamManager();
+    const stored = await jsm.streams.info(EventStreams.crm.name, { subjects_filter: `${subjectPrefix}.>` } as never);
+    const perSubject = (stored.state as unknown as { subjects?: Record<string, number> }).subjects ?? {};
+    expect(perSubject[`${subjectPrefix}.happened`]).toBe(300); // no duplicate publish despite the crash
+
+    // A consumer processes part of the stream, is stopped, and a new instance takes over.
+    const name = `backbone-${randomUUID().slice(0, 8)}`;
+    const seen: string[] = [];
+    const make = () =>
+      new DurableConsumer<{ n: number }>({
+        name,
+        stream: EventStreams.crm.name,
+        filterSubject: `${subjectPrefix}.>`,
+        ackWaitMs: 2000,
+        schema: 'crm',
+        db,
+        js: nc.jetstream(),
+        jsm,
+        logger,
+        handle: async (_tx, event) => {
+          seen.push(event.id);
+        },
+      });
+    const first = make();
+    await first.start();
+    await until('the first consumer to process some events', async () => (await inboxCount(name)) >= 50);
+    await first.stop();
+
+    const second = make();
+    await second.start();
+    await until('every event to be processed', async () => (await inboxCount(name)) === 300);
+
+    // The relay's crash window: the same event published again (outside JetStream's
+    // de-duplication) is recognised by its id and changes nothing.
+    const replayed = await db.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
+      return (await tx.query(`SELECT envelope FROM crm.outbox WHERE tenant_id = $1 LIMIT 1`, [tenantId]))[0].envelope as EventEnvelope;
+    });
+    await nc.jetstream().publish(replayed.type, encodeJson(replayed), { msgID: randomUUID() });
+    await sleep(1500);
+    await second.stop();
+
+    expect(await inboxCount(name)).toBe(300);
+    expect(seen.length).toBe(300);
+    expect(new Set(seen).size).toBe(300);
+  });
+
+  it('ignores an event older than the version already applied', async () => {
+    const name = `versions-${randomUUID().slice(0, 8)}`;
+    const applied: number[] = [];
+    const consumer = new DurableConsumer<{ v: number }>({
+      name,
+      stream: EventStreams.crm.name,
+      filterSubject: `${subjectPrefix}.versioned`,
+      schema: 'crm',
+      db,
+      js: nc.jetstream(),
+      jsm: await nc.jetstreamManager(),
+      logger,
+      handle: async (_tx, event) => {
+        applied.push(event.version);
+      },
+    });
+    await consumer.start();
+    const aggregateId = randomUUID();
+    for (const version of [1, 3, 2]) {
+      const envelope: EventEnvelope = {
+        id: randomUUID(),
+        type: `${subjectPrefix}.versioned`,
+        tenant_id: tenantId,
+        aggregate_type: 'thing',
+        aggregate_id: aggregateId,
+        version,
+        occurred_at: new Date().toISOString(),
+        actor_id: null,
+        request_id: null,
+        payload: { v: version },
+      };
+      await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
+    }
+    await until('three events to be recorded', async () => (await inboxCount(name)) === 3);
+    await consumer.stop();
+    expect(applied).toEqual([1, 3]);
+  });
+
+  it('dead-letters an event whose handler keeps failing, with the failure recorded', async () => {
+    const name = `failing-${randomUUID().slice(0, 8)}`;
+    const dlq = nc.subscribe(`dlq.${name}`, { max: 1 });
+    let attempts = 0;
+    const consumer = new DurableConsumer({
+      name,
+      stream: EventStreams.crm.name,
+      filterSubject: `${subjectPrefix}.poison`,
+      maxDeliver: 3,
+      schema: 'crm',
+      db,
+      js: nc.jetstream(),
+      jsm: await nc.jetstreamManager(),
+      logger,
+      handle: async () => {
+        attempts += 1;
+        throw new Error('projection store rejected the row');
+      },
+    });
+    await consumer.start();
+    const envelope: EventEnvelope = {
+      id: randomUUID(),
+      type: `${subjectPrefix}.poison`,
+      tenant_id: tenantId,
+      aggregate_type: 'thing',
+      aggregate_id: randomUUID(),
+      version: 1,
+      occurred_at: new Date().toISOString(),
+      actor_id: null,
+      request_id: null,
+      payload: {},
+    };
+    await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
+    let dead: { headers?: { get(k: string): string } } | undefined;
+    for await (const msg of dlq) dead = msg as never;
+    await consumer.stop();
+    expect(attempts).toBe(3);
+    expect(dead?.headers?.get('x-dlq-error')).toContain('projection store rejected the row');
+    expect(dead?.headers?.get('x-dlq-deliveries')).toBe('3');
+    // The failed effect was rolled back each time: the event is not marked processed.
+    expect(await inboxCount(name)).toBe(0);
+  });
+});
