@@ -72,18 +72,22 @@ export class NatsServerProcess {
     throw new Error(`nats-server did not start on port ${this.port}`);
   }
 
-  /** Stops the server abruptly, as a crash or a network cut would. */
-  async kill(): Promise<void> {
+  /**
+   * Stops the server as an operator or an orchestrator would (SIGTERM: clients are cut off,
+   * JetStream flushes to disk). A single node killed with SIGKILL can lose its last
+   * acknowledged writes; production runs JetStream replicated (see docs/adr/0004).
+   */
+  async halt(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
+    child.kill(signal);
     await exited;
     this.child = null;
   }
 
   async stop(): Promise<void> {
-    await this.kill();
+    await this.halt('SIGKILL');
     rmSync(this.storeDir, { recursive: true, force: true });
   }
 }

@@ -51,7 +51,7 @@ export class UpdateCompanyRequest extends CompanyFields {
 }
 
 export class ListCompaniesQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Name or domain contains (typo-tolerant)' })
+  @ApiPropertyOptional({ description: 'Words the name or domain contains' })
   @IsOptional()
   @BoundedText(200)
   q?: string;

@@ -65,3 +65,12 @@ export interface ImportProgressEvent {
   failed: number;
   user_id: string | null;
 }
+/**
+ * Contacts written by one batch of a CSV import. An import announces its contacts per batch
+ * rather than one `contact.created` each, so a million-row file does not become a million events.
+ */
+export interface ContactsImportedEvent {
+  import_id: string;
+  created_ids: string[];
+  updated_ids: string[];
+}

@@ -29,7 +29,6 @@ export const CrmSubjects = {
   startImport: 'crm.imports.start',
   getImport: 'crm.imports.get',
   importErrors: 'crm.imports.errors',
-  exportContacts: 'crm.contacts.export_page',
 } as const;
 
 /** Events published by crm-service (stream EVT_CRM). */
@@ -48,6 +47,7 @@ export const CrmEvents = {
   dealStageChanged: 'evt.crm.deal.stage_changed',
   pipelineCreated: 'evt.crm.pipeline.created',
   pipelineUpdated: 'evt.crm.pipeline.updated',
+  contactsImported: 'evt.crm.contact.imported',
   importProgress: 'evt.crm.import.progress',
 } as const;
 

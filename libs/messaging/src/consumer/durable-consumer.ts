@@ -92,11 +92,12 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
         msg.ack();
         return outcome;
       } catch (error) {
-        if (msg.info.redeliveryCount + 1 >= this.maxDeliver) {
+        // nats.js counts deliveries from 1: the first delivery has redeliveryCount 1.
+        if (msg.info.redeliveryCount >= this.maxDeliver) {
           await this.deadLetter(msg, error);
           return 'dead-lettered';
         }
-        const delay = Math.min(60_000, 500 * 2 ** msg.info.redeliveryCount);
+        const delay = Math.min(60_000, 500 * 2 ** (msg.info.redeliveryCount - 1));
         this.options.logger.warn({ err: error, event_id: event.id, consumer: this.options.name, retry_in_ms: delay }, 'event failed; will retry');
         msg.nak(delay);
         return 'retry';
@@ -129,7 +130,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     const h = natsHeaders();
     h.set('x-dlq-consumer', this.options.name);
     h.set('x-dlq-subject', msg.subject);
-    h.set('x-dlq-deliveries', String(msg.info.redeliveryCount + 1));
+    h.set('x-dlq-deliveries', String(msg.info.redeliveryCount));
     h.set('x-dlq-error', String((error as Error)?.message ?? error).slice(0, 500));
     await this.options.js.publish(`dlq.${this.options.name}`, msg.data, { headers: h });
     this.options.logger.error({ err: error, consumer: this.options.name, subject: msg.subject }, 'event dead-lettered');

@@ -1,18 +1,21 @@
-import { CURRENT_TENANT, enableTenantRls } from '@engage/database';
+import { enableTenantRls } from '@engage/database';
 
 /**
  * Row-level security and the wake-up trigger for the messaging tables (the tables themselves
- * come from the generated migration). The relay reads every tenant's outbox rows, so the outbox
- * policy also admits a transaction that declared itself the relay (`app.outbox_relay = on`);
- * inserts are always checked against the bound tenant.
+ * come from the generated migration). Business transactions see and write only their tenant's
+ * rows. The relay works across tenants, so separate policies let a transaction that declared
+ * itself the relay (`app.outbox_relay = on`) read, mark and purge outbox rows; no policy lets it
+ * insert one, so an event always belongs to the tenant whose transaction wrote it.
  */
 export function messagingRlsSql(schema: string): string[] {
   return [
-    `ALTER TABLE ${schema}.outbox ENABLE ROW LEVEL SECURITY`,
-    `ALTER TABLE ${schema}.outbox FORCE ROW LEVEL SECURITY`,
-    `CREATE POLICY tenant_isolation ON ${schema}.outbox
-       USING (tenant_id = ${CURRENT_TENANT} OR current_setting('app.outbox_relay', true) = 'on')
-       WITH CHECK (tenant_id = ${CURRENT_TENANT})`,
+    ...enableTenantRls(`${schema}.outbox`),
+    // The relay (any tenant) may read, mark and purge rows, never insert them.
+    ...(['SELECT', 'UPDATE', 'DELETE'] as const).map(
+      (command) =>
+        `CREATE POLICY outbox_relay_${command.toLowerCase()} ON ${schema}.outbox FOR ${command}
+           USING (current_setting('app.outbox_relay', true) = 'on')${command === 'UPDATE' ? ` WITH CHECK (current_setting('app.outbox_relay', true) = 'on')` : ''}`,
+    ),
     ...enableTenantRls(`${schema}.inbox`),
     ...enableTenantRls(`${schema}.applied_versions`),
     `CREATE FUNCTION ${schema}.notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -26,6 +29,7 @@ export function dropMessagingRlsSql(schema: string): string[] {
   return [
     `DROP TRIGGER IF EXISTS outbox_notify ON ${schema}.outbox`,
     `DROP FUNCTION IF EXISTS ${schema}.notify_outbox()`,
+    ...['select', 'update', 'delete'].map((c) => `DROP POLICY IF EXISTS outbox_relay_${c} ON ${schema}.outbox`),
     ...['outbox', 'inbox', 'applied_versions'].flatMap((t) => [
       `DROP POLICY IF EXISTS tenant_isolation ON ${schema}.${t}`,
       `ALTER TABLE ${schema}.${t} NO FORCE ROW LEVEL SECURITY`,
