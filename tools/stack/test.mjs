@@ -51,8 +51,8 @@ export async function runTests(argv) {
 
   mkdirSync(STATE_DIR, { recursive: true });
   const urls = connectionUrls({ database: TEST_DATABASE });
-  const envFor = (natsUrl) =>
-    stackEnv({
+  const envFor = (natsUrl) => {
+    const env = stackEnv({
       basePort: TEST_BASE_PORT,
       database: TEST_DATABASE,
       natsUrl,
@@ -62,6 +62,10 @@ export async function runTests(argv) {
       logLevel: process.env.LOG_LEVEL ?? 'info',
       requestTimeoutMs: 3000,
     });
+    // Every end-to-end request comes from 127.0.0.1: give the anonymous per-IP budget room.
+    env['api-gateway'].RATE_LIMIT_IP_PER_MIN = '5000';
+    return env;
+  };
   // Tests reach the same infrastructure the stack uses.
   const testEnv = {
     NODE_ENV: 'test',

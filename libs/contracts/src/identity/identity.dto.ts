@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
+  IsInt,
   IsISO8601,
   IsObject,
   IsOptional,
@@ -106,6 +107,7 @@ export class LogoutCommand {
   jti: string;
 
   @Type(() => Number)
+  @IsInt()
   exp: number;
 }
 
@@ -318,6 +320,7 @@ export class UpdateTenantCommand extends UpdateTenantRequest {
   /** From If-Match: the version the caller read; a stale one answers 412. */
   @IsOptional()
   @Type(() => Number)
+  @IsInt()
   if_match?: number;
 }
 
