@@ -43,7 +43,23 @@ export class TokenVerifier {
     return this.verifyAccessToken(credential);
   }
 
+  /**
+   * Signature checks are the costliest step of a request; a token already verified is
+   * remembered (by its full text) until it expires. Revocation is still checked every time.
+   */
+  private readonly verified = new Map<string, AccessTokenClaims>();
+
   private async verifyAccessToken(token: string): Promise<Principal> {
+    let claims = this.verified.get(token);
+    if (claims && claims.exp * 1000 <= Date.now()) {
+      this.verified.delete(token);
+      claims = undefined;
+    }
+    claims ??= await this.verifySignature(token);
+    return this.checkRevocation(claims);
+  }
+
+  private async verifySignature(token: string): Promise<AccessTokenClaims> {
     let claims: AccessTokenClaims;
     try {
       const { payload } = await jwtVerify(token, this.jwks.resolver, {
@@ -59,6 +75,12 @@ export class TokenVerifier {
       throw new UnauthorizedError('The access token is not valid.');
     }
     if (!isRole(claims.role)) throw new UnauthorizedError('The access token is not valid.');
+    if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async checkRevocation(claims: AccessTokenClaims): Promise<Principal> {
     // One round trip answers both questions: was this token logged out, and were all of this
     // user's tokens revoked after it was issued (deactivation, password reset, role change)?
     const [revokedJti, revokedBefore] = await this.redis.mget(

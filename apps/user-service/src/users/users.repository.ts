@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { TenantDatabase } from '@engage/database';
 import type { Role } from '@engage/contracts';
 import { UserEntity } from './user.entity';
 
@@ -18,6 +19,21 @@ export class UsersRepository {
   async insert(tx: EntityManager, user: Omit<UserEntity, 'createdAt' | 'updatedAt' | 'version' | 'lastLoginAt' | 'mfaEnabled' | 'mfaSecretEnc' | 'recoveryCodeHashes'>) {
     await this.repo(tx).insert({ ...user, version: 1 });
     return this.repo(tx).findOneByOrFail({ tenantId: user.tenantId, id: user.id });
+  }
+
+  /**
+   * The hot read path (`GET /v1/me`, user lookups): one network round trip, no ORM hydration
+   * (see TenantDatabase.readInTenant).
+   */
+  async findByIdOnce(db: TenantDatabase, tenantId: string, id: string): Promise<UserEntity | null> {
+    const rows = await db.readInTenant<UserRow>(
+      tenantId,
+      (lit) =>
+        `SELECT tenant_id, id, email, email_normalized, full_name, role, is_active, password_hash IS NOT NULL AS has_password,
+                mfa_enabled, last_login_at, created_at, updated_at, version
+           FROM identity.users WHERE tenant_id = ${lit(tenantId)} AND id = ${lit(id)}`,
+    );
+    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   findById(tx: EntityManager, tenantId: string, id: string): Promise<UserEntity | null> {
@@ -65,3 +81,39 @@ export class UsersRepository {
     await this.repo(tx).update({ tenantId, id }, { lastLoginAt: new Date() });
   }
 }
+
+interface UserRow {
+  tenant_id: string;
+  id: string;
+  email: string;
+  email_normalized: string;
+  full_name: string;
+  role: Role;
+  is_active: boolean;
+  has_password: boolean;
+  mfa_enabled: boolean;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+/** A read-only user (secrets are not selected on the hot path; has_password stands for the hash). */
+const fromRow = (r: UserRow): UserEntity =>
+  Object.assign(new UserEntity(), {
+    tenantId: r.tenant_id,
+    id: r.id,
+    email: r.email,
+    emailNormalized: r.email_normalized,
+    fullName: r.full_name,
+    role: r.role,
+    isActive: r.is_active,
+    passwordHash: r.has_password ? '(not loaded)' : null,
+    mfaEnabled: r.mfa_enabled,
+    mfaSecretEnc: null,
+    recoveryCodeHashes: [],
+    lastLoginAt: r.last_login_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+  });

@@ -39,7 +39,7 @@ export class UsersService {
 
   async me(ctx: RequestContext): Promise<UserView> {
     assertSignedIn(ctx);
-    const user = await this.db.transaction(ctx.tenantId, (tx) => this.users.findById(tx, ctx.tenantId, ctx.userId));
+    const user = await this.users.findByIdOnce(this.db, ctx.tenantId, ctx.userId);
     if (!user) throw new NotFoundError('User');
     return toUserView(user);
   }
@@ -58,7 +58,7 @@ export class UsersService {
 
   async get(ctx: RequestContext, id: string): Promise<UserView> {
     assertAllowed(ctx, 'users', 'read');
-    const user = await this.db.transaction(ctx.tenantId, (tx) => this.users.findById(tx, ctx.tenantId, id));
+    const user = await this.users.findByIdOnce(this.db, ctx.tenantId, id);
     if (!user) throw new NotFoundError('User', id);
     return toUserView(user);
   }
