@@ -17,13 +17,18 @@ export async function ensureDependencies() {
   await run('npm', ['ci', '--no-audit', '--no-fund'], {});
 }
 
-export async function prepare({ database, env, build = true }) {
+export async function prepare({ database, env, build = true, fresh = false }) {
   await ensureDependencies();
   // Imported only now: these need the packages installed above.
   const { ensureInfra } = await import('../infra/bootstrap.mjs');
-  const { provision } = await import('../infra/provision.mjs');
+  const { provision, dropDatabase } = await import('../infra/provision.mjs');
   say('checking PostgreSQL, Redis and NATS…');
   await ensureInfra({ log: (m) => say(m) });
+  if (fresh) {
+    // Tests start from an empty database every run: no state left by another checkout or an
+    // earlier run can make them pass or fail.
+    await dropDatabase({ database, log: () => undefined });
+  }
   say(`provisioning database ${database}…`);
   await provision({ database, log: () => undefined });
   if (build) {
@@ -31,5 +36,6 @@ export async function prepare({ database, env, build = true }) {
     await run(process.execPath, ['tools/build/build.mjs'], { quiet: true });
   }
   say('migrating…');
-  await migrateAll(env);
+  // Tests also prove the migrations are complete: generating one from the entities must yield nothing.
+  await migrateAll(env, { check: fresh });
 }

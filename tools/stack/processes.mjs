@@ -20,9 +20,10 @@ export function run(cmd, args, { env = {}, quiet = false, cwd = ROOT } = {}) {
 }
 
 /** Applies every service's migrations (as each schema's owner role), in parallel, and fails if
- * any service's entities need a migration that does not exist yet. */
-export async function migrateAll(env) {
-  await Promise.all(SERVICES.map((s) => run(process.execPath, [migrateEntryOf(s.app), '--check'], { env: env[s.app], quiet: true })));
+ * (with `check`) any service's entities need a migration that does not exist yet. */
+export async function migrateAll(env, { check = false } = {}) {
+  const args = check ? ['--check'] : [];
+  await Promise.all(SERVICES.map((s) => run(process.execPath, [migrateEntryOf(s.app), ...args], { env: env[s.app], quiet: true })));
 }
 
 /** Starts one process attached to this one, its output in .engage/logs/<app><tag>.log. */

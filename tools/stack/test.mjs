@@ -79,7 +79,7 @@ export async function runTests(argv) {
   try {
     // Every process gets the URL of a NATS server that exists only for this run; it is known
     // only once that server is up, after the build.
-    await prepare({ database: TEST_DATABASE, env: envFor('nats://127.0.0.1:4222') });
+    await prepare({ database: TEST_DATABASE, env: envFor('nats://127.0.0.1:4222'), fresh: true });
     const { NatsServerProcess } = require(join(ROOT, 'dist/libs/testing/src/nats-server.js'));
     nats = await NatsServerProcess.start();
     const env = envFor(nats.url);
