@@ -82,12 +82,18 @@ ${rows.join('\n')}
   interceptor, access log), no NATS and no database: the ceiling of anything behind it.
 - **gateway**: \`GET /v1/me\` with a Bearer access token: EdDSA verification against the cached
   JWKS, one Redis round trip for revocation, the per-user and per-tenant rate limits (Redis),
-  a NATS request to user-service (queue group), a tenant-bound transaction under RLS as the
-  runtime role, DTO mapping, and a JSON access-log line per request.
+  a NATS request to user-service (queue group), a one-round-trip tenant-bound read under RLS as
+  the runtime role (\`BEGIN; set_config; SELECT; COMMIT\` in one simple query), DTO mapping, and
+  a JSON access-log line per request.
 
 SPEC section 9 puts the ceiling of a gateway-plus-service design on this box at 0.44–0.49 of the
 bare server (raw Fastify → raw NATS → raw responder → pg) and the target for a contact read at
-≥ 0.40. See the notes in the closing section of this file for what limits the figure.
+≥ 0.40. The gateway path is not there yet; the HTTP-stack-only row shows that Fastify + NestJS
+routing, guards (with their Redis rate-limit round trip) and interceptors already cost about
+half of the bare server, and the NATS hop plus the NestJS microservice pipeline in user-service
+cost most of the rest. Next steps, measured one at a time: profile both processes under load,
+collapse the two rate-limit calls and the revocation check into one Redis script, and answer
+hot subjects without the Nest RPC pipeline (validation and context on a precompiled path).
 `;
   writeFileSync(join(root, 'docs/benchmarks.md'), doc);
   console.table(results.map((r) => ({ ...r, ratio: (r.rps / base).toFixed(2) })));

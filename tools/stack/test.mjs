@@ -26,7 +26,7 @@ const attempt = (cmd, args, env = {}) =>
   );
 
 async function jest(projects, outputFile, env, extra = []) {
-  const args = ['node_modules/jest/bin/jest.js', '--ci', ...projects.flatMap((p) => ['--selectProjects', p]), '--json', `--outputFile=${outputFile}`, ...extra];
+  const args = ['node_modules/jest/bin/jest.js', '--ci', '--forceExit', ...projects.flatMap((p) => ['--selectProjects', p]), '--json', `--outputFile=${outputFile}`, ...extra];
   await attempt(process.execPath, args, env);
   if (!existsSync(outputFile)) return { passed: 0, failed: 1, note: 'jest produced no results' };
   const result = JSON.parse(readFileSync(outputFile, 'utf8'));
@@ -119,6 +119,10 @@ export async function runTests(argv) {
       record('deploy-check', tap(output));
       if (tap(output).failed) console.log(output);
     }
+  } catch (error) {
+    // A broken set-up (install, infrastructure, migrations) is a failure like any other: count it.
+    console.error(error.message ?? error);
+    record('set-up', { passed: 0, failed: 1 });
   } finally {
     await stopPids(readPids(processes));
     rmSync(E2E_STATE_FILE, { force: true });

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { RateLimitedError } from '@engage/errors';
+import { RateLimitedError, UnavailableError } from '@engage/errors';
 import type { GatewayConfig } from '../config';
 import { getRequestContext } from '../http/request-context';
 import { GATEWAY_CONFIG, GATEWAY_REDIS } from '../infra/tokens';
@@ -47,7 +47,7 @@ export class RateLimitGuard implements CanActivate {
       limits.map(({ limiter, key }) =>
         limiter.consume(key).catch((result: unknown) => {
           if (result instanceof RateLimiterRes) return result;
-          throw result;
+          throw new UnavailableError('The rate-limit store');
         }),
       ),
     );

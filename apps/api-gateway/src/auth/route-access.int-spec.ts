@@ -19,7 +19,7 @@ describe('gateway route table', () => {
 
   beforeAll(async () => {
     const config = loadConfig(GatewayConfig, { NATS_URL: testEnv.natsUrl(), REDIS_URL: testEnv.redisUrl(), LOG_LEVEL: 'silent' });
-    app = await createGateway(config, createLogger({ service: 'route-test', level: 'silent' }));
+    app = await createGateway(config, createLogger({ service: 'route-test', level: 'silent' }), { docs: false });
     await app.init();
   });
   afterAll(() => app?.close());

@@ -9,7 +9,7 @@ import {
   type VerifyApiKeyReply,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { DomainError, UnauthorizedError } from '@engage/errors';
+import { DomainError, UnauthorizedError, UnavailableError } from '@engage/errors';
 import { RpcClient } from '@engage/messaging';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, GATEWAY_REDIS } from '../infra/tokens';
@@ -83,10 +83,12 @@ export class TokenVerifier {
   private async checkRevocation(claims: AccessTokenClaims): Promise<Principal> {
     // One round trip answers both questions: was this token logged out, and were all of this
     // user's tokens revoked after it was issued (deactivation, password reset, role change)?
-    const [revokedJti, revokedBefore] = await this.redis.mget(
-      AuthRedisKeys.revokedJti(claims.jti),
-      AuthRedisKeys.revokedUserBefore(claims.sub),
-    );
+    const [revokedJti, revokedBefore] = await this.redis
+      .mget(AuthRedisKeys.revokedJti(claims.jti), AuthRedisKeys.revokedUserBefore(claims.sub))
+      .catch(() => {
+        // Without the revocation list a token cannot be trusted: refuse with 503, not 500.
+        throw new UnavailableError('The session store');
+      });
     if (revokedJti) throw new UnauthorizedError('The access token has been revoked.');
     if (revokedBefore && (claims.iat_ms ?? claims.iat * 1000) <= Number(revokedBefore)) throw new UnauthorizedError('The access token has been revoked.');
     return { tenantId: claims.tid, userId: claims.sub, role: claims.role, apiKeyId: null };

@@ -47,7 +47,8 @@ export class ApiKeysService {
         tenantId: ctx.tenantId,
         id: randomUUID(),
         name: input.name.trim(),
-        prefix: `${key.slice(0, 12)}…`,
+        // The random tail tells keys apart (the head is the same for every key of a tenant).
+        prefix: `ek_…${key.slice(-6)}`,
         keyHash: sha256(key),
         role: input.role,
         createdBy: ctx.userId,

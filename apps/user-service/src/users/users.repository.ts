@@ -63,11 +63,18 @@ export class UsersRepository {
     const qb = this.repo(tx)
       .createQueryBuilder('u')
       .where('u.tenant_id = :tenantId', { tenantId })
-      .orderBy('u.created_at', 'ASC')
+      .orderBy(`date_trunc('milliseconds', u.created_at)`, 'ASC')
       .addOrderBy('u.id', 'ASC')
       .take(opts.limit + 1);
     if (opts.role) qb.andWhere('u.role = :role', { role: opts.role });
-    if (opts.after) qb.andWhere('(u.created_at, u.id) > (:createdAt, :id)', { createdAt: opts.after.createdAt, id: opts.after.id });
+    // Cursors carry milliseconds (JavaScript dates); compare at that precision so the last row of
+    // a page is never served again on the next one.
+    if (opts.after) {
+      qb.andWhere(`(date_trunc('milliseconds', u.created_at), u.id) > (:createdAt::timestamptz, :id::uuid)`, {
+        createdAt: opts.after.createdAt,
+        id: opts.after.id,
+      });
+    }
     const rows = await qb.getMany();
     return { rows: rows.slice(0, opts.limit), hasMore: rows.length > opts.limit };
   }

@@ -13,7 +13,6 @@ import {
   Length,
   Matches,
   MaxLength,
-  MinLength,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { type Role, Roles } from '../common/roles';

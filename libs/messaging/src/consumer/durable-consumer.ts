@@ -63,7 +63,11 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     const messages = this.messages;
     this.loop = (async () => {
       for await (const msg of messages) {
-        await this.process(msg);
+        // One bad event (or a failed dead-letter publish) must never end the loop: the message
+        // stays unacknowledged and JetStream redelivers it after ack_wait.
+        await this.process(msg).catch((error: unknown) =>
+          this.options.logger.error({ err: error, consumer: this.options.name, subject: msg.subject }, 'event processing failed'),
+        );
       }
     })().catch((error) => this.options.logger.error({ err: error, consumer: this.options.name }, 'consumer loop ended'));
   }
@@ -113,11 +117,18 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       [event.tenant_id, name, event.id],
     );
     if (inserted.length === 0) return 'duplicate';
+    // Version 0 marks events that carry no aggregate state (sign-ins, key events): no ordering check.
+    if (event.version === 0) {
+      await this.options.handle(tx, event);
+      return 'applied';
+    }
+    // Several events may share a version (a user created and invited in one change): only a
+    // strictly older version than the one applied is stale.
     const newer: unknown[] = await tx.query(
       `INSERT INTO ${schema}.applied_versions (tenant_id, consumer, aggregate_type, aggregate_id, version)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant_id, consumer, aggregate_type, aggregate_id)
-       DO UPDATE SET version = EXCLUDED.version WHERE applied_versions.version < EXCLUDED.version
+       DO UPDATE SET version = EXCLUDED.version WHERE applied_versions.version <= EXCLUDED.version
        RETURNING version`,
       [event.tenant_id, name, event.aggregate_type, event.aggregate_id, event.version],
     );
