@@ -52,6 +52,7 @@ try {
   const targets = {
     baseline: { url: `http://127.0.0.1:3999/users/${tenantId}/${me.id}` },
     'gateway /health/live (HTTP stack only)': { url: `${GATEWAY}/health/live` },
+    'gateway /v1/auth/session (HTTP stack + auth)': { url: `${GATEWAY}/v1/auth/session`, headers: { authorization: `Bearer ${token}` } },
     gateway: { url: `${GATEWAY}/v1/me`, headers: { authorization: `Bearer ${token}` } },
   };
   // Warm up JITs, pools and caches, then measure each in turn on the same machine.
@@ -60,6 +61,10 @@ try {
   for (const [name, t] of Object.entries(targets)) results.push(summary(name, await load(t)));
   const base = results[0].rps;
   const rows = results.map((r) => `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / base).toFixed(2)} |`);
+  const live = results[1];
+  const session = results[2];
+  const authLatency = (session.p50 / Math.max(live.p50, 0.001) - 1) * 100;
+  const authThroughput = (1 - session.rps / live.rps) * 100;
   const cpu = cpus()[0]?.model ?? 'unknown';
   const doc = `# Benchmarks
 
@@ -80,11 +85,23 @@ ${rows.join('\n')}
   as a superuser (no RLS, no auth, no logging).
 - **gateway /health/live**: the gateway's HTTP stack alone (Fastify + NestJS routing, guards,
   interceptor, access log), no NATS and no database: the ceiling of anything behind it.
+- **gateway /v1/auth/session**: the same stack plus authentication, still without NATS.
 - **gateway**: \`GET /v1/me\` with a Bearer access token: EdDSA verification against the cached
   JWKS, one Redis round trip for revocation, the per-user and per-tenant rate limits (Redis),
   a NATS request to user-service (queue group), a one-round-trip tenant-bound read under RLS as
   the runtime role (\`BEGIN; set_config; SELECT; COMMIT\` in one simple query), DTO mapping, and
   a JSON access-log line per request.
+
+## Cost of authentication
+
+Same gateway, same HTTP stack: \`/health/live\` (public; per-IP rate limit) against
+\`/v1/auth/session\` (Bearer token: signature check or cache hit, revocation lookup, per-user and
+per-tenant rate limits), both answered by the gateway alone.
+
+| | public | authenticated | added |
+|---|---|---|---|
+| req/s | ${live.rps} | ${session.rps} | ${authThroughput.toFixed(0)} % fewer |
+| p50 ms | ${live.p50} | ${session.p50} | ${authLatency.toFixed(0)} % |
 
 SPEC section 9 puts the ceiling of a gateway-plus-service design on this box at 0.44–0.49 of the
 bare server (raw Fastify → raw NATS → raw responder → pg) and the target for a contact read at

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
@@ -80,6 +80,18 @@ export class AuthController {
     const claims = token.startsWith('ek_') ? { jti: `api-key:${ctx.apiKeyId}`, exp: Math.floor(Date.now() / 1000) } : decodeJwt(token);
     clearRefreshCookie(reply);
     return this.rpc.request(IdentitySubjects.logout, { refresh_token: refreshTokenFrom(req, body.refresh_token), jti: claims.jti, exp: claims.exp }, ctx);
+  }
+
+  /**
+   * The caller's session as the gateway sees it, answered without asking any service: a cheap
+   * check for clients (is my token still good, which tenant and role) and the route the
+   * authentication-overhead benchmark uses.
+   */
+  @Authenticated()
+  @Get('session')
+  @ApiOperation({ summary: 'Who the bearer token speaks for (no service call)' })
+  session(@Ctx() ctx: TenantContext) {
+    return { user_id: ctx.userId, tenant_id: ctx.tenantId, role: ctx.role, api_key_id: ctx.apiKeyId };
   }
 
   @Public()
