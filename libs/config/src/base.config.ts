@@ -75,4 +75,11 @@ export class ServiceConfig extends BaseConfig {
   @IsInt()
   @Min(1)
   EVENT_RETENTION_DAYS = 7;
+
+  /** Copies of each event stream: 3 on a JetStream cluster (survives a node loss), 1 on a single server. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  JETSTREAM_REPLICAS = 1;
 }

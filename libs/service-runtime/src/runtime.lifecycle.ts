@@ -24,7 +24,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const settings = { retentionDays: this.config.EVENT_RETENTION_DAYS };
+    const settings = { retentionDays: this.config.EVENT_RETENTION_DAYS, replicas: this.config.JETSTREAM_REPLICAS };
     await ensureStream(this.jsm, this.definition.stream, settings);
     await ensureStream(this.jsm, EventStreams.deadLetter, settings);
     await this.relay.start();

@@ -25,7 +25,7 @@ import { BoundedText, FREE_TEXT_MAX, NAME_MAX } from './text.validators';
 export const LifecycleStages = ['subscriber', 'lead', 'qualified', 'customer', 'lost'] as const;
 export type LifecycleStage = (typeof LifecycleStages)[number];
 
-export const ContactSorts = ['name', '-name', 'created_at', '-created_at', 'updated_at', '-updated_at', 'lead_score', '-lead_score'] as const;
+export const ContactSorts = ['relevance', 'name', '-name', 'created_at', '-created_at', 'updated_at', '-updated_at', 'lead_score', '-lead_score'] as const;
 export type ContactSort = (typeof ContactSorts)[number];
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -181,7 +181,7 @@ export class ListContactsQuery extends PageQuery {
   @IsISO8601({ strict: true })
   updated_since?: string;
 
-  @ApiPropertyOptional({ enum: ContactSorts, default: '-created_at' })
+  @ApiPropertyOptional({ enum: ContactSorts, description: 'Default: relevance with q, -created_at without' })
   @IsOptional()
   @IsIn(ContactSorts)
   sort?: ContactSort;

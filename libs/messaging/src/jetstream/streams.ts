@@ -30,6 +30,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, sett
     const info = await jsm.streams.info(spec.name);
     const same =
       info.config.max_age === config.max_age &&
+      info.config.num_replicas === config.num_replicas &&
       info.config.subjects.join(',') === config.subjects!.join(',');
     if (!same) await jsm.streams.update(spec.name, { ...info.config, ...config });
   } catch (error) {
