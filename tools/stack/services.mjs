@@ -49,6 +49,8 @@ export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv,
       PGDATABASE: database,
     };
   }
+  // CSV imports parse large strings; a heap cap makes V8 collect them early (as in the Helm chart).
+  env['crm-service'].NODE_OPTIONS = '--max-old-space-size=256';
   env[GATEWAY.app] = { ...common, PORT: String(basePort + GATEWAY.offset) };
   return env;
 }

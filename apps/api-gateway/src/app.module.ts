@@ -12,6 +12,7 @@ import { MetricsController } from './health/metrics.controller';
 import { ContextInterceptor } from './http/context.interceptor';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { InfraModule } from './infra/infra.module';
+import { CrmGatewayModule } from './crm/crm-gateway.module';
 import { IdentityGatewayModule } from './identity/identity-gateway.module';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 
@@ -24,7 +25,7 @@ export class AppModule {
   static register(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config, logger), IdentityGatewayModule],
+      imports: [InfraModule.forRoot(config, logger), IdentityGatewayModule, CrmGatewayModule],
       controllers: [HealthController, MetricsController, JwksController, DiagnosticsController],
       providers: [
         JwksStore,

@@ -32,7 +32,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       max: options.poolSize ?? 10,
       application_name: options.applicationName,
       // Unqualified names resolve to the service's own schema only.
-      options: `-c search_path=${options.schema}`,
+      // OLTP queries never gain from JIT or parallel workers; both only add latency under load.
+      options: `-c search_path=${options.schema} -c jit=off -c max_parallel_workers_per_gather=0`,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 5_000,
     },

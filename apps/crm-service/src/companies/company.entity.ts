@@ -5,7 +5,6 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('companies_created_idx', ['tenantId', 'createdAt', 'id'], { where: '"deleted_at" IS NULL' })
 @Index('companies_updated_idx', ['tenantId', 'updatedAt', 'id'], { where: '"deleted_at" IS NULL' })
 @Index('companies_domain_idx', ['tenantId', 'domain'], { where: '"deleted_at" IS NULL' })
-@Index('companies_search_trgm_idx', { synchronize: false })
 export class CompanyEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId: string;

@@ -2,8 +2,10 @@ import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ContactEntity } from './contact.entity';
 
 /**
- * One normalised email (`e:ada@example.com`) or phone (`p:+14155550123`) of a contact: what
- * duplicate detection and exact lookups use, through a plain btree that starts with the tenant.
+ * One normalised email (`e:ada@example.com`) or phone (`p:+14155550123`) of a contact, plus the
+ * phone's national digits reversed (`r:3210555514`, for "ends with" searches): what duplicate
+ * detection and email/phone search use, through a btree that starts with the tenant ("C"
+ * collation, so a prefix is a range scan).
  */
 @Entity({ schema: 'crm', name: 'contact_channels' })
 @Index('contact_channels_contact_idx', ['tenantId', 'contactId'])
@@ -11,7 +13,7 @@ export class ContactChannelEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId: string;
 
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', collation: 'C' })
   value: string;
 
   @PrimaryColumn({ name: 'contact_id', type: 'uuid' })

@@ -1,14 +1,17 @@
 /**
- * How contacts are found by `q`. Three derived columns are written with every contact:
+ * How contacts are found by `q`, with btree lookups only (under row-level security PostgreSQL
+ * uses an index only for LEAKPROOF operators: equality and ranges on text, not LIKE or GIN
+ * operators). Derived with every write:
  *
- * - `name_sort`: lower-cased "first last", the key of the name sort.
- * - `search_doc`: normalised names, emails, phone digits and company name, indexed with pg_trgm
- *   (GIN), for substring matches: "smi", "@acme.com", "5550123".
- * - `search_keys`: for each name word, the word and every variant with one letter deleted
- *   (a deletion neighbourhood, as in SymSpell), indexed with a plain GIN. A query word matches when
- *   its own variants meet the row's: one typo on either side (a missing, extra, replaced or swapped
- *   letter) still matches, so "jon smtih" finds "John Smith". Trigram similarity alone cannot:
- *   short words share too few trigrams to be told apart from noise.
+ * - `first_key`, `last_key`: the folded first and last name (lower case, accents removed);
+ *   a query word matches them exactly or as a prefix ("smi" → Smith).
+ * - the name vocabulary: each word of those names under itself and each one-letter deletion of it
+ *   (a deletion neighbourhood, as in SymSpell). A query word's own deletions meet them when the two
+ *   are one typo apart on either side (a missing, extra, replaced or swapped letter), which turns
+ *   "jon smtih" into the names John and Smith before the contacts are looked up.
+ * - contact_channels: `e:<email>` (prefix search), `p:<e164>` and `r:<national digits reversed>`
+ *   (a phone that ends with the digits typed).
+ * - `name_sort`: "first last", the name sort and the relevance score's text.
  */
 
 const MAX_WORDS = 12;
@@ -39,48 +42,51 @@ export function deletionVariants(word: string): string[] {
   return [...variants];
 }
 
-export interface SearchableContact {
-  firstName: string | null;
-  lastName: string | null;
-  emails: string[];
-  phones: Array<{ number: string; nationalDigits?: string }>;
-  companyName: string | null;
-}
+/** A name as stored for search: folded, single-spaced, bounded. */
+export const nameKey = (name: string | null): string => (name ? wordsOf(name).join(' ').slice(0, 200) : '');
 
 export interface DerivedSearchColumns {
   nameSort: string;
-  searchDoc: string;
-  searchKeys: string[];
+  firstKey: string;
+  lastKey: string;
+  /** [variant, name key] pairs for the tenant's name vocabulary. */
+  vocabulary: Array<[string, string]>;
 }
 
-export function deriveSearchColumns(c: SearchableContact): DerivedSearchColumns {
-  const name = [c.firstName, c.lastName].filter(Boolean).join(' ');
-  const digits = c.phones.flatMap((p) => [p.number.replace(/\D/g, ''), p.nationalDigits ?? '']).filter(Boolean);
-  const searchDoc = [foldText(name), ...c.emails.map(foldText), ...digits, c.companyName ? foldText(c.companyName) : '']
-    .filter(Boolean)
-    .join(' ')
-    .slice(0, 2000);
-  const keys = new Set<string>();
-  for (const word of [...wordsOf(name), ...wordsOf(c.companyName ?? '')]) for (const v of deletionVariants(word)) keys.add(v);
-  return { nameSort: foldText(name).slice(0, 400), searchDoc, searchKeys: [...keys] };
+export function deriveSearchColumns(c: { firstName: string | null; lastName: string | null }): DerivedSearchColumns {
+  const firstKey = nameKey(c.firstName);
+  const lastKey = nameKey(c.lastName);
+  const vocabulary = new Map<string, [string, string]>();
+  for (const key of [firstKey, lastKey]) {
+    if (!key) continue;
+    for (const word of key.split(' ')) for (const v of deletionVariants(word)) vocabulary.set(`${v}\u0000${key}`, [v, key]);
+  }
+  return { nameSort: [firstKey, lastKey].filter(Boolean).join(' ').slice(0, 400), firstKey, lastKey, vocabulary: [...vocabulary.values()] };
 }
+
+/** `r:` keys: national digits reversed, so "ends with these digits" is a prefix (range) lookup. */
+export const reversedPhoneKeys = (nationalDigits: string[]): string[] => nationalDigits.filter(Boolean).map((d) => `r:${[...d].reverse().join('')}`);
 
 /** One condition per query word, all of which a row must meet. */
 export type SearchTerm =
-  | { kind: 'word'; text: string; variants: string[] }
-  | { kind: 'substring'; text: string };
+  | { kind: 'word'; text: string; variants: string[]; /** Real names within one typo, filled from the vocabulary. */ names?: string[]; /** Also look for an email starting with the word. */ emailPrefix?: boolean }
+  | { kind: 'email'; text: string }
+  | { kind: 'phone'; text: string };
 
 /**
- * Turns `q` into terms: an email-like or phone-like query is one substring; otherwise each word
- * matches by typo keys or as a substring of the search document.
+ * Turns `q` into terms: an email-like query is one email prefix, a phone-like one a digits
+ * suffix; otherwise each word matches a name (exactly, by prefix, or one typo away), a company
+ * name prefix or an email prefix.
  */
 export function parseSearch(q: string): SearchTerm[] {
   const folded = foldText(q).trim();
   if (!folded) return [];
-  if (folded.includes('@')) return [{ kind: 'substring', text: folded.replace(/\s+/g, '').slice(0, 200) }];
+  if (folded.includes('@')) return [{ kind: 'email', text: folded.replace(/\s+/g, '').slice(0, 200) }];
   const digits = folded.replace(/[\s()+.-]/g, '');
-  if (/^\d{3,}$/.test(digits)) return [{ kind: 'substring', text: digits.slice(0, 20) }];
-  return wordsOf(folded)
-    .slice(0, 6)
-    .map((word) => ({ kind: 'word' as const, text: word.slice(0, MAX_WORD), variants: deletionVariants(word) }));
+  if (/^\d{3,}$/.test(digits)) return [{ kind: 'phone', text: digits.slice(-15) }];
+  const words = wordsOf(folded).slice(0, 6);
+  // Only punctuation: match it literally as an email prefix rather than ignore it (which would list everything).
+  if (words.length === 0) return [{ kind: 'email', text: folded.slice(0, 200) }];
+  // A lone word may be the start of an email address ("jsmith"); in a longer query words are names.
+  return words.map((word) => ({ kind: 'word' as const, text: word.slice(0, MAX_WORD), variants: deletionVariants(word), emailPrefix: words.length === 1 }));
 }

@@ -2,9 +2,8 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { CompanyEntity } from '../companies/company.entity';
 
 /**
- * A person the tenant sells to. `name_sort`, `search_doc` and `search_keys` are derived on every
- * write (see contact-search.ts): they serve sorting, substring search (pg_trgm) and typo-tolerant
- * name search without computing anything per row at read time.
+ * A person the tenant sells to. `name_sort`, `first_key` and `last_key` are derived on every write
+ * (see contact-search.ts): folded names for sorting and for the btree lookups search is made of.
  */
 @Entity({ schema: 'crm', name: 'contacts' })
 @Index('contacts_created_idx', ['tenantId', 'createdAt', 'id'], { where: '"deleted_at" IS NULL' })
@@ -14,8 +13,9 @@ import { CompanyEntity } from '../companies/company.entity';
 @Index('contacts_owner_idx', ['tenantId', 'ownerId'])
 @Index('contacts_company_idx', ['tenantId', 'companyId'])
 @Index('contacts_deleted_idx', ['tenantId', 'deletedAt'], { where: '"deleted_at" IS NOT NULL' })
-@Index('contacts_search_trgm_idx', { synchronize: false })
-@Index('contacts_search_keys_idx', { synchronize: false })
+// Covering (INCLUDE id, first_key, last_key, company_id) for index-only search lookups: hand-written in a migration.
+@Index('contacts_first_key_idx', { synchronize: false })
+@Index('contacts_last_key_idx', { synchronize: false })
 export class ContactEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId: string;
@@ -78,11 +78,12 @@ export class ContactEntity {
   @Column({ name: 'name_sort', type: 'text', collation: 'C', default: '' })
   nameSort: string;
 
-  @Column({ name: 'search_doc', type: 'text', default: '' })
-  searchDoc: string;
+  /** Folded first name (lower case, no accents): exact and prefix matches through a btree. */
+  @Column({ name: 'first_key', type: 'text', collation: 'C', default: '' })
+  firstKey: string;
 
-  @Column({ name: 'search_keys', type: 'text', array: true, default: () => "'{}'" })
-  searchKeys: string[];
+  @Column({ name: 'last_key', type: 'text', collation: 'C', default: '' })
+  lastKey: string;
 
   @Column({ type: 'integer', default: 1 })
   version: number;

@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '@engage/service-runtime';
 import { CompanyEntity } from '../companies/company.entity';
 import { ContactChannelEntity } from '../contacts/contact-channel.entity';
 import { ContactEntity } from '../contacts/contact.entity';
+import { NameVocabularyEntity } from '../contacts/name-vocabulary.entity';
 import { CustomFieldEntity } from '../custom-fields/custom-field.entity';
 import { DealStageChangeEntity } from '../deals/deal-stage-change.entity';
 import { DealEntity } from '../deals/deal.entity';
@@ -12,8 +13,9 @@ import { ImportErrorEntity } from '../imports/import-error.entity';
 import { ImportJobEntity } from '../imports/import-job.entity';
 import { PipelineEntity } from '../pipelines/pipeline.entity';
 import { migrations } from '../migrations';
+import { SCHEMA } from './schema';
 
-export const SCHEMA = 'crm';
+export { SCHEMA };
 
 export const crmServiceDefinition: ServiceDefinition = {
   name: Services.crm,
@@ -23,6 +25,7 @@ export const crmServiceDefinition: ServiceDefinition = {
     CompanyEntity,
     ContactEntity,
     ContactChannelEntity,
+    NameVocabularyEntity,
     PipelineEntity,
     DealEntity,
     DealStageChangeEntity,

@@ -49,6 +49,10 @@ export class ImportJobEntity {
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 
+  /** The creator's role when the import was made: it decides whose contacts the import may update. */
+  @Column({ name: 'created_by_role', type: 'text', nullable: true })
+  createdByRole: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

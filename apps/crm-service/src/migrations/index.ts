@@ -1,5 +1,14 @@
 import { Messaging1795225761693 } from './1795225761693-Messaging';
 import { CrmCore1795226154161 } from './1795226154161-CrmCore';
+import { ImportCreatorRole1795227083809 } from './1795227083809-ImportCreatorRole';
+import { BtreeSearch1795227504113 } from './1795227504113-BtreeSearch';
+import { SearchCoveringIndexes1795227900000 } from './1795227900000-SearchCoveringIndexes';
 
 /** Applied in this order; each one is reversible (down). */
-export const migrations = [Messaging1795225761693, CrmCore1795226154161];
+export const migrations = [
+  Messaging1795225761693,
+  CrmCore1795226154161,
+  ImportCreatorRole1795227083809,
+  BtreeSearch1795227504113,
+  SearchCoveringIndexes1795227900000,
+];

@@ -54,3 +54,21 @@ export interface SortSpec {
 }
 
 export const parseSort = (sort: string): SortSpec => ({ key: sort.replace(/^-/, ''), descending: sort.startsWith('-'), raw: sort });
+
+/**
+ * A page of `limit` rows out of `limit + 1` fetched: the extra row only says there is more. The
+ * cursor is the last served row's sort value and id; `sort_value` is stripped from the rows.
+ */
+export function toPage<Row extends { id: string; sort_value: string | number | null }>(
+  rows: Row[],
+  limit: number,
+  sort: string,
+): { data: Array<Omit<Row, 'sort_value'>>; page: { has_more: boolean; next_cursor: string | null } } {
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(({ sort_value: _sort, ...row }) => row),
+    page: { has_more: hasMore, next_cursor: hasMore && last ? encodeCursor({ s: sort, v: last.sort_value, id: last.id }) : null },
+  };
+}

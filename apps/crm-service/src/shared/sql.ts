@@ -19,3 +19,13 @@ export const pgCode = (error: unknown): string | undefined => {
   const e = error as { code?: string; driverError?: { code?: string } };
   return e?.driverError?.code ?? e?.code;
 };
+
+/**
+ * Runs one statement in the transaction and returns its rows, whatever the statement
+ * (TypeORM's `query` returns `[rows, count]` for UPDATE and DELETE).
+ */
+export async function sql<Row>(tx: Tx, text: string, params: unknown[] = []): Promise<Row[]> {
+  if (!tx.queryRunner) throw new Error('sql() needs a transaction');
+  const result = await tx.queryRunner.query(text, params, true);
+  return result.records as Row[];
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CompanyPage, CompanyView, CreateCompanyRequest, CrmSubjects, ListCompaniesQuery, UpdateCompanyRequest } from '@engage/contracts';
+import type { TenantContext } from '@engage/context';
+import { RpcClient } from '@engage/messaging';
+import { RequirePermission } from '../auth/route-access.decorator';
+import { Ctx } from '../http/request-context';
+import { setEtag, versionFromIfMatch } from './etag';
+import { IdParam } from './id-param';
+
+@ApiTags('companies')
+@Controller('v1/companies')
+export class CompaniesController {
+  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+
+  @RequirePermission('companies', 'read')
+  @Get()
+  @ApiOperation({ summary: 'List companies' })
+  @ApiOkResponse({ type: CompanyPage })
+  list(@Query() query: ListCompaniesQuery, @Ctx() ctx: TenantContext): Promise<CompanyPage> {
+    return this.rpc.request(CrmSubjects.listCompanies, query, ctx);
+  }
+
+  @RequirePermission('companies', 'create')
+  @Post()
+  @ApiOperation({ summary: 'Create a company (409 duplicate when its domain exists)' })
+  @ApiCreatedResponse({ type: CompanyView })
+  @ApiConflictResponse({ description: '`duplicate`, with details.existing_id' })
+  async create(@Body() body: CreateCompanyRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CompanyView> {
+    const company = await this.rpc.request<CompanyView>(CrmSubjects.createCompany, body, ctx);
+    setEtag(reply, company.version);
+    return company;
+  }
+
+  @RequirePermission('companies', 'read')
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a company' })
+  @ApiOkResponse({ type: CompanyView })
+  @ApiNotFoundResponse()
+  async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CompanyView> {
+    const company = await this.rpc.request<CompanyView>(CrmSubjects.getCompany, { id }, ctx);
+    setEtag(reply, company.version);
+    return company;
+  }
+
+  @RequirePermission('companies', 'update')
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a company' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: CompanyView })
+  async update(
+    @Param() { id }: IdParam,
+    @Body() body: UpdateCompanyRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Ctx() ctx: TenantContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CompanyView> {
+    const company = await this.rpc.request<CompanyView>(CrmSubjects.updateCompany, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    setEtag(reply, company.version);
+    return company;
+  }
+
+  @RequirePermission('companies', 'delete')
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a company (its contacts and deals are unlinked)' })
+  @ApiNoContentResponse()
+  async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
+    await this.rpc.request(CrmSubjects.deleteCompany, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CreateDealRequest, CrmSubjects, DealPage, DealStageHistory, DealView, ListDealsQuery, UpdateDealRequest } from '@engage/contracts';
+import type { TenantContext } from '@engage/context';
+import { RpcClient } from '@engage/messaging';
+import { RequirePermission } from '../auth/route-access.decorator';
+import { Ctx } from '../http/request-context';
+import { setEtag, versionFromIfMatch } from './etag';
+import { IdParam } from './id-param';
+
+@ApiTags('deals')
+@Controller('v1/deals')
+export class DealsController {
+  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+
+  @RequirePermission('deals', 'read')
+  @Get()
+  @ApiOperation({ summary: 'List deals' })
+  @ApiOkResponse({ type: DealPage })
+  list(@Query() query: ListDealsQuery, @Ctx() ctx: TenantContext): Promise<DealPage> {
+    return this.rpc.request(CrmSubjects.listDeals, query, ctx);
+  }
+
+  @RequirePermission('deals', 'create')
+  @Post()
+  @ApiOperation({ summary: 'Create a deal (default pipeline and its first stage unless given)' })
+  @ApiCreatedResponse({ type: DealView })
+  async create(@Body() body: CreateDealRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DealView> {
+    const deal = await this.rpc.request<DealView>(CrmSubjects.createDeal, body, ctx);
+    setEtag(reply, deal.version);
+    return deal;
+  }
+
+  @RequirePermission('deals', 'read')
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a deal' })
+  @ApiOkResponse({ type: DealView })
+  @ApiNotFoundResponse()
+  async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DealView> {
+    const deal = await this.rpc.request<DealView>(CrmSubjects.getDeal, { id }, ctx);
+    setEtag(reply, deal.version);
+    return deal;
+  }
+
+  @RequirePermission('deals', 'read')
+  @Get(':id/stage-history')
+  @ApiOperation({ summary: 'Every stage the deal went through: who moved it, and when' })
+  @ApiOkResponse({ type: DealStageHistory })
+  stageHistory(@Param() { id }: IdParam, @Ctx() ctx: TenantContext): Promise<DealStageHistory> {
+    return this.rpc.request(CrmSubjects.dealStageHistory, { id }, ctx);
+  }
+
+  @RequirePermission('deals', 'update')
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a deal; a stage change is recorded and announced' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: DealView })
+  async update(
+    @Param() { id }: IdParam,
+    @Body() body: UpdateDealRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Ctx() ctx: TenantContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DealView> {
+    const deal = await this.rpc.request<DealView>(CrmSubjects.updateDeal, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    setEtag(reply, deal.version);
+    return deal;
+  }
+
+  @RequirePermission('deals', 'delete')
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a deal' })
+  @ApiNoContentResponse()
+  async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
+    await this.rpc.request(CrmSubjects.deleteDeal, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Headers, Inject, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CreatePipelineRequest, CrmSubjects, PipelineList, PipelineView, UpdatePipelineRequest } from '@engage/contracts';
+import type { TenantContext } from '@engage/context';
+import { RpcClient } from '@engage/messaging';
+import { RequirePermission } from '../auth/route-access.decorator';
+import { Ctx } from '../http/request-context';
+import { setEtag, versionFromIfMatch } from './etag';
+import { IdParam } from './id-param';
+
+@ApiTags('deals')
+@Controller('v1/pipelines')
+export class PipelinesController {
+  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+
+  @RequirePermission('pipelines', 'read')
+  @Get()
+  @ApiOperation({ summary: 'The tenant’s pipelines, default first' })
+  @ApiOkResponse({ type: PipelineList })
+  list(@Ctx() ctx: TenantContext): Promise<PipelineList> {
+    return this.rpc.request(CrmSubjects.listPipelines, {}, ctx);
+  }
+
+  @RequirePermission('pipelines', 'create')
+  @Post()
+  @ApiOperation({ summary: 'Create a pipeline with ordered stages' })
+  @ApiCreatedResponse({ type: PipelineView })
+  async create(@Body() body: CreatePipelineRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<PipelineView> {
+    const pipeline = await this.rpc.request<PipelineView>(CrmSubjects.createPipeline, body, ctx);
+    setEtag(reply, pipeline.version);
+    return pipeline;
+  }
+
+  @RequirePermission('pipelines', 'update')
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename a pipeline or replace its stages' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: PipelineView })
+  @ApiConflictResponse({ description: '`stage_in_use`: deals are in a stage the change removes' })
+  async update(
+    @Param() { id }: IdParam,
+    @Body() body: UpdatePipelineRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Ctx() ctx: TenantContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PipelineView> {
+    const pipeline = await this.rpc.request<PipelineView>(CrmSubjects.updatePipeline, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    setEtag(reply, pipeline.version);
+    return pipeline;
+  }
+}

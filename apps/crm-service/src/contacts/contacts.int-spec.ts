@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { testEnv } from '@engage/testing';
+import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
+import { domainError } from '../test-support/expect-error';
+
+describe('contacts against PostgreSQL', () => {
+  let kit: CrmKit;
+
+  beforeAll(async () => {
+    kit = await startCrmKit(testEnv.databaseUrls('crm').app);
+  });
+  afterAll(() => kit.close());
+
+  it('stores phones in E.164, derives the timezone from the phone and reads the contact back', async () => {
+    const ctx = kit.newTenant();
+    const created = await kit.contacts.create(ctx, {
+      first_name: ' Ada ',
+      last_name: 'Lovelace',
+      emails: ['Ada@Example.COM'],
+      phones: [{ number: '(415) 555-0132', country: 'US', label: 'mobile' }],
+    });
+    expect(created).toMatchObject({
+      first_name: 'Ada',
+      emails: ['ada@example.com'],
+      phones: [{ number: '+14155550132', label: 'mobile', is_primary: true, country: 'US' }],
+      timezone: 'America/Los_Angeles',
+      owner_id: ctx.userId,
+      lifecycle_stage: 'lead',
+      version: 1,
+    });
+    expect(await kit.contacts.get(ctx, created.id)).toEqual(created);
+  });
+
+  it('refuses an invalid phone number naming the field', async () => {
+    const ctx = kit.newTenant();
+    const error = await domainError(kit.contacts.create(ctx, { first_name: 'X', phones: [{ number: '+1 555' }] }));
+    expect(error.status).toBe(400);
+    expect(error.details).toEqual({ fields: { 'phones.0.number': [expect.stringContaining('not a valid phone number')] } });
+  });
+
+  it('answers 409 duplicate with the existing id for a known email or phone, unless duplicates are allowed', async () => {
+    const ctx = kit.newTenant();
+    const first = await kit.contacts.create(ctx, { first_name: 'A', emails: ['dup@example.com'], phones: [{ number: '+442071838750' }] });
+    const byEmail = await domainError(kit.contacts.create(ctx, { first_name: 'B', emails: ['DUP@example.com'] }));
+    expect(byEmail).toMatchObject({ status: 409, code: 'duplicate', details: { existing_id: first.id, field: 'emails' } });
+    const byPhone = await domainError(kit.contacts.create(ctx, { first_name: 'C', phones: [{ number: '020 7183 8750', country: 'GB' }] }));
+    expect(byPhone).toMatchObject({ status: 409, details: { existing_id: first.id, field: 'phones' } });
+    const allowed = await kit.contacts.create(ctx, { first_name: 'D', emails: ['dup@example.com'], allow_duplicate: true });
+    expect(allowed.id).not.toBe(first.id);
+  });
+
+  it('does not see duplicates across tenants', async () => {
+    const a = kit.newTenant();
+    const b = kit.newTenant();
+    await kit.contacts.create(a, { emails: ['same@example.com'] });
+    await expect(kit.contacts.create(b, { emails: ['same@example.com'] })).resolves.toMatchObject({ emails: ['same@example.com'] });
+  });
+
+  it('answers 404 for a contact of another tenant, on read, update, delete and merge', async () => {
+    const owner = kit.newTenant();
+    const stranger = kit.newTenant();
+    const contact = await kit.contacts.create(owner, { first_name: 'Private' });
+    const mine = await kit.contacts.create(stranger, { first_name: 'Mine' });
+    for (const call of [
+      () => kit.contacts.get(stranger, contact.id),
+      () => kit.contacts.update(stranger, { id: contact.id, first_name: 'Hacked' }),
+      () => kit.contacts.delete(stranger, { id: contact.id }),
+      () => kit.contacts.restore(stranger, contact.id),
+      () => kit.contacts.merge(stranger, { id: mine.id, other_id: contact.id }),
+    ]) {
+      expect((await domainError(call())).status).toBe(404);
+    }
+    expect((await kit.contacts.get(owner, contact.id)).first_name).toBe('Private');
+  });
+
+  it('answers 412 to a write with a stale version and applies one with the current version', async () => {
+    const ctx = kit.newTenant();
+    const contact = await kit.contacts.create(ctx, { first_name: 'V' });
+    const updated = await kit.contacts.update(ctx, { id: contact.id, title: 'CTO', if_match: 1 });
+    expect(updated.version).toBe(2);
+    const stale = await domainError(kit.contacts.update(ctx, { id: contact.id, title: 'CEO', if_match: 1 }));
+    expect(stale).toMatchObject({ status: 412, details: { current_version: 2 } });
+    expect((await kit.contacts.get(ctx, contact.id)).title).toBe('CTO');
+  });
+
+  it('lets reps change only contacts they own and keeps owner reassignment for managers', async () => {
+    const admin = kit.newTenant();
+    const rep = kit.as(admin, 'rep');
+    const otherRep = kit.as(admin, 'rep');
+    const manager = kit.as(admin, 'manager');
+    const repsOwn = await kit.contacts.create(rep, { first_name: 'Own' });
+    const someoneElses = await kit.contacts.create(otherRep, { first_name: 'Theirs' });
+
+    await expect(kit.contacts.update(rep, { id: repsOwn.id, title: 'Mine' })).resolves.toMatchObject({ title: 'Mine' });
+    expect((await domainError(kit.contacts.update(rep, { id: someoneElses.id, title: 'No' }))).status).toBe(403);
+    expect((await domainError(kit.contacts.delete(rep, { id: someoneElses.id }))).status).toBe(403);
+    expect((await domainError(kit.contacts.update(rep, { id: repsOwn.id, owner_id: otherRep.userId! }))).status).toBe(403);
+    expect((await domainError(kit.contacts.create(rep, { first_name: 'For someone', owner_id: otherRep.userId! }))).status).toBe(403);
+    // Reps read every contact of the tenant.
+    await expect(kit.contacts.get(rep, someoneElses.id)).resolves.toMatchObject({ first_name: 'Theirs' });
+
+    await expect(kit.contacts.update(manager, { id: someoneElses.id, owner_id: rep.userId! })).resolves.toMatchObject({ owner_id: rep.userId });
+    await expect(kit.contacts.update(rep, { id: someoneElses.id, title: 'Now mine' })).resolves.toMatchObject({ title: 'Now mine' });
+  });
+
+  it('soft-deletes a contact, hides it, and restores it', async () => {
+    const ctx = kit.newTenant();
+    const contact = await kit.contacts.create(ctx, { first_name: 'Gone', emails: ['gone@example.com'] });
+    await kit.contacts.delete(ctx, { id: contact.id });
+    expect((await domainError(kit.contacts.get(ctx, contact.id))).status).toBe(404);
+    expect((await kit.contacts.list(ctx, {})).data).toHaveLength(0);
+    expect((await kit.contacts.list(ctx, { deleted: true })).data.map((c) => c.id)).toEqual([contact.id]);
+    // The email is free again while the contact is deleted.
+    await kit.contacts.create(ctx, { first_name: 'New', emails: ['other@example.com'] });
+    const restored = await kit.contacts.restore(ctx, contact.id);
+    expect(restored).toMatchObject({ id: contact.id, deleted_at: null, version: 3 });
+    expect((await kit.contacts.get(ctx, contact.id)).first_name).toBe('Gone');
+  });
+
+  it('refuses to restore a contact deleted more than 30 days ago', async () => {
+    const ctx = kit.newTenant();
+    const contact = await kit.contacts.create(ctx, { first_name: 'Old' });
+    await kit.contacts.delete(ctx, { id: contact.id });
+    await kit.db.transaction(ctx.tenantId, (tx) =>
+      tx.query(`UPDATE crm.contacts SET deleted_at = now() - interval '31 days' WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, contact.id]),
+    );
+    expect((await domainError(kit.contacts.restore(ctx, contact.id))).status).toBe(404);
+  });
+
+  it('finds "John Smith" when searching "jon smtih", and by email, phone digits and company', async () => {
+    const ctx = kit.newTenant();
+    const company = await kit.companies.create(ctx, { name: 'Globex Corporation' });
+    const john = await kit.contacts.create(ctx, {
+      first_name: 'John',
+      last_name: 'Smith',
+      emails: ['j.smith@initech.test'],
+      phones: [{ number: '+16175550199' }],
+      company_id: company.id,
+    });
+    await kit.contacts.create(ctx, { first_name: 'Jane', last_name: 'Doe', emails: ['jane@doe.test'] });
+    await kit.contacts.create(ctx, { first_name: 'Joan', last_name: 'Smythe-Jones', emails: ['joan@x.test'] });
+    const ids = async (q: string) => (await kit.contacts.list(ctx, { q })).data.map((c) => c.id);
+    expect(await ids('jon smtih')).toEqual([john.id]);
+    expect(await ids('Smith')).toContain(john.id);
+    expect(await ids('jhon')).toContain(john.id);
+    expect(await ids('j.smith@init')).toEqual([john.id]);
+    expect(await ids('smi')).toEqual([john.id]);
+    expect(await ids('617-555-0199')).toEqual([john.id]);
+    expect(await ids('5550199')).toEqual([john.id]);
+    expect(await ids('globex')).toEqual([john.id]);
+    expect(await ids('zzzz qqqq')).toEqual([]);
+  });
+
+  it('ranks closer matches first and pages through search results with a cursor', async () => {
+    const ctx = kit.newTenant();
+    const gary = await kit.contacts.create(ctx, { first_name: 'Gary', last_name: 'Smith' });
+    const mary = await kit.contacts.create(ctx, { first_name: 'Mary', last_name: 'Smith' });
+    const marty = await kit.contacts.create(ctx, { first_name: 'Marty', last_name: 'Smith' });
+    const first = await kit.contacts.list(ctx, { q: 'mary smith', limit: 1 });
+    expect(first.data.map((c) => c.id)).toEqual([mary.id]);
+    const rest: string[] = [];
+    let cursor = first.page.next_cursor;
+    while (cursor) {
+      const page = await kit.contacts.list(ctx, { q: 'mary smith', limit: 1, cursor });
+      rest.push(...page.data.map((c) => c.id));
+      cursor = page.page.next_cursor;
+    }
+    expect(rest.sort()).toEqual([gary.id, marty.id].sort());
+    expect((await kit.contacts.list(ctx, { q: 'smith', sort: 'name' })).data.map((c) => c.first_name)).toEqual(['Gary', 'Marty', 'Mary']);
+    expect((await domainError(kit.contacts.list(ctx, { sort: 'relevance' }))).status).toBe(400);
+  });
+
+  it('treats injection, emoji and unicode in q as plain text', async () => {
+    const ctx = kit.newTenant();
+    const zoe = await kit.contacts.create(ctx, { first_name: 'Zoë', last_name: "O'Brien 🚀" });
+    expect((await kit.contacts.list(ctx, { q: "'; DROP TABLE crm.contacts; --" })).data).toEqual([]);
+    expect((await kit.contacts.list(ctx, { q: '%_\\' })).data).toEqual([]);
+    expect((await kit.contacts.list(ctx, { q: 'zoe obrien' })).data.map((c) => c.id)).toEqual([zoe.id]);
+    expect((await kit.contacts.list(ctx, { q: "o'brien" })).data.map((c) => c.id)).toEqual([zoe.id]);
+  });
+
+  it('pages with a cursor without repeating or skipping rows while others are inserted', async () => {
+    const ctx = kit.newTenant();
+    const names = ['ann', 'bob', 'cid', 'dan', 'eve', 'fay', 'gus'];
+    for (const n of names) await kit.contacts.create(ctx, { first_name: n });
+    const first = await kit.contacts.list(ctx, { sort: 'name', limit: 3 });
+    expect(first.data.map((c) => c.first_name)).toEqual(['ann', 'bob', 'cid']);
+    expect(first.page.has_more).toBe(true);
+    // Inserted before and after the cursor position while the client is paging.
+    await kit.contacts.create(ctx, { first_name: 'aaron' });
+    await kit.contacts.create(ctx, { first_name: 'zed' });
+    const seen = [...first.data.map((c) => c.first_name)];
+    let cursor = first.page.next_cursor;
+    while (cursor) {
+      const page = await kit.contacts.list(ctx, { sort: 'name', limit: 3, cursor });
+      seen.push(...page.data.map((c) => c.first_name));
+      cursor = page.page.next_cursor;
+    }
+    expect(seen).toEqual(['ann', 'bob', 'cid', 'dan', 'eve', 'fay', 'gus', 'zed']);
+
+    const newest = await kit.contacts.list(ctx, { limit: 2 });
+    expect(newest.data.map((c) => c.first_name)).toEqual(['zed', 'aaron']);
+  });
+
+  it('refuses a malformed or foreign cursor with 400', async () => {
+    const ctx = kit.newTenant();
+    for (const cursor of ['not-base64!', Buffer.from('{"s":"name"}').toString('base64url'), Buffer.from('[]').toString('base64url')]) {
+      expect(await domainError(kit.contacts.list(ctx, { cursor }))).toMatchObject({ status: 400, details: { fields: { cursor: expect.any(Array) } } });
+    }
+    const nameCursor = Buffer.from(JSON.stringify({ s: 'name', v: 'x', id: randomUUID() })).toString('base64url');
+    expect((await domainError(kit.contacts.list(ctx, { sort: 'lead_score', cursor: nameCursor }))).status).toBe(400);
+  });
+
+  it('filters by owner, tag, lifecycle stage and updated_since, and sorts by lead score', async () => {
+    const ctx = kit.newTenant();
+    const rep = kit.as(ctx, 'rep');
+    await kit.contacts.create(ctx, { first_name: 'a', lead_score: 10, tags: ['vip'], lifecycle_stage: 'customer' });
+    await kit.contacts.create(rep, { first_name: 'b', lead_score: 30 });
+    await kit.contacts.create(ctx, { first_name: 'c', lead_score: 20, tags: ['vip'] });
+    const names = async (q: Parameters<CrmKit['contacts']['list']>[1]) => (await kit.contacts.list(ctx, q)).data.map((c) => c.first_name);
+    expect(await names({ owner_id: rep.userId! })).toEqual(['b']);
+    expect(await names({ tag: 'vip', sort: 'name' })).toEqual(['a', 'c']);
+    expect(await names({ lifecycle_stage: 'customer' })).toEqual(['a']);
+    expect(await names({ sort: '-lead_score' })).toEqual(['b', 'c', 'a']);
+    expect(await names({ updated_since: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+  });
+
+  it('merges another contact in: fields, emails, phones, tags and deals move; the other is deleted; an event says so', async () => {
+    const ctx = kit.newTenant();
+    const survivor = await kit.contacts.create(ctx, { first_name: 'Sam', emails: ['sam@a.test'], tags: ['a'] });
+    const other = await kit.contacts.create(ctx, {
+      first_name: 'Samuel',
+      last_name: 'Jones',
+      title: 'VP',
+      emails: ['sam@b.test'],
+      phones: [{ number: '+33142685300' }],
+      tags: ['b'],
+    });
+    const deal = await kit.deals.create(ctx, { name: 'Big one', contact_id: other.id });
+    const merged = await kit.contacts.merge(ctx, { id: survivor.id, other_id: other.id });
+    expect(merged).toMatchObject({
+      id: survivor.id,
+      first_name: 'Sam',
+      last_name: 'Jones',
+      title: 'VP',
+      emails: ['sam@a.test', 'sam@b.test'],
+      phones: [{ number: '+33142685300', is_primary: false }],
+      tags: ['a', 'b'],
+    });
+    expect((await domainError(kit.contacts.get(ctx, other.id))).status).toBe(404);
+    expect((await kit.deals.get(ctx, deal.id)).contact_id).toBe(survivor.id);
+    // The merged contact's email now points at the survivor.
+    expect(await domainError(kit.contacts.create(ctx, { emails: ['sam@b.test'] }))).toMatchObject({ details: { existing_id: survivor.id } });
+    const events = await kit.events(ctx.tenantId);
+    expect(events.find((e) => e.subject === 'evt.crm.contact.merged')?.envelope.payload).toMatchObject({ survivor_id: survivor.id, merged_id: other.id });
+    expect((await domainError(kit.contacts.merge(ctx, { id: survivor.id, other_id: survivor.id }))).status).toBe(400);
+  });
+
+  it('writes created, updated and deleted events with the aggregate version, in the same transaction', async () => {
+    const ctx = kit.newTenant();
+    const contact = await kit.contacts.create(ctx, { first_name: 'Evt' });
+    await kit.contacts.update(ctx, { id: contact.id, lead_score: 5 });
+    await kit.contacts.delete(ctx, { id: contact.id });
+    // A failed write leaves no event behind.
+    await domainError(kit.contacts.update(ctx, { id: contact.id, lead_score: 6 }));
+    const events = await kit.events(ctx.tenantId);
+    expect(events.map((e) => [e.subject, e.envelope.version])).toEqual([
+      ['evt.crm.contact.created', 1],
+      ['evt.crm.contact.updated', 2],
+      ['evt.crm.contact.deleted', 3],
+    ]);
+    expect(events[1].envelope.payload).toMatchObject({ changed: ['lead_score'] });
+  });
+
+  it('validates custom field values against the definitions and filters by them', async () => {
+    const ctx = kit.newTenant();
+    await kit.customFields.create(ctx, { object_type: 'contact', key: 'segment', label: 'Segment', type: 'single_select', options: ['smb', 'enterprise'] });
+    await kit.customFields.create(ctx, { object_type: 'contact', key: 'seats', label: 'Seats', type: 'number' });
+    const big = await kit.contacts.create(ctx, { first_name: 'Big', custom_fields: { segment: 'enterprise', seats: 500 } });
+    await kit.contacts.create(ctx, { first_name: 'Small', custom_fields: { segment: 'smb', seats: 5 } });
+    const bad = await domainError(kit.contacts.create(ctx, { first_name: 'Bad', custom_fields: { segment: 'huge', seats: '5', nope: 1 } }));
+    expect(bad.details).toEqual({
+      fields: {
+        'custom_fields.segment': [expect.stringContaining('must be one of')],
+        'custom_fields.seats': ['must be a number'],
+        'custom_fields.nope': ['is not a custom field of contacts'],
+      },
+    });
+    expect((await kit.contacts.list(ctx, { custom_field: ['segment:enterprise'] })).data.map((c) => c.id)).toEqual([big.id]);
+    expect((await kit.contacts.list(ctx, { custom_field: ['seats:500'] })).data.map((c) => c.id)).toEqual([big.id]);
+    expect((await domainError(kit.contacts.list(ctx, { custom_field: ['seats:many'] }))).status).toBe(400);
+  });
+
+  it('refuses to link a company of another tenant', async () => {
+    const a = kit.newTenant();
+    const b = kit.newTenant();
+    const theirs = await kit.companies.create(b, { name: 'Theirs' });
+    expect(await domainError(kit.contacts.create(a, { first_name: 'X', company_id: theirs.id }))).toMatchObject({
+      status: 400,
+      details: { fields: { company_id: ['no such company'] } },
+    });
+  });
+});

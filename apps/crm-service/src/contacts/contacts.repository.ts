@@ -1,0 +1,452 @@
+import { Injectable } from '@nestjs/common';
+import type { ContactView, PhoneView } from '@engage/contracts';
+import { type Literal, TenantDatabase } from '@engage/database';
+import type { SortSpec, Cursor } from '../shared/keyset';
+import { isoTime, sql, type Tx } from '../shared/sql';
+import type { SearchTerm } from './contact-search';
+
+/** The columns of a contact as the API shows it, computed by Postgres (one JSON-ready row). */
+const VIEW = `c.id, c.first_name, c.last_name, c.emails, c.phones, c.company_id, c.title, c.owner_id, c.lifecycle_stage,
+  c.lead_score, c.tags, c.source, c.timezone, c.custom_fields, c.notes,
+  ${isoTime('c.last_contacted_at')} AS last_contacted_at, ${isoTime('c.created_at')} AS created_at,
+  ${isoTime('c.updated_at')} AS updated_at, ${isoTime('c.deleted_at')} AS deleted_at, c.version`;
+
+/** Everything a write sets: the client's fields plus the derived search columns and channel keys. */
+export interface ContactWrite {
+  first_name: string | null;
+  last_name: string | null;
+  emails: string[];
+  phones: PhoneView[];
+  company_id: string | null;
+  title: string | null;
+  owner_id: string | null;
+  lifecycle_stage: string;
+  lead_score: number;
+  tags: string[];
+  source: string | null;
+  timezone: string | null;
+  custom_fields: Record<string, unknown>;
+  notes: string | null;
+  last_contacted_at: string | null;
+  name_sort: string;
+  first_key: string;
+  last_key: string;
+  /** [variant, name key] pairs this contact adds to the tenant's name vocabulary. */
+  vocabulary: Array<[string, string]>;
+  /** `e:<email>`, `p:<e164>` (duplicate detection) and `r:<reversed digits>` (phone search) rows. */
+  channels: string[];
+}
+
+export interface ContactListFilter {
+  terms: SearchTerm[];
+  ownerId?: string;
+  companyId?: string;
+  tag?: string;
+  lifecycleStage?: string;
+  updatedSince?: string;
+  /** JSON documents the custom_fields must contain. */
+  customFields: Array<Record<string, unknown>>;
+  deleted: boolean;
+  sort: SortSpec;
+  after: Cursor | null;
+  /** Rows to fetch: the page size plus one, to know whether there is more. */
+  take: number;
+}
+
+/** A listed row: the view plus the text of its sort key, for the next cursor. */
+export type ContactListRow = ContactView & { sort_value: string | number | null };
+
+export interface DuplicateHit {
+  contact_id: string;
+  value: string;
+}
+
+const SORT_COLUMNS: Record<string, { column: string; cast: string; text: string }> = {
+  name: { column: 'c.name_sort', cast: 'text', text: 'c.name_sort' },
+  created_at: { column: 'c.created_at', cast: 'timestamptz', text: isoTime('c.created_at') },
+  updated_at: { column: 'c.updated_at', cast: 'timestamptz', text: isoTime('c.updated_at') },
+  lead_score: { column: 'c.lead_score', cast: 'integer', text: 'c.lead_score' },
+};
+
+const COLUMNS = `first_name, last_name, emails, phones, company_id, title, owner_id, lifecycle_stage, lead_score, tags, source,
+  timezone, custom_fields, notes, last_contacted_at, name_sort, first_key, last_key`;
+
+/** Column types of a contact row travelling as JSON (bulk writes). */
+const RECORD_TYPES = `id uuid, first_name text, last_name text, emails jsonb, phones jsonb, company_id uuid, title text, owner_id uuid,
+  lifecycle_stage text, lead_score integer, tags jsonb, source text, timezone text, custom_fields jsonb, notes text,
+  last_contacted_at timestamptz, name_sort text, first_key text, last_key text`;
+
+const values = (w: ContactWrite) => [
+  w.first_name,
+  w.last_name,
+  w.emails,
+  JSON.stringify(w.phones),
+  w.company_id,
+  w.title,
+  w.owner_id,
+  w.lifecycle_stage,
+  w.lead_score,
+  w.tags,
+  w.source,
+  w.timezone,
+  JSON.stringify(w.custom_fields),
+  w.notes,
+  w.last_contacted_at,
+  w.name_sort,
+  w.first_key,
+  w.last_key,
+];
+
+/** The only place that speaks SQL about contacts. Every statement names the tenant (RLS is the second lock). */
+@Injectable()
+export class ContactsRepository {
+  constructor(private readonly db: TenantDatabase) {}
+
+  /** The hot read: one round trip (tenant binding and query in one simple-query string). */
+  async findById(tenantId: string, id: string): Promise<ContactView | null> {
+    const rows = await this.db.readInTenant<ContactView>(
+      tenantId,
+      (l) => `SELECT ${VIEW} FROM crm.contacts c WHERE c.tenant_id = ${l(tenantId)} AND c.id = ${l(id)} AND c.deleted_at IS NULL`,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Locks the contact for a change; `deleted` selects a soft-deleted one (restore) instead of a live one. */
+  async lock(tx: Tx, tenantId: string, id: string, deleted = false): Promise<ContactView | null> {
+    const rows: ContactView[] = await sql(tx, 
+      `SELECT ${VIEW} FROM crm.contacts c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS ${deleted ? 'NOT NULL' : 'NULL'} FOR UPDATE`,
+      [tenantId, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async insert(tx: Tx, tenantId: string, id: string, write: ContactWrite): Promise<ContactView> {
+    const rows: ContactView[] = await sql(tx, 
+      `INSERT INTO crm.contacts AS c (tenant_id, id, ${COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20)
+       RETURNING ${VIEW}`,
+      [tenantId, id, ...values(write)],
+    );
+    await this.insertChannels(tx, tenantId, id, write.channels);
+    await this.addVocabulary(tx, tenantId, write.vocabulary);
+    return rows[0];
+  }
+
+  async update(tx: Tx, tenantId: string, id: string, write: ContactWrite, channelsChanged: boolean): Promise<ContactView> {
+    const rows: ContactView[] = await sql(tx, 
+      `UPDATE crm.contacts c SET (${COLUMNS}) =
+         ($3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20),
+         version = c.version + 1, updated_at = now()
+       WHERE c.tenant_id = $1 AND c.id = $2
+       RETURNING ${VIEW}`,
+      [tenantId, id, ...values(write)],
+    );
+    if (channelsChanged) {
+      await sql(tx, `DELETE FROM crm.contact_channels WHERE tenant_id = $1 AND contact_id = $2`, [tenantId, id]);
+      await this.insertChannels(tx, tenantId, id, write.channels);
+    }
+    await this.addVocabulary(tx, tenantId, write.vocabulary);
+    return rows[0];
+  }
+
+  async softDelete(tx: Tx, tenantId: string, id: string, mergedInto: string | null = null): Promise<ContactView> {
+    const rows: ContactView[] = await sql(tx, 
+      `UPDATE crm.contacts c SET deleted_at = now(), merged_into = $3, version = c.version + 1, updated_at = now()
+       WHERE c.tenant_id = $1 AND c.id = $2 RETURNING ${VIEW}`,
+      [tenantId, id, mergedInto],
+    );
+    return rows[0];
+  }
+
+  /** Null when the contact was deleted longer ago than the restore window. */
+  async restore(tx: Tx, tenantId: string, id: string, windowDays: number): Promise<ContactView | null> {
+    const rows: ContactView[] = await sql(tx, 
+      `UPDATE crm.contacts c SET deleted_at = NULL, merged_into = NULL, version = c.version + 1, updated_at = now()
+       WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at > now() - make_interval(days => $3) AND c.merged_into IS NULL
+       RETURNING ${VIEW}`,
+      [tenantId, id, windowDays],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Serialises writers that claim the same email or phone, so two concurrent creates cannot both
+   * pass the duplicate check (transaction-scoped advisory locks, in a fixed order).
+   */
+  async lockChannels(tx: Tx, tenantId: string, channels: string[]): Promise<void> {
+    if (channels.length === 0) return;
+    await sql(tx, 
+      `SELECT pg_advisory_xact_lock(hashtextextended($1 || k, 0)) FROM unnest($2::text[]) AS k ORDER BY k`,
+      [tenantId, [...channels].sort()],
+    );
+  }
+
+  /** A live contact (other than `excludeId`) that already has one of these emails or phones. */
+  async findDuplicate(tx: Tx, tenantId: string, channels: string[], excludeId: string | null): Promise<DuplicateHit | null> {
+    if (channels.length === 0) return null;
+    const rows: DuplicateHit[] = await sql(tx, 
+      `SELECT ch.contact_id, ch.value FROM crm.contact_channels ch
+         JOIN crm.contacts c ON c.tenant_id = ch.tenant_id AND c.id = ch.contact_id AND c.deleted_at IS NULL
+        WHERE ch.tenant_id = $1 AND ch.value = ANY($2::text[]) AND ($3::uuid IS NULL OR ch.contact_id <> $3::uuid)
+        ORDER BY c.created_at LIMIT 1`,
+      [tenantId, channels, excludeId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A company was deleted: its contacts no longer belong to it. */
+  async unlinkCompany(tx: Tx, tenantId: string, companyId: string): Promise<void> {
+    await sql(
+      tx,
+      `UPDATE crm.contacts SET company_id = NULL, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND company_id = $2`,
+      [tenantId, companyId],
+    );
+  }
+
+  /** The tenant's names reachable from these variants (the typo lookup of a search), as [variant, name] pairs. */
+  async namesForVariants(tenantId: string, variants: string[]): Promise<Array<{ variant: string; value: string }>> {
+    if (variants.length === 0) return [];
+    return this.db.readInTenant(
+      tenantId,
+      (l) => `SELECT variant, value FROM crm.name_vocabulary
+               WHERE tenant_id = ${l(tenantId)} AND variant = ANY(ARRAY[${variants.map((v) => l(v)).join(', ')}]::text[]) LIMIT 5000`,
+    );
+  }
+
+  /** Adds names to the tenant's typo vocabulary (existing pairs are left alone). */
+  async addVocabulary(tx: Tx, tenantId: string, pairs: Array<[string, string]>): Promise<void> {
+    if (pairs.length === 0) return;
+    await sql(
+      tx,
+      `INSERT INTO crm.name_vocabulary (tenant_id, variant, value)
+       SELECT $1, v, k FROM unnest($2::text[], $3::text[]) AS t(v, k) ON CONFLICT DO NOTHING`,
+      [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+  }
+
+  async insertChannels(tx: Tx, tenantId: string, contactId: string, channels: string[]): Promise<void> {
+    if (channels.length === 0) return;
+    await sql(tx, 
+      `INSERT INTO crm.contact_channels (tenant_id, value, contact_id) SELECT $1, v, $2 FROM unnest($3::text[]) AS v ON CONFLICT DO NOTHING`,
+      [tenantId, contactId, channels],
+    );
+  }
+
+  /**
+   * Live contacts holding any of these channel keys (bulk duplicate detection for imports). One
+   * index probe per key, by construction: with a plain `= ANY(...)` the planner, misled by the
+   * statistics of a tenant that is growing fast during its own import, once preferred scanning
+   * all the tenant's channels for every batch.
+   */
+  async findByChannels(tx: Tx, tenantId: string, channels: string[]): Promise<DuplicateHit[]> {
+    if (channels.length === 0) return [];
+    return sql(
+      tx,
+      `SELECT k.value, hit.contact_id FROM unnest($2::text[]) AS k(value)
+         CROSS JOIN LATERAL (
+           SELECT ch.contact_id FROM crm.contact_channels ch
+             JOIN crm.contacts c ON c.tenant_id = ch.tenant_id AND c.id = ch.contact_id AND c.deleted_at IS NULL
+            WHERE ch.tenant_id = $1 AND ch.value = k.value
+            LIMIT 1) hit`,
+      [tenantId, [...new Set(channels)]],
+    );
+  }
+
+  async lockMany(tx: Tx, tenantId: string, ids: string[]): Promise<ContactView[]> {
+    if (ids.length === 0) return [];
+    return sql(
+      tx,
+      `SELECT ${VIEW} FROM unnest($2::uuid[]) AS k(id)
+         JOIN LATERAL (SELECT * FROM crm.contacts x WHERE x.tenant_id = $1 AND x.id = k.id AND x.deleted_at IS NULL) c ON true
+        ORDER BY c.id FOR UPDATE OF c`,
+      [tenantId, ids],
+    );
+  }
+
+  /**
+   * Many contacts in one statement (imports): the rows travel as one JSON document, so the
+   * round trips per batch stay constant whatever its size.
+   */
+  async insertMany(tx: Tx, tenantId: string, rows: Array<ContactWrite & { id: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await sql(
+      tx,
+      `INSERT INTO crm.contacts (tenant_id, id, ${COLUMNS})
+       SELECT $1, x.id, x.first_name, x.last_name, ARRAY(SELECT jsonb_array_elements_text(x.emails)), x.phones, x.company_id, x.title,
+              x.owner_id, x.lifecycle_stage, x.lead_score, ARRAY(SELECT jsonb_array_elements_text(x.tags)), x.source, x.timezone,
+              x.custom_fields, x.notes, x.last_contacted_at, x.name_sort, x.first_key, x.last_key
+         FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPES})`,
+      [tenantId, JSON.stringify(rows.map(({ channels: _c, vocabulary: _v, ...row }) => row))],
+    );
+    await this.insertChannelsMany(tx, tenantId, rows);
+    await this.addVocabulary(tx, tenantId, uniquePairs(rows));
+  }
+
+  async updateMany(tx: Tx, tenantId: string, rows: Array<ContactWrite & { id: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await sql(
+      tx,
+      `UPDATE crm.contacts c SET (${COLUMNS}) = (x.first_name, x.last_name, ARRAY(SELECT jsonb_array_elements_text(x.emails)), x.phones,
+              x.company_id, x.title, x.owner_id, x.lifecycle_stage, x.lead_score, ARRAY(SELECT jsonb_array_elements_text(x.tags)), x.source,
+              x.timezone, x.custom_fields, x.notes, x.last_contacted_at, x.name_sort, x.first_key, x.last_key),
+              version = c.version + 1, updated_at = now()
+         FROM jsonb_to_recordset($2::jsonb) AS x(${RECORD_TYPES})
+        WHERE c.tenant_id = $1 AND c.id = x.id`,
+      [tenantId, JSON.stringify(rows.map(({ channels: _c, vocabulary: _v, ...row }) => row))],
+    );
+    await this.insertChannelsMany(tx, tenantId, rows);
+    await this.addVocabulary(tx, tenantId, uniquePairs(rows));
+  }
+
+  private async insertChannelsMany(tx: Tx, tenantId: string, rows: Array<{ id: string; channels: string[] }>): Promise<void> {
+    const ids: string[] = [];
+    const values: string[] = [];
+    for (const row of rows) {
+      for (const channel of row.channels) {
+        ids.push(row.id);
+        values.push(channel);
+      }
+    }
+    if (values.length === 0) return;
+    await sql(
+      tx,
+      `INSERT INTO crm.contact_channels (tenant_id, value, contact_id)
+       SELECT $1, v, id FROM unnest($2::text[], $3::uuid[]) AS t(v, id) ON CONFLICT DO NOTHING`,
+      [tenantId, values, ids],
+    );
+  }
+
+  /**
+   * One page of contacts. Without `q`, the sort's index drives the scan. With `q`, the matching
+   * ids are collected first through the search indexes (GIN: typo keys and trigrams), then scored
+   * and sorted: walking a sort index and testing every row against the search would read most of
+   * the table for a rare name.
+   */
+  async list(tenantId: string, filter: ContactListFilter): Promise<ContactListRow[]> {
+    return this.db.readInTenant<ContactListRow>(tenantId, (l) => {
+      const where = [`c.tenant_id = ${l(tenantId)}`];
+      where.push(filter.deleted ? `c.deleted_at IS NOT NULL AND c.merged_into IS NULL AND c.deleted_at > now() - interval '30 days'` : 'c.deleted_at IS NULL');
+      if (filter.ownerId) where.push(`c.owner_id = ${l(filter.ownerId)}`);
+      if (filter.companyId) where.push(`c.company_id = ${l(filter.companyId)}`);
+      if (filter.lifecycleStage) where.push(`c.lifecycle_stage = ${l(filter.lifecycleStage)}`);
+      if (filter.tag) where.push(`c.tags @> ARRAY[${l(filter.tag)}]::text[]`);
+      if (filter.updatedSince) where.push(`c.updated_at >= ${l(filter.updatedSince)}::timestamptz`);
+      for (const doc of filter.customFields) where.push(`c.custom_fields @> ${l(JSON.stringify(doc))}::jsonb`);
+      const dir = filter.sort.descending ? 'DESC' : 'ASC';
+      const op = filter.sort.descending ? '<' : '>';
+
+      if (filter.terms.length === 0) {
+        const sort = SORT_COLUMNS[filter.sort.key];
+        if (filter.after) {
+          const value = filter.after.v === null ? 'NULL' : `${l(filter.after.v)}::${sort.cast}`;
+          where.push(`(${sort.column}, c.id) ${op} (${value}, ${l(filter.after.id)}::uuid)`);
+        }
+        return `SELECT ${VIEW}, ${sort.text} AS sort_value FROM crm.contacts c
+                 WHERE ${where.join(' AND ')}
+                 ORDER BY ${sort.column} ${dir}, c.id ${dir}
+                 LIMIT ${l(filter.take)}`;
+      }
+
+      return searchSql(tenantId, filter, where[1], where.slice(2), l);
+    });
+  }
+}
+
+/** Rows one search arm may contribute: a one-letter prefix must not turn into a million-row sort. */
+const ARM_LIMIT = 5000;
+/** Ids an email or company prefix may contribute. */
+const LOOKUP_LIMIT = 2000;
+
+/**
+ * The search, built from btree lookups only (under row-level security only LEAKPROOF operators
+ * become index conditions: equality, ranges and starts_with on text qualify; LIKE and GIN operators
+ * do not). Each query term is a UNION of small lookups, each answered by an index-only scan of a
+ * covering index (id, first and last name keys): names one typo away, name prefixes, companies
+ * whose name starts with the word, emails that start with it, phones that end with its digits.
+ * The terms are intersected on the id, scored from the keys alone (an exact name beats a typo or a
+ * prefix), and only the page's rows are read from the table. Filters other than `q`, and sorts
+ * other than relevance, read the matching rows.
+ */
+function searchSql(tenantId: string, filter: ContactListFilter, liveness: string, filters: string[], l: Literal): string {
+  const t = l(tenantId);
+  const live = `c.tenant_id = ${t} AND c.deleted_at ${filter.deleted ? 'IS NOT NULL' : 'IS NULL'}`;
+  const arm = (condition: string, limit = ARM_LIMIT) =>
+    `(SELECT c.id, c.first_key, c.last_key, c.company_id FROM crm.contacts c WHERE ${live} AND ${condition} LIMIT ${limit})`;
+  const channelIds = (prefix: string) =>
+    `ARRAY(SELECT ch.contact_id FROM crm.contact_channels ch WHERE ch.tenant_id = ${t} AND starts_with(ch.value, ${l(prefix)}) LIMIT ${LOOKUP_LIMIT})`;
+  const companyIds = (word: string) =>
+    `ARRAY(SELECT co.id FROM crm.companies co WHERE co.tenant_id = ${t} AND starts_with(co.name_sort, ${l(word)}) AND co.deleted_at IS NULL LIMIT ${LOOKUP_LIMIT})`;
+  const namesOf = (term: Extract<SearchTerm, { kind: 'word' }>) => `ARRAY[${(term.names ?? [term.text]).map((n) => l(n)).join(', ')}]::text[]`;
+
+  /** The rows of one term, as a union of index-only lookups. */
+  const armsOf = (term: SearchTerm): string => {
+    if (term.kind === 'email') return arm(`c.id = ANY(${channelIds(`e:${term.text}`)})`);
+    if (term.kind === 'phone') {
+      const reversed = [...term.text].reverse().join('');
+      return `${arm(`c.id = ANY(${channelIds(`r:${reversed}`)})`)} UNION ${arm(`c.id = ANY(${channelIds(`p:+${term.text}`)})`)}`;
+    }
+    const names = namesOf(term);
+    const arms = [
+      arm(`c.first_key = ANY(${names})`),
+      arm(`c.last_key = ANY(${names})`),
+      arm(`starts_with(c.first_key, ${l(term.text)})`),
+      arm(`starts_with(c.last_key, ${l(term.text)})`),
+      // Contacts of a company are read from the table (the company index does not cover the keys): fewer.
+      arm(`c.company_id = ANY(${companyIds(term.text)})`, LOOKUP_LIMIT),
+    ];
+    if (term.emailPrefix) arms.push(arm(`c.id = ANY(${channelIds(`e:${term.text}`)})`));
+    return arms.join(' UNION ');
+  };
+  /** The same term as a test of a row already found (the columns come with it from the index). */
+  const testOf = (term: SearchTerm): string => {
+    if (term.kind === 'email') return `h.id = ANY(${channelIds(`e:${term.text}`)})`;
+    if (term.kind === 'phone') {
+      const reversed = [...term.text].reverse().join('');
+      return `(h.id = ANY(${channelIds(`r:${reversed}`)}) OR h.id = ANY(${channelIds(`p:+${term.text}`)}))`;
+    }
+    const names = namesOf(term);
+    const word = l(term.text);
+    return `(h.first_key = ANY(${names}) OR h.last_key = ANY(${names}) OR starts_with(h.first_key, ${word}) OR starts_with(h.last_key, ${word})
+             OR h.company_id = ANY(${companyIds(term.text)})${term.emailPrefix ? ` OR h.id = ANY(${channelIds(`e:${term.text}`)})` : ''})`;
+  };
+
+  // The term expected to match the fewest rows drives (an email or phone, else the longest word);
+  // the others are tested on its rows instead of being looked up on their own.
+  const rank = (term: SearchTerm) => (term.kind === 'word' ? term.text.length : 100);
+  const driver = filter.terms.reduce((best, term) => (rank(term) > rank(best) ? term : best), filter.terms[0]);
+  const others = filter.terms.filter((term) => term !== driver);
+  const scores = filter.terms
+    .filter((term): term is Extract<SearchTerm, { kind: 'word' }> => term.kind === 'word')
+    .map((term) => {
+      const word = l(term.text);
+      const names = namesOf(term);
+      return `CASE WHEN h.first_key = ${word} OR h.last_key = ${word} THEN 2 WHEN h.first_key = ANY(${names}) OR h.last_key = ANY(${names}) THEN 1 ELSE 0 END`;
+    });
+  const score = scores.length ? scores.join(' + ') : '0';
+  const matched = `SELECT h.id, (${score})::int AS score FROM (${armsOf(driver)}) h${others.length ? ` WHERE ${others.map(testOf).join(' AND ')}` : ''}`;
+
+  const dir = filter.sort.descending ? 'DESC' : 'ASC';
+  const op = filter.sort.descending ? '<' : '>';
+  const after = (column: string, cast: string) =>
+    filter.after ? `AND (${column}, h.id) ${op} (${filter.after.v === null ? 'NULL' : `${l(filter.after.v)}::${cast}`}, ${l(filter.after.id)}::uuid)` : '';
+
+  if (filter.sort.key === 'relevance' && filters.length === 0 && !filter.deleted) {
+    return `WITH matched AS (${matched}),
+            page AS (SELECT h.id, h.score FROM matched h WHERE true ${after('h.score', 'integer')}
+                      ORDER BY h.score ${dir}, h.id ${dir} LIMIT ${l(filter.take)})
+            SELECT ${VIEW}, page.score AS sort_value FROM page JOIN crm.contacts c ON c.tenant_id = ${t} AND c.id = page.id
+             ORDER BY page.score ${dir}, page.id ${dir}`;
+  }
+  const sort = filter.sort.key === 'relevance' ? { column: 'h.score', cast: 'integer', text: 'h.score' } : SORT_COLUMNS[filter.sort.key];
+  return `WITH matched AS (${matched})
+          SELECT ${VIEW}, ${sort.text} AS sort_value
+            FROM matched h JOIN crm.contacts c ON c.tenant_id = ${t} AND c.id = h.id
+           WHERE ${[`c.tenant_id = ${t}`, liveness, ...filters].join(' AND ')} ${after(sort.column, sort.cast)}
+           ORDER BY ${sort.column} ${dir}, h.id ${dir} LIMIT ${l(filter.take)}`;
+}
+
+const uniquePairs = (rows: Array<{ vocabulary: Array<[string, string]> }>): Array<[string, string]> => {
+  const seen = new Map<string, [string, string]>();
+  for (const row of rows) for (const pair of row.vocabulary) seen.set(`${pair[0]}\u0000${pair[1]}`, pair);
+  return [...seen.values()];
+};

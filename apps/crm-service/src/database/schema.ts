@@ -1,0 +1,2 @@
+/** The Postgres schema crm-service owns. */
+export const SCHEMA = 'crm';

@@ -1,0 +1,119 @@
+import { testEnv } from '@engage/testing';
+import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
+import { domainError } from '../test-support/expect-error';
+
+describe('CSV imports against PostgreSQL', () => {
+  let kit: CrmKit;
+
+  beforeAll(async () => {
+    kit = await startCrmKit(testEnv.databaseUrls('crm').app);
+  });
+  afterAll(() => kit.close());
+
+  it('imports good rows and reports each bad row with its number and reason, without aborting', async () => {
+    const ctx = kit.newTenant();
+    const csv = [
+      'First Name,Last Name,Email,Phone,Company,Lead Score',
+      'Ada,Lovelace,ada@example.com,+14155550101,Analytical Engines,10',
+      'Bad,Email,not-an-email,,,',
+      'Grace,Hopper,grace@example.com,(415) 555-0102,Navy,x',
+      'Alan,Turing,alan@example.com,+44 20 7946 0958,Analytical Engines,',
+      ',,,,,',
+      'NoPhone,Valid,np@example.com,12,,',
+    ].join('\n');
+    const result = await kit.runImport(ctx, csv, { default_country: 'US' });
+    expect(result).toMatchObject({ status: 'completed', processed: 6, created: 2, updated: 0, failed: 4 });
+    expect(result.errors).toEqual([
+      { row: 2, field: 'email', reason: expect.stringContaining('not a valid address') },
+      { row: 3, field: 'lead_score', reason: expect.stringContaining('whole number') },
+      { row: 5, field: null, reason: 'the row has no name, email or phone' },
+      { row: 6, field: 'phone', reason: expect.stringContaining('not a valid phone number') },
+    ]);
+    const contacts = (await kit.contacts.list(ctx, { sort: 'name' })).data;
+    expect(contacts.map((c) => [c.first_name, c.emails[0], c.phones[0]?.number, c.timezone])).toEqual([
+      ['Ada', 'ada@example.com', '+14155550101', 'America/Los_Angeles'],
+      ['Alan', 'alan@example.com', '+442079460958', 'Europe/London'],
+    ]);
+    // Both rows name the same company: one company, linked to both.
+    expect(new Set(contacts.map((c) => c.company_id)).size).toBe(1);
+    expect((await kit.companies.list(ctx, {})).data.map((c) => c.name)).toEqual(['Analytical Engines']);
+    expect((await kit.contacts.list(ctx, { q: 'lovlace' })).data).toHaveLength(1);
+  });
+
+  it('updates contacts whose email already exists by default, skips them on request, and dedupes within the file', async () => {
+    const ctx = kit.newTenant();
+    const existing = await kit.contacts.create(ctx, { first_name: 'Old', emails: ['same@example.com'], tags: ['a'] });
+    const csv = 'email,first_name,tags,title\nsame@example.com,New,b,CEO\nsame@example.com,Newer,c,\nfresh@example.com,Fresh,,\nFRESH@example.com,Again,,\n';
+    const updated = await kit.runImport(ctx, csv);
+    expect(updated).toMatchObject({ status: 'completed', created: 1, updated: 3, failed: 0 });
+    expect(await kit.contacts.get(ctx, existing.id)).toMatchObject({ first_name: 'Newer', title: 'CEO', tags: ['a', 'b', 'c'], version: 2 });
+    expect((await kit.contacts.list(ctx, {})).data).toHaveLength(2);
+
+    const skipped = await kit.runImport(ctx, 'email,first_name\nsame@example.com,Ignored\n', { on_duplicate: 'skip' });
+    expect(skipped).toMatchObject({ created: 0, updated: 0, skipped: 1 });
+    expect((await kit.contacts.get(ctx, existing.id)).first_name).toBe('Newer');
+  });
+
+  it('maps columns by the request’s mapping, including custom fields', async () => {
+    const ctx = kit.newTenant();
+    await kit.customFields.create(ctx, { object_type: 'contact', key: 'seats', label: 'Seats', type: 'number' });
+    const csv = 'Given,Mail,Licences,Junk\nKim,kim@example.com,12,zzz\nLee,lee@example.com,many,zzz\n';
+    const result = await kit.runImport(ctx, csv, { mapping: { Given: 'first_name', Mail: 'email', Licences: 'custom_fields.seats', Junk: 'ignore' } });
+    expect(result).toMatchObject({ created: 1, failed: 1, errors: [{ row: 2, field: 'custom_fields.seats' }] });
+    expect((await kit.contacts.list(ctx, { custom_field: ['seats:12'] })).data.map((c) => c.first_name)).toEqual(['Kim']);
+    expect((await domainError(kit.imports.create(ctx, { mapping: { Given: 'shoe_size' } }))).status).toBe(400);
+  });
+
+  it('fails clearly when no column identifies a contact, and when the file is empty', async () => {
+    const ctx = kit.newTenant();
+    expect(await kit.runImport(ctx, 'colour,size\nred,1\n')).toMatchObject({ status: 'failed', message: expect.stringContaining('No column maps') });
+    const { job_id } = await kit.imports.create(ctx, {});
+    await kit.imports.start(ctx, job_id);
+    expect(await kit.imports.get(ctx, job_id)).toMatchObject({ status: 'failed', message: 'The file is empty.' });
+  });
+
+  it('reads Windows-1252 and UTF-16 files, quotes, embedded newlines and a BOM, and reports malformed quoting per row', async () => {
+    const ctx = kit.newTenant();
+    const latin1 = Buffer.from('first_name,last_name,email\nJosé,Müller,jose@example.com\n', 'latin1');
+    expect(await kit.runImport(ctx, latin1)).toMatchObject({ created: 1, failed: 0 });
+    expect((await kit.contacts.list(ctx, { q: 'muller' })).data[0]).toMatchObject({ first_name: 'José', last_name: 'Müller' });
+
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('first_name,email\nZoë,zoe@example.com\n', 'utf16le')]);
+    expect(await kit.runImport(ctx, utf16)).toMatchObject({ created: 1 });
+
+    const quoted =
+      '\uFEFFfirst_name,notes,email\n"Smith, Jr.","line one\nline two",jr@example.com\nStray,"odd" quote,b@example.com\nFine,ok,fine@example.com\nTail,"never closed,t@example.com\n';
+    const result = await kit.runImport(ctx, quoted);
+    expect(result).toMatchObject({ created: 3, failed: 1, errors: [{ row: 4, reason: expect.stringContaining('malformed') }] });
+    expect((await kit.contacts.list(ctx, { q: 'b@example.com' })).data[0]).toMatchObject({ first_name: 'Stray', notes: '"odd" quote' });
+    expect((await kit.contacts.list(ctx, { q: 'jr@example.com' })).data[0]).toMatchObject({ first_name: 'Smith, Jr.', notes: 'line one\nline two' });
+  });
+
+  it('imports a few thousand rows over many chunks and batches, with progress events', async () => {
+    const ctx = kit.newTenant();
+    const lines = ['first_name,last_name,email,phone'];
+    for (let i = 0; i < 4500; i++) lines.push(`P${i},Person,p${i}@example.com,+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`);
+    const result = await kit.runImport(ctx, lines.join('\r\n'), {}, 7 * 1024);
+    expect(result).toMatchObject({ status: 'completed', processed: 4500, created: 4500, failed: 0 });
+    const events = await kit.events(ctx.tenantId);
+    const imported = events.filter((e) => e.subject === 'evt.crm.contact.imported');
+    expect(imported.reduce((n, e) => n + (e.envelope.payload.created_ids as string[]).length, 0)).toBe(4500);
+    expect(events[events.length - 1]).toMatchObject({ subject: 'evt.crm.import.progress', envelope: { payload: { status: 'completed', created: 4500 } } });
+  });
+
+  it('keeps imports private: another tenant gets 404, another rep 403', async () => {
+    const ctx = kit.newTenant('rep');
+    const result = await kit.runImport(ctx, 'email\na@example.com\n');
+    expect((await domainError(kit.imports.get(kit.newTenant(), result.id))).status).toBe(404);
+    expect((await domainError(kit.imports.get(kit.as(ctx, 'rep'), result.id))).status).toBe(403);
+    await expect(kit.imports.get(kit.as(ctx, 'manager'), result.id)).resolves.toMatchObject({ created: 1 });
+  });
+
+  it('lets a rep’s import update only contacts the rep owns', async () => {
+    const admin = kit.newTenant();
+    const rep = kit.as(admin, 'rep');
+    await kit.contacts.create(admin, { first_name: 'Admin owned', emails: ['owned@example.com'] });
+    const result = await kit.runImport(rep, 'email,first_name\nowned@example.com,Rep\n');
+    expect(result).toMatchObject({ updated: 0, failed: 1, errors: [{ row: 1, reason: expect.stringContaining('belongs to another user') }] });
+  });
+});
