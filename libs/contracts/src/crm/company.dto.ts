@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Min } from 'class-v
 import { PageQuery } from '../common/pagination';
 import type { CustomFieldValues } from './custom-field-value';
 import { PageInfoView } from './contact.dto';
-import { BoundedText, NAME_MAX } from './text.validators';
+import { BoundedText, NAME_MAX, NonBlankText } from './text.validators';
 
 export const CompanySizes = ['1-10', '11-50', '51-200', '201-1000', '1001-5000', '5000+'] as const;
 export type CompanySize = (typeof CompanySizes)[number];
@@ -38,15 +38,13 @@ class CompanyFields {
 
 export class CreateCompanyRequest extends CompanyFields {
   @ApiProperty({ maxLength: NAME_MAX, example: 'Acme Corp' })
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @NonBlankText(NAME_MAX)
   name: string;
 }
 export class UpdateCompanyRequest extends CompanyFields {
   @ApiPropertyOptional({ maxLength: NAME_MAX })
   @IsOptional()
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @NonBlankText(NAME_MAX)
   name?: string;
 }
 

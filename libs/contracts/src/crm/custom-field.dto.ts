@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { BoundedText, NAME_MAX } from './text.validators';
+import { BoundedText, NAME_MAX, NonBlankText } from './text.validators';
 
 export const CustomFieldObjects = ['contact', 'company', 'deal'] as const;
 export type CustomFieldObject = (typeof CustomFieldObjects)[number];
@@ -18,8 +18,7 @@ export class CreateCustomFieldRequest {
   key: string;
 
   @ApiProperty({ maxLength: NAME_MAX })
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'label must not be blank' })
+  @NonBlankText(NAME_MAX)
   label: string;
 
   @ApiProperty({ enum: CustomFieldTypes })

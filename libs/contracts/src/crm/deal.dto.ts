@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from 'cl
 import { PageQuery } from '../common/pagination';
 import type { CustomFieldValues } from './custom-field-value';
 import { PageInfoView } from './contact.dto';
-import { BoundedText, NAME_MAX } from './text.validators';
+import { NAME_MAX, NonBlankText } from './text.validators';
 
 /** An exact decimal as a string: up to 15 integer digits and 4 decimals (never a float). */
 export const AMOUNT_PATTERN = /^-?(0|[1-9]\d{0,14})(\.\d{1,4})?$/;
@@ -68,16 +68,14 @@ class DealFields {
 
 export class CreateDealRequest extends DealFields {
   @ApiProperty({ maxLength: NAME_MAX })
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @NonBlankText(NAME_MAX)
   name: string;
 }
 
 export class UpdateDealRequest extends DealFields {
   @ApiPropertyOptional({ maxLength: NAME_MAX })
   @IsOptional()
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @NonBlankText(NAME_MAX)
   name?: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { BoundedText, NAME_MAX } from './text.validators';
+import { NAME_MAX, NonBlankText } from './text.validators';
 
 export class PipelineStageInput {
   @ApiProperty({ example: 'proposal', description: 'Stable key deals refer to' })
@@ -9,8 +9,7 @@ export class PipelineStageInput {
   key: string;
 
   @ApiProperty({ example: 'Proposal', maxLength: NAME_MAX })
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @NonBlankText(NAME_MAX)
   name: string;
 
   @ApiProperty({ example: 3 })
@@ -28,8 +27,7 @@ export class PipelineStageInput {
 
 export class CreatePipelineRequest {
   @ApiProperty({ maxLength: NAME_MAX })
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @NonBlankText(NAME_MAX)
   name: string;
 
   @ApiProperty({ type: [PipelineStageInput] })
@@ -44,8 +42,7 @@ export class CreatePipelineRequest {
 export class UpdatePipelineRequest {
   @ApiPropertyOptional({ maxLength: NAME_MAX })
   @IsOptional()
-  @BoundedText(NAME_MAX)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @NonBlankText(NAME_MAX)
   name?: string;
 
   @ApiPropertyOptional({ type: [PipelineStageInput], description: 'Replaces the stages; a stage that deals are in cannot be removed' })

@@ -16,3 +16,6 @@ export const BoundedText = (max: number, options: { each?: boolean } = {}) =>
     MaxLength(max, options),
     Matches(NO_NUL, { ...options, message: '$property must not contain NUL characters' }),
   );
+
+/** A name or label: bounded text with at least one non-space character. */
+export const NonBlankText = (max: number) => applyDecorators(BoundedText(max), Matches(/\S/, { message: '$property must not be blank' }));
