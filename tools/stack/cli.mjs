@@ -119,6 +119,9 @@ const commands = {
     console.log(result.created ? 'demo tenant created' : 'demo tenant already there');
   },
   test: async () => {
+    // test.mjs loads packages (pg, through the provisioning script): install them first.
+    const { ensureDependencies } = await import('./prepare.mjs');
+    await ensureDependencies();
     const { runTests } = await import('./test.mjs');
     process.exitCode = await runTests(process.argv.slice(3));
   },
