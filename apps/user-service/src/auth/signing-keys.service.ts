@@ -68,12 +68,18 @@ export class SigningKeysService implements OnModuleInit {
 
   private activeSince = 0;
 
-  private async loadOrRotate(): Promise<void> {
+  /**
+   * Loads the active key, or makes a new one when it is due for rotation or when it cannot be
+   * decrypted (ENCRYPTION_KEY was replaced): then the unreadable key is retired and sessions
+   * signed with it end at their next refresh, rather than the service refusing to start.
+   */
+  private async loadOrRotate(unreadableKid?: string): Promise<void> {
     const row = await this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))`);
       const repo = tx.getRepository(SigningKeyEntity);
       const current = await repo.findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
-      const usable = current && !current.retiredAt && Date.now() - current.createdAt.getTime() < ROTATE_AFTER_MS ? current : null;
+      const usable =
+        current && current.kid !== unreadableKid && Date.now() - current.createdAt.getTime() < ROTATE_AFTER_MS ? current : null;
       if (usable) return usable;
       if (current && !current.retiredAt) await repo.update({ kid: current.kid }, { retiredAt: new Date() });
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -85,7 +91,15 @@ export class SigningKeysService implements OnModuleInit {
       this.logger.info({ kid }, 'new access-token signing key');
       return (await repo.findOneByOrFail({ kid }));
     });
-    this.active = { kid: row.kid, key: createPrivateKey(this.box.decrypt(row.privateKeyEnc, KEY_SCOPE)) };
+    let pem: string;
+    try {
+      pem = this.box.decrypt(row.privateKeyEnc, KEY_SCOPE);
+    } catch (error) {
+      if (unreadableKid) throw error;
+      this.logger.warn({ kid: row.kid }, 'the active signing key cannot be decrypted with ENCRYPTION_KEY; rotating');
+      return this.loadOrRotate(row.kid);
+    }
+    this.active = { kid: row.kid, key: createPrivateKey(pem) };
     this.activeSince = row.createdAt.getTime();
   }
 }
