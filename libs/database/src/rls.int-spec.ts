@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { testEnv } from '@engage/testing';
 import { createDataSource } from './data-source';
-import { TenantDatabase } from './tenant-database';
+import { type PreparedRead, TenantDatabase } from './tenant-database';
 
 /**
  * Row-level security is the second lock behind every repository's tenant filter. These tests
@@ -123,7 +123,10 @@ describe('TenantDatabase', () => {
   const db = new TenantDatabase(dataSource);
 
   beforeAll(() => dataSource.initialize());
-  afterAll(() => dataSource.destroy());
+  afterAll(async () => {
+    await db.close();
+    await dataSource.destroy();
+  });
 
   it('binds the tenant for a transaction and the one-round-trip read alike', async () => {
     await db.transaction(tenant, (tx) =>
@@ -148,7 +151,38 @@ describe('TenantDatabase', () => {
     expect(after).toEqual([{ n: 1 }]);
   });
 
+  it('rebinds a read connection for each tenant, so reads never see the previous tenant', async () => {
+    // One connection serves both tenants in turn: the binding must follow the caller every time.
+    const single = createDataSource({
+      url: testEnv.databaseUrls('identity').app,
+      schema: 'identity',
+      entities: [],
+      applicationName: 'rls-test-single',
+      poolSize: 1,
+    });
+    const reads = new TenantDatabase(single);
+    const other = randomUUID();
+    const byTenant: PreparedRead = { name: 'test_api_key_tenants', text: 'SELECT tenant_id FROM identity.api_keys' };
+    try {
+      for (let round = 0; round < 3; round++) {
+        expect(await reads.read(tenant, byTenant, [])).toEqual([{ tenant_id: tenant }]);
+        expect(await reads.read(other, byTenant, [])).toEqual([]);
+        expect(await reads.readInTenant(tenant, () => byTenant.text)).toEqual([{ tenant_id: tenant }]);
+      }
+    } finally {
+      await reads.close();
+    }
+  });
+
+  it('runs reads on read-only connections', async () => {
+    await expect(
+      db.readInTenant(tenant, (lit) => `DELETE FROM identity.api_keys WHERE tenant_id = ${lit(tenant)} RETURNING id`),
+    ).rejects.toThrow(/read-only/);
+    expect(await db.readInTenant(tenant, () => 'SELECT count(*)::int AS n FROM identity.api_keys')).toEqual([{ n: 1 }]);
+  });
+
   it('refuses a tenant id that is not a UUID', async () => {
     await expect(db.transaction('not-a-uuid', async () => undefined)).rejects.toThrow('UUID');
+    await expect(db.read('not-a-uuid', { name: 'x', text: 'SELECT 1' }, [])).rejects.toThrow('UUID');
   });
 });

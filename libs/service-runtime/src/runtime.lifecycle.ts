@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { ServiceConfig } from '@engage/config';
 import type { Logger } from '@engage/logging';
 import { EventStreams } from '@engage/contracts';
+import { TenantDatabase } from '@engage/database';
 import { ensureStream, OutboxRelay } from '@engage/messaging';
 import type { ServiceDefinition } from './service-definition';
 import { DATA_SOURCE, JETSTREAM_MANAGER, LOGGER, NATS_CONNECTION, REDIS, SERVICE_CONFIG, SERVICE_DEFINITION } from './tokens';
@@ -21,6 +22,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
+    private readonly db: TenantDatabase,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,6 +37,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.relay.stop();
     // Drain: finish in-flight requests and flush publishes before closing.
     await this.nc.drain().catch(() => undefined);
+    await this.db.close().catch(() => undefined);
     await this.dataSource.destroy().catch(() => undefined);
     this.redis.disconnect();
     this.logger.info('stopped');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CompanyView } from '@engage/contracts';
-import { TenantDatabase } from '@engage/database';
+import { type PreparedRead, TenantDatabase } from '@engage/database';
 import type { Cursor, SortSpec } from '../shared/keyset';
 import { escapeLike, isoTime, sql, type Tx } from '../shared/sql';
 
@@ -35,15 +35,17 @@ const SORT_COLUMNS: Record<string, { column: string; cast: string; text: string 
 
 const params = (w: CompanyWrite) => [w.name, w.name_sort, w.domain, w.industry, w.size, w.owner_id, JSON.stringify(w.custom_fields), w.search_doc];
 
+const COMPANY_BY_ID: PreparedRead = {
+  name: 'crm_company_by_id',
+  text: `SELECT ${VIEW} FROM crm.companies c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS NULL`,
+};
+
 @Injectable()
 export class CompaniesRepository {
   constructor(private readonly db: TenantDatabase) {}
 
   async findById(tenantId: string, id: string): Promise<CompanyView | null> {
-    const rows = await this.db.readInTenant<CompanyView>(
-      tenantId,
-      (l) => `SELECT ${VIEW} FROM crm.companies c WHERE c.tenant_id = ${l(tenantId)} AND c.id = ${l(id)} AND c.deleted_at IS NULL`,
-    );
+    const rows = await this.db.read<CompanyView>(tenantId, COMPANY_BY_ID, [tenantId, id]);
     return rows[0] ?? null;
   }
 

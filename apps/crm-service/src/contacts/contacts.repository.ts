@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactView, PhoneView } from '@engage/contracts';
-import { TenantDatabase } from '@engage/database';
+import { type PreparedRead, TenantDatabase } from '@engage/database';
 import type { SortSpec, Cursor } from '../shared/keyset';
 import { sql, type Tx } from '../shared/sql';
 import type { SearchTerm } from './contact-search';
@@ -87,17 +87,19 @@ const values = (w: ContactWrite) => [
   w.last_key,
 ];
 
+const CONTACT_BY_ID: PreparedRead = {
+  name: 'crm_contact_by_id',
+  text: `SELECT ${VIEW} FROM crm.contacts c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS NULL`,
+};
+
 /** The only place that speaks SQL about contacts. Every statement names the tenant (RLS is the second lock). */
 @Injectable()
 export class ContactsRepository {
   constructor(private readonly db: TenantDatabase) {}
 
-  /** The hot read: one round trip (tenant binding and query in one simple-query string). */
+  /** The hot read: one prepared statement in one round trip (see TenantDatabase.read). */
   async findById(tenantId: string, id: string): Promise<ContactView | null> {
-    const rows = await this.db.readInTenant<ContactView>(
-      tenantId,
-      (l) => `SELECT ${VIEW} FROM crm.contacts c WHERE c.tenant_id = ${l(tenantId)} AND c.id = ${l(id)} AND c.deleted_at IS NULL`,
-    );
+    const rows = await this.db.read<ContactView>(tenantId, CONTACT_BY_ID, [tenantId, id]);
     return rows[0] ?? null;
   }
 

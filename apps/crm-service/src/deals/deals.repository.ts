@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DealStageChangeView, DealView } from '@engage/contracts';
-import { TenantDatabase } from '@engage/database';
+import { type PreparedRead, TenantDatabase } from '@engage/database';
 import type { Cursor, SortSpec } from '../shared/keyset';
 import { isoTime, sql, type Tx } from '../shared/sql';
 
@@ -58,15 +58,17 @@ const params = (w: DealWrite) => [
   JSON.stringify(w.custom_fields),
 ];
 
+const DEAL_BY_ID: PreparedRead = {
+  name: 'crm_deal_by_id',
+  text: `SELECT ${VIEW} FROM crm.deals d WHERE d.tenant_id = $1 AND d.id = $2 AND d.deleted_at IS NULL`,
+};
+
 @Injectable()
 export class DealsRepository {
   constructor(private readonly db: TenantDatabase) {}
 
   async findById(tenantId: string, id: string): Promise<DealView | null> {
-    const rows = await this.db.readInTenant<DealView>(
-      tenantId,
-      (l) => `SELECT ${VIEW} FROM crm.deals d WHERE d.tenant_id = ${l(tenantId)} AND d.id = ${l(id)} AND d.deleted_at IS NULL`,
-    );
+    const rows = await this.db.read<DealView>(tenantId, DEAL_BY_ID, [tenantId, id]);
     return rows[0] ?? null;
   }
 

@@ -88,7 +88,10 @@ export async function startCrmKit(appUrl: string) {
     async events(tenantId: string): Promise<Array<{ subject: string; envelope: { aggregate_id: string; version: number; payload: Record<string, unknown> } }>> {
       return db.transaction(tenantId, (tx) => tx.query(`SELECT subject, envelope FROM crm.outbox WHERE tenant_id = $1 ORDER BY seq`, [tenantId]));
     },
-    close: () => dataSource.destroy(),
+    close: async () => {
+      await db.close();
+      await dataSource.destroy();
+    },
   };
 }
 

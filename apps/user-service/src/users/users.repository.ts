@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { TenantDatabase } from '@engage/database';
+import type { PreparedRead, TenantDatabase } from '@engage/database';
 import type { Role } from '@engage/contracts';
 import { UserEntity } from './user.entity';
 
@@ -10,6 +10,13 @@ export interface UserPageCursor {
 }
 
 /** SQL for users. Every method takes the tenant id; RLS filters again underneath. */
+const USER_BY_ID: PreparedRead = {
+  name: 'identity_user_by_id',
+  text: `SELECT tenant_id, id, email, email_normalized, full_name, role, is_active, password_hash IS NOT NULL AS has_password,
+                mfa_enabled, last_login_at, created_at, updated_at, version
+           FROM identity.users WHERE tenant_id = $1 AND id = $2`,
+};
+
 @Injectable()
 export class UsersRepository {
   private repo(tx: EntityManager) {
@@ -22,17 +29,11 @@ export class UsersRepository {
   }
 
   /**
-   * The hot read path (`GET /v1/me`, user lookups): one network round trip, no ORM hydration
-   * (see TenantDatabase.readInTenant).
+   * The hot read path (`GET /v1/me`, user lookups): one prepared statement in one round trip,
+   * no ORM hydration (see TenantDatabase.read).
    */
   async findByIdOnce(db: TenantDatabase, tenantId: string, id: string): Promise<UserEntity | null> {
-    const rows = await db.readInTenant<UserRow>(
-      tenantId,
-      (lit) =>
-        `SELECT tenant_id, id, email, email_normalized, full_name, role, is_active, password_hash IS NOT NULL AS has_password,
-                mfa_enabled, last_login_at, created_at, updated_at, version
-           FROM identity.users WHERE tenant_id = ${lit(tenantId)} AND id = ${lit(id)}`,
-    );
+    const rows = await db.read<UserRow>(tenantId, USER_BY_ID, [tenantId, id]);
     return rows[0] ? fromRow(rows[0]) : null;
   }
 

@@ -55,6 +55,7 @@ describe('outbox → JetStream → durable consumer', () => {
 
   afterAll(async () => {
     await nc?.close();
+    await db?.close();
     await dataSource?.destroy();
     await nats?.stop();
   });

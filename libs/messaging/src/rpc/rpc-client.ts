@@ -1,4 +1,4 @@
-import { ErrorCode as NatsErrorCode, headers as natsHeaders, type NatsConnection, NatsError } from 'nats';
+import { createInbox, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from 'nats';
 import type { RpcReply } from '@engage/contracts';
 import { contextToHeaders, type RequestContext } from '@engage/context';
 import { DomainError, TimeoutError, UnavailableError } from '@engage/errors';
@@ -9,12 +9,33 @@ export interface RpcRequestOptions {
   timeoutMs?: number;
 }
 
+interface Pending {
+  resolve: (msg: Msg) => void;
+  reject: (error: DomainError) => void;
+  deadline: number;
+  subject: string;
+}
+
+/** How often pending requests are checked against their deadlines. */
+const SWEEP_MS = 25;
+
 /**
  * Request-reply over NATS with the caller's context in headers and a timeout on every call.
  * A remote domain error is rethrown as a {@link DomainError} with the same code and status; a
  * timeout becomes 504 `timeout`, no responders (service down) 503 `unavailable`.
+ *
+ * Every request of the process shares one reply subscription (`<inbox>.*`) and one deadline
+ * sweep: the per-request cost is a publish and a map entry. (The client library's own request()
+ * builds two error objects with stack traces and a timer per call, a visible share of the
+ * gateway's CPU under load.)
  */
 export class RpcClient {
+  private readonly pending = new Map<string, Pending>();
+  private inbox: string | null = null;
+  private subscription: Subscription | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+  private nextId = 0;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly defaultTimeoutMs: number,
@@ -28,25 +49,65 @@ export class RpcClient {
   ): Promise<TResponse> {
     const headers = natsHeaders();
     for (const [name, value] of contextToHeaders(ctx)) headers.set(name, value);
-    let reply: RpcReply<TResponse>;
-    try {
-      const msg = await this.nc.request(subject, encodeJson(payload), {
-        timeout: options.timeoutMs ?? this.defaultTimeoutMs,
-        headers,
-      });
-      reply = decodeJson<RpcReply<TResponse>>(msg.data);
-    } catch (error) {
-      throw mapTransportError(error, subject);
-    }
+    const msg = await this.exchange(subject, encodeJson(payload), headers, options.timeoutMs ?? this.defaultTimeoutMs);
+    const reply = decodeJson<RpcReply<TResponse>>(msg.data);
     if (reply.error) throw DomainError.fromEnvelope(reply.error);
     return reply.data as TResponse;
+  }
+
+  private exchange(subject: string, data: Uint8Array, headers: ReturnType<typeof natsHeaders>, timeoutMs: number): Promise<Msg> {
+    return new Promise<Msg>((resolve, reject) => {
+      let inbox: string;
+      try {
+        inbox = this.replyInbox();
+      } catch {
+        reject(new UnavailableError(serviceOf(subject)));
+        return;
+      }
+      const id = (this.nextId = (this.nextId + 1) % Number.MAX_SAFE_INTEGER).toString(36);
+      this.pending.set(id, { resolve, reject, deadline: Date.now() + timeoutMs, subject });
+      this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
+      try {
+        this.nc.publish(subject, data, { reply: `${inbox}.${id}`, headers });
+      } catch {
+        // A closed or draining connection: the service cannot be reached right now.
+        this.pending.delete(id);
+        reject(new UnavailableError(serviceOf(subject)));
+      }
+    });
+  }
+
+  /** The shared reply subscription, made on first use (and again if the connection replaced it). */
+  private replyInbox(): string {
+    if (this.inbox && this.subscription && !this.subscription.isClosed()) return this.inbox;
+    const inbox = createInbox();
+    this.subscription = this.nc.subscribe(`${inbox}.*`, { callback: (_err, msg) => this.settle(msg, inbox) });
+    this.inbox = inbox;
+    return inbox;
+  }
+
+  private settle(msg: Msg, inbox: string) {
+    const id = msg.subject.slice(inbox.length + 1);
+    const entry = this.pending.get(id);
+    if (!entry) return; // answered after its deadline
+    this.pending.delete(id);
+    // The server answers a request nobody subscribes to with an empty 503 status message.
+    if (msg.data.length === 0 && msg.headers?.code === 503) entry.reject(new UnavailableError(serviceOf(entry.subject)));
+    else entry.resolve(msg);
+  }
+
+  private sweep() {
+    const now = Date.now();
+    for (const [id, entry] of this.pending) {
+      if (entry.deadline > now) continue;
+      this.pending.delete(id);
+      entry.reject(new TimeoutError(serviceOf(entry.subject)));
+    }
+    if (this.pending.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
   }
 }
 
 const serviceOf = (subject: string) => `The ${subject.split('.')[0]} service`;
-
-export function mapTransportError(error: unknown, subject: string): DomainError {
-  if (error instanceof NatsError && error.code === NatsErrorCode.Timeout) return new TimeoutError(serviceOf(subject));
-  // No responders, a closed or reconnecting connection: the service cannot be reached right now.
-  return new UnavailableError(serviceOf(subject));
-}
