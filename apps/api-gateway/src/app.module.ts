@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type Redis from 'ioredis';
 import type { Logger } from '@engage/logging';
 import { AuthGuard } from './auth/auth.guard';
 import { JwksController } from './auth/jwks.controller';
@@ -9,12 +10,12 @@ import type { GatewayConfig } from './config';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
-import { ContextInterceptor } from './http/context.interceptor';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { InfraModule } from './infra/infra.module';
 import { CrmGatewayModule } from './crm/crm-gateway.module';
 import { IdentityGatewayModule } from './identity/identity-gateway.module';
-import { RateLimitGuard } from './auth/rate-limit.guard';
+import { AccessGate } from './auth/access-gate';
+import { GATEWAY_REDIS } from './infra/tokens';
 
 /**
  * The gateway: authenticates, rate-limits and validates, then forwards to the owning service
@@ -30,11 +31,9 @@ export class AppModule {
       providers: [
         JwksStore,
         TokenVerifier,
-        // Order matters: authentication first, then the budgets of the now-known user and tenant.
+        { provide: AccessGate, inject: [GATEWAY_REDIS], useFactory: (redis: Redis) => new AccessGate(redis) },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: ContextInterceptor },
       ],
     };
   }

@@ -27,7 +27,7 @@ export async function createGateway(
     bufferLogs: true,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  installHttpHooks(fastify, logger);
+  installHttpHooks(fastify, logger, { logProbes: config.LOG_PROBES });
   await app.register(cookie as never);
   app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'] });
   app.useGlobalPipes(createValidationPipe());

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { BaseConfig } from '@engage/config';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -41,6 +41,15 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(1)
   RATE_LIMIT_IP_PER_MIN = 300;
+
+  /**
+   * Also write access-log lines for the liveness, readiness and metrics probes (off: they come
+   * every few seconds and say nothing; the benchmark turns it on so that the routes it compares
+   * do the same logging).
+   */
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  LOG_PROBES = false;
 
   get corsOrigins(): string[] {
     return this.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);

@@ -20,13 +20,24 @@ export interface TenantContext extends RequestContext {
   readonly tenantId: string;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+/**
+ * The holder of a request's context. The gateway learns who is calling only after the request
+ * has started (authentication runs later), so it enters a cell once and fills in the caller.
+ */
+export interface ContextCell {
+  current: RequestContext;
+}
+
+const storage = new AsyncLocalStorage<ContextCell>();
 
 /** Runs `fn` with `ctx` as the ambient context, used by the logger to stamp request and tenant ids. */
-export const runWithContext = <T>(ctx: RequestContext, fn: () => T): T => storage.run(ctx, fn);
+export const runWithContext = <T>(ctx: RequestContext, fn: () => T): T => storage.run({ current: ctx }, fn);
+
+/** Runs `fn` with whatever `cell` holds as the ambient context, now and after later changes. */
+export const runInContextCell = <T>(cell: ContextCell, fn: () => T): T => storage.run(cell, fn);
 
 /** The ambient context, if any (loggers only; business code receives its context as an argument). */
-export const ambientContext = (): RequestContext | undefined => storage.getStore();
+export const ambientContext = (): RequestContext | undefined => storage.getStore()?.current;
 
 export const systemContext = (overrides: Partial<RequestContext> = {}): RequestContext => ({
   requestId: randomUUID(),

@@ -1,37 +1,62 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { grantFor } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { ForbiddenError, InternalError, UnauthorizedError } from '@engage/errors';
+import { ForbiddenError, InternalError, RateLimitedError, UnauthorizedError } from '@engage/errors';
+import type { GatewayConfig } from '../config';
 import { getRequestContext, setRequestContext } from '../http/request-context';
 import { ROUTE_ACCESS, type RouteAccess } from './route-access.decorator';
-import { TokenVerifier } from './token-verifier';
+import { GATEWAY_CONFIG } from '../infra/tokens';
+import { AccessGate, type GateResult } from './access-gate';
+import { revokedError, TokenVerifier } from './token-verifier';
 
 /**
  * Runs before every route. A route must declare its access (`@Public`, `@Authenticated` or
  * `@RequirePermission`); one that declares nothing is refused, so a forgotten decorator fails
  * closed (and the route-table test names it).
+ *
+ * It also charges the caller's request budgets, with the standard RateLimit-* headers and 429 +
+ * Retry-After once one is spent: per IP when anonymous; per user and per tenant once the caller
+ * is known (many users of one company share an office IP; an API key counts for its creator).
+ * For an access token the revocation check and the budgets are one Redis call (AccessGate).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly limits: { ip: number; user: number; tenant: number };
+
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
-  ) {}
+    @Inject(AccessGate) private readonly gate: AccessGate,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.limits = { ip: config.RATE_LIMIT_IP_PER_MIN, user: config.RATE_LIMIT_USER_PER_MIN, tenant: config.RATE_LIMIT_TENANT_PER_MIN };
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
     if (!access) throw new InternalError();
-    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const base = getRequestContext(req);
     if (!base) throw new InternalError();
-    if (access.kind === 'public') return true;
+    if (access.kind === 'public') {
+      applyBudgets(reply, await this.gate.pass(null, [{ key: budgetKey('ip', req.ip), limit: this.limits.ip }]));
+      return true;
+    }
 
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedError();
-    const principal = await this.verifier.verify(match[1], base);
+    const { principal, revocation } = await this.verifier.authenticate(match[1], base);
+    const gate = await this.gate.pass(revocation, [
+      { key: budgetKey('user', principal.userId), limit: this.limits.user },
+      { key: budgetKey('tenant', principal.tenantId), limit: this.limits.tenant },
+    ]);
+    if (gate.revoked) throw revokedError();
+    applyBudgets(reply, gate);
     const ctx: RequestContext = {
       ...base,
       tenantId: principal.tenantId,
@@ -42,5 +67,25 @@ export class AuthGuard implements CanActivate {
     setRequestContext(req, ctx);
     if (access.kind === 'permission' && !grantFor(ctx.role, access.resource, access.action)) throw new ForbiddenError();
     return true;
+  }
+}
+
+/**
+ * The Redis key of one budget. (`rlw:` since budgets became sliding windows kept in a hash; the
+ * earlier fixed-window counters under `rl:` expire on their own.)
+ */
+const budgetKey = (kind: 'ip' | 'user' | 'tenant', id: string) => `rlw:${kind}:${id}`;
+
+/** Reports the budget closest to running out, and refuses the request if one is spent. */
+function applyBudgets(reply: FastifyReply, gate: GateResult) {
+  let tightest = gate.budgets[0];
+  for (const b of gate.budgets) if ((b.limit - b.used) / b.limit < (tightest.limit - tightest.used) / tightest.limit) tightest = b;
+  void reply.header('RateLimit-Limit', String(tightest.limit));
+  void reply.header('RateLimit-Remaining', String(Math.max(0, tightest.limit - tightest.used)));
+  void reply.header('RateLimit-Reset', String(Math.ceil(tightest.waitMs / 1000)));
+  if (!gate.admitted) {
+    const spent = gate.budgets.filter((b) => b.used > b.limit);
+    const waitMs = Math.max(...spent.map((b) => b.waitMs));
+    throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
   }
 }

@@ -8,6 +8,7 @@ import type { RpcClient } from '@engage/messaging';
 import { testEnv } from '@engage/testing';
 import type { GatewayConfig } from '../config';
 import type { JwksStore } from './jwks.store';
+import { AccessGate } from './access-gate';
 import { TokenVerifier } from './token-verifier';
 
 /**
@@ -20,7 +21,8 @@ describe('TokenVerifier', () => {
   const jwk = { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'EdDSA' };
   const jwks = { resolver: createLocalJWKSet({ keys: [jwk] }) } as unknown as JwksStore;
   const redis = new Redis(testEnv.redisUrl());
-  const verifier = new TokenVerifier(jwks, {} as RpcClient, redis, { JWT_ISSUER: 'engage' } as GatewayConfig);
+  const gate = new AccessGate(redis);
+  const verifier = new TokenVerifier(jwks, {} as RpcClient, gate, { JWT_ISSUER: 'engage' } as GatewayConfig);
   afterAll(() => redis.quit());
 
   const sign = (overrides: { exp?: number; iss?: string; role?: string; sub?: string } = {}) => {
@@ -57,5 +59,17 @@ describe('TokenVerifier', () => {
     expect(await codeOf(verifier.verify(token, systemContext()))).toBe('ok');
     await redis.set(AuthRedisKeys.revokedUserBefore(sub), String(Date.now() + 1), 'EX', 60);
     expect(await codeOf(verifier.verify(token, systemContext()))).toBe('401 The access token has been revoked.');
+  });
+
+  it('checks revocation and charges budgets in one gate call; a revoked token is charged nothing', async () => {
+    const sub = randomUUID();
+    const { principal, revocation } = await verifier.authenticate(await sign({ sub }), systemContext());
+    expect(principal.userId).toBe(sub);
+    const budget = { key: `test-rlw:${randomUUID()}`, limit: 100 };
+    const first = await gate.pass(revocation, [budget]);
+    expect(first).toMatchObject({ revoked: false, admitted: true, budgets: [{ limit: 100, used: 1 }] });
+    await redis.set(AuthRedisKeys.revokedUserBefore(sub), String(Date.now() + 1), 'EX', 60);
+    expect(await gate.pass(revocation, [budget])).toMatchObject({ revoked: true });
+    expect(Object.values(await redis.hgetall(budget.key)).map(Number)).toEqual([1]);
   });
 });

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import {
   type AccessTokenClaims,
@@ -9,10 +8,11 @@ import {
   type VerifyApiKeyReply,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { DomainError, UnauthorizedError, UnavailableError } from '@engage/errors';
+import { DomainError, UnauthorizedError } from '@engage/errors';
 import { RpcClient } from '@engage/messaging';
 import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG, GATEWAY_REDIS } from '../infra/tokens';
+import { GATEWAY_CONFIG } from '../infra/tokens';
+import { AccessGate, type RevocationCheck } from './access-gate';
 import { JwksStore } from './jwks.store';
 
 /** API keys are recognisable by their prefix, so they never go through JWT parsing. */
@@ -25,6 +25,13 @@ export interface Principal {
   apiKeyId: string | null;
 }
 
+/** Who a credential names, and for an access token the revocation keys still to check. */
+export interface Authentication {
+  principal: Principal;
+  /** Null for API keys: user-service checked the key itself. */
+  revocation: RevocationCheck | null;
+}
+
 /**
  * Turns a bearer credential into a principal: access tokens are verified locally (EdDSA, issuer,
  * expiry) and checked against the revocation keys in Redis; API keys are verified by user-service.
@@ -34,13 +41,33 @@ export class TokenVerifier {
   constructor(
     private readonly jwks: JwksStore,
     @Inject(RpcClient) private readonly rpc: RpcClient,
-    @Inject(GATEWAY_REDIS) private readonly redis: Redis,
+    @Inject(AccessGate) private readonly gate: AccessGate,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
+  /** Verifies `credential` completely, revocation included. */
   async verify(credential: string, ctx: RequestContext): Promise<Principal> {
-    if (credential.startsWith(API_KEY_PREFIX)) return this.verifyApiKey(credential, ctx);
-    return this.verifyAccessToken(credential);
+    const { principal, revocation } = await this.authenticate(credential, ctx);
+    if (revocation && (await this.gate.pass(revocation, [])).revoked) throw revokedError();
+    return principal;
+  }
+
+  /**
+   * Verifies the credential's signature (or the API key) and names its principal. The caller
+   * must still check `revocation`; the auth guard does so in the same Redis call that charges
+   * the request budgets.
+   */
+  async authenticate(credential: string, ctx: RequestContext): Promise<Authentication> {
+    if (credential.startsWith(API_KEY_PREFIX)) return { principal: await this.verifyApiKey(credential, ctx), revocation: null };
+    const claims = await this.verifiedClaims(credential);
+    return {
+      principal: { tenantId: claims.tid, userId: claims.sub, role: claims.role, apiKeyId: null },
+      revocation: {
+        jtiKey: AuthRedisKeys.revokedJti(claims.jti),
+        userKey: AuthRedisKeys.revokedUserBefore(claims.sub),
+        issuedAtMs: claims.iat_ms ?? claims.iat * 1000,
+      },
+    };
   }
 
   /**
@@ -49,14 +76,11 @@ export class TokenVerifier {
    */
   private readonly verified = new Map<string, AccessTokenClaims>();
 
-  private async verifyAccessToken(token: string): Promise<Principal> {
-    let claims = this.verified.get(token);
-    if (claims && claims.exp * 1000 <= Date.now()) {
-      this.verified.delete(token);
-      claims = undefined;
-    }
-    claims ??= await this.verifySignature(token);
-    return this.checkRevocation(claims);
+  private async verifiedClaims(token: string): Promise<AccessTokenClaims> {
+    const claims = this.verified.get(token);
+    if (claims && claims.exp * 1000 > Date.now()) return claims;
+    if (claims) this.verified.delete(token);
+    return this.verifySignature(token);
   }
 
   private async verifySignature(token: string): Promise<AccessTokenClaims> {
@@ -80,22 +104,10 @@ export class TokenVerifier {
     return claims;
   }
 
-  private async checkRevocation(claims: AccessTokenClaims): Promise<Principal> {
-    // One round trip answers both questions: was this token logged out, and were all of this
-    // user's tokens revoked after it was issued (deactivation, password reset, role change)?
-    const [revokedJti, revokedBefore] = await this.redis
-      .mget(AuthRedisKeys.revokedJti(claims.jti), AuthRedisKeys.revokedUserBefore(claims.sub))
-      .catch(() => {
-        // Without the revocation list a token cannot be trusted: refuse with 503, not 500.
-        throw new UnavailableError('The session store');
-      });
-    if (revokedJti) throw new UnauthorizedError('The access token has been revoked.');
-    if (revokedBefore && (claims.iat_ms ?? claims.iat * 1000) <= Number(revokedBefore)) throw new UnauthorizedError('The access token has been revoked.');
-    return { tenantId: claims.tid, userId: claims.sub, role: claims.role, apiKeyId: null };
-  }
-
   private async verifyApiKey(key: string, ctx: RequestContext): Promise<Principal> {
     const reply = await this.rpc.request<VerifyApiKeyReply>(IdentitySubjects.verifyApiKey, { key }, ctx, { timeoutMs: 3000 });
     return { tenantId: reply.tenant_id, userId: reply.user_id, role: reply.role, apiKeyId: reply.api_key_id };
   }
 }
+
+export const revokedError = () => new UnauthorizedError('The access token has been revoked.');

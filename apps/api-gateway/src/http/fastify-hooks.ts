@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { systemContext } from '@engage/context';
+import { runInContextCell, systemContext } from '@engage/context';
 import type { Logger } from '@engage/logging';
 import { sendError } from './http-error.filter';
-import { getRequestContext, setRequestContext } from './request-context';
+import { getRequestContext, requestContextCell, setRequestContext } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -22,7 +22,7 @@ const QUIET = new Set(['/health/live', '/health/ready', '/metrics']);
  * context (request id, traceparent), one structured access-log line, and the SPEC error body for
  * errors raised before any route runs (malformed JSON, oversized bodies, unknown routes).
  */
-export function installHttpHooks(fastify: FastifyInstance, logger: Logger) {
+export function installHttpHooks(fastify: FastifyInstance, logger: Logger, { logProbes = false }: { logProbes?: boolean } = {}) {
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     const traceparent = req.headers.traceparent;
@@ -36,9 +36,18 @@ export function installHttpHooks(fastify: FastifyInstance, logger: Logger) {
     done();
   });
 
+  // The route handler (guards included) runs inside the request's context cell, so log lines
+  // written while handling it carry the request and, once authenticated, the tenant. Entered
+  // here, after the body is read, because Fastify calls the handler straight from this hook.
+  fastify.addHook('preHandler', (req, _reply, done) => {
+    const cell = requestContextCell(req);
+    if (cell) runInContextCell(cell, done);
+    else done();
+  });
+
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     const path = req.url.split('?')[0];
-    if (!QUIET.has(path)) {
+    if (logProbes || !QUIET.has(path)) {
       const ctx = getRequestContext(req);
       logger.info(
         {

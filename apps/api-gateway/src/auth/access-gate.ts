@@ -1,0 +1,130 @@
+import type Redis from 'ioredis';
+import { UnavailableError } from '@engage/errors';
+
+/**
+ * One Redis script per request answers both questions the gateway has about a caller:
+ *
+ * 1. Revocation, for an access token: was this token logged out (its jti key exists), or were all
+ *    of the user's tokens revoked after it was issued (deactivation, password reset, role
+ *    change)? A revoked token is refused and charged nothing.
+ * 2. Request budgets, as sliding windows: a budget of N per window admits a request when
+ *
+ *        previous window's count × share of the window still overlapping + current count < N
+ *
+ *    (the weighted two-window estimate of the last full window), so a caller cannot spend two
+ *    budgets across a window boundary as with fixed windows. A request is charged to every
+ *    budget or to none: a refused request is not counted, so a caller that waits out
+ *    Retry-After gets in. Both window counts live in one hash per budget key; times come from
+ *    the Redis clock, so gateway replicas agree.
+ *
+ * KEYS: the two revocation keys (jti, user) when checking a token, then one key per budget.
+ * ARGV: number of revocation keys (0 or 2), window in seconds, the token's issued-at in ms (0
+ * without a token), then one limit per budget.
+ * Returns {revoked, admitted, then per budget: estimated count with this request, ms until the
+ * next request would be admitted (when refused) or until the current window ends}.
+ */
+export const GATE_LUA = `
+local nrev = tonumber(ARGV[1])
+local window = tonumber(ARGV[2]) * 1000
+if nrev > 0 then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return {1, 0} end
+  local before = redis.call('GET', KEYS[2])
+  if before and tonumber(ARGV[3]) <= tonumber(before) then return {1, 0} end
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local current = math.floor(now / window)
+local elapsed = now - current * window
+local weight = (window - elapsed) / window
+local result = {0, 1}
+for i = nrev + 1, #KEYS do
+  local limit = tonumber(ARGV[3 + i - nrev])
+  local counts = redis.call('HMGET', KEYS[i], tostring(current - 1), tostring(current))
+  local previous = tonumber(counts[1] or '0')
+  local counted = tonumber(counts[2] or '0')
+  local estimate = math.floor(previous * weight) + counted + 1
+  local wait = window - elapsed
+  if estimate > limit then
+    result[2] = 0
+    if counted + 1 > limit then
+      wait = window - elapsed + math.ceil(window * (counted + 1 - limit) / (counted + 1))
+    else
+      wait = math.ceil(window - elapsed - (limit - counted - 1) * window / previous)
+    end
+    if wait < 1 then wait = 1 end
+  end
+  result[#result + 1] = estimate
+  result[#result + 1] = wait
+end
+if result[2] == 1 then
+  for i = nrev + 1, #KEYS do
+    redis.call('HINCRBY', KEYS[i], tostring(current), 1)
+    redis.call('HDEL', KEYS[i], tostring(current - 2))
+    redis.call('PEXPIRE', KEYS[i], window * 2)
+  end
+end
+return result
+`;
+
+/** The revocation keys of one access token and when it was issued. */
+export interface RevocationCheck {
+  jtiKey: string;
+  userKey: string;
+  issuedAtMs: number;
+}
+
+export interface Budget {
+  key: string;
+  limit: number;
+}
+
+export interface BudgetState {
+  limit: number;
+  /** Requests in the sliding window, this one included. */
+  used: number;
+  /** Until the next request would be admitted (refused), or until the current window ends. */
+  waitMs: number;
+}
+
+export interface GateResult {
+  revoked: boolean;
+  admitted: boolean;
+  budgets: BudgetState[];
+}
+
+type GateCommand = (numKeys: number, ...args: Array<string | number>) => Promise<number[]>;
+
+/** Runs {@link GATE_LUA}: the one Redis call the gateway makes per request. */
+export class AccessGate {
+  private readonly run: GateCommand;
+
+  /** `windowS`: the budgets' window (one minute in service; shorter in tests). */
+  constructor(
+    redis: Redis,
+    private readonly windowS = 60,
+  ) {
+    redis.defineCommand('engageAccessGate', { lua: GATE_LUA });
+    this.run = (redis as unknown as { engageAccessGate: GateCommand }).engageAccessGate.bind(redis);
+  }
+
+  async pass(revocation: RevocationCheck | null, budgets: readonly Budget[]): Promise<GateResult> {
+    const keys = revocation ? [revocation.jtiKey, revocation.userKey] : [];
+    for (const b of budgets) keys.push(b.key);
+    const reply = await this.run(
+      keys.length,
+      ...keys,
+      revocation ? 2 : 0,
+      this.windowS,
+      revocation?.issuedAtMs ?? 0,
+      ...budgets.map((b) => b.limit),
+    ).catch(() => {
+      // Without the revocation list or the budgets a request cannot be judged: 503, not 500.
+      throw new UnavailableError('The session store');
+    });
+    return {
+      revoked: reply[0] === 1,
+      admitted: reply[1] === 1,
+      budgets: budgets.map((b, i) => ({ limit: b.limit, used: Number(reply[2 + 2 * i] ?? 0), waitMs: Number(reply[3 + 2 * i] ?? 0) })),
+    };
+  }
+}
