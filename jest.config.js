@@ -3,6 +3,9 @@
 const preset = require('./jest.preset');
 
 module.exports = {
+  // A global option (Jest ignores it inside a project): e2e and integration tests wait on real
+  // servers, some across rate-limit windows.
+  testTimeout: 30000,
   projects: [
     { ...preset, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...preset, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'] },
@@ -10,7 +13,6 @@ module.exports = {
       ...preset,
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -65,6 +65,18 @@ describe('AccessGate', () => {
     expect(Object.values(await redis.hgetall(user.key)).map(Number)).toEqual([2]);
   });
 
+  it('keeps at most two windows of counts, and lets an idle budget expire', async () => {
+    const b = budget(100);
+    for (let w = 0; w < 3; w++) {
+      await untilWindowOffset(100);
+      expect(await admitted([b])).toBe(true);
+    }
+    expect(Object.keys(await redis.hgetall(b.key))).toHaveLength(2);
+    const ttl = await redis.pttl(b.key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(2 * WINDOW_S * 1000);
+  });
+
   it('keeps budgets of different keys apart', async () => {
     const a = budget(1);
     const b = { ...a, key: `${a.key}-other` };

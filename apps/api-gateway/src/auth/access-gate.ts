@@ -58,9 +58,12 @@ for i = nrev + 1, #KEYS do
 end
 if result[2] == 1 then
   for i = nrev + 1, #KEYS do
-    redis.call('HINCRBY', KEYS[i], tostring(current), 1)
-    redis.call('HDEL', KEYS[i], tostring(current - 2))
-    redis.call('PEXPIRE', KEYS[i], window * 2)
+    -- The first request of a window drops the window before last and sets the expiry (two
+    -- windows: this one and the next, which still weighs it); later ones only count.
+    if redis.call('HINCRBY', KEYS[i], tostring(current), 1) == 1 then
+      redis.call('HDEL', KEYS[i], tostring(current - 2))
+      redis.call('PEXPIRE', KEYS[i], window * 2)
+    end
   end
 end
 return result
