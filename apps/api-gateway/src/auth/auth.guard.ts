@@ -9,7 +9,7 @@ import { getRequestContext, setRequestContext } from '../http/request-context';
 import { ROUTE_ACCESS, type RouteAccess } from './route-access.decorator';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 import { AccessGate, type GateResult } from './access-gate';
-import { revokedError, TokenVerifier } from './token-verifier';
+import { TokenVerifier } from './token-verifier';
 
 /**
  * Runs before every route. A route must declare its access (`@Public`, `@Authenticated` or
@@ -50,12 +50,10 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedError();
-    const { principal, revocation } = await this.verifier.authenticate(match[1], base);
-    const gate = await this.gate.pass(revocation, [
-      { key: budgetKey('user', principal.userId), limit: this.limits.user },
-      { key: budgetKey('tenant', principal.tenantId), limit: this.limits.tenant },
+    const { principal, gate } = await this.verifier.verify(match[1], base, (p) => [
+      { key: budgetKey('user', p.userId), limit: this.limits.user },
+      { key: budgetKey('tenant', p.tenantId), limit: this.limits.tenant },
     ]);
-    if (gate.revoked) throw revokedError();
     applyBudgets(reply, gate);
     const ctx: RequestContext = {
       ...base,

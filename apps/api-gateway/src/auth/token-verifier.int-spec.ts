@@ -39,7 +39,7 @@ describe('TokenVerifier', () => {
   const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof DomainError ? `${e.status} ${e.message}` : String(e)));
 
   it('accepts a valid token and returns its principal', async () => {
-    const principal = await verifier.verify(await sign({ role: 'manager' }), systemContext());
+    const { principal } = await verifier.verify(await sign({ role: 'manager' }), systemContext());
     expect(principal.role).toBe('manager');
   });
 

@@ -12,7 +12,7 @@ import { DomainError, UnauthorizedError } from '@engage/errors';
 import { RpcClient } from '@engage/messaging';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../infra/tokens';
-import { AccessGate, type RevocationCheck } from './access-gate';
+import { AccessGate, type Budget, type GateResult, type RevocationCheck } from './access-gate';
 import { JwksStore } from './jwks.store';
 
 /** API keys are recognisable by their prefix, so they never go through JWT parsing. */
@@ -45,17 +45,25 @@ export class TokenVerifier {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** Verifies `credential` completely, revocation included. */
-  async verify(credential: string, ctx: RequestContext): Promise<Principal> {
+  /**
+   * Verifies `credential` completely: its signature (or the API key), then revocation, which is
+   * read by the same Redis call that charges the budgets `budgetsOf` names for its principal
+   * (none by default). A revoked token is refused and charged nothing.
+   */
+  async verify(
+    credential: string,
+    ctx: RequestContext,
+    budgetsOf: (principal: Principal) => readonly Budget[] = () => [],
+  ): Promise<{ principal: Principal; gate: GateResult }> {
     const { principal, revocation } = await this.authenticate(credential, ctx);
-    if (revocation && (await this.gate.pass(revocation, [])).revoked) throw revokedError();
-    return principal;
+    const gate = await this.gate.pass(revocation, budgetsOf(principal));
+    if (gate.revoked) throw new UnauthorizedError('The access token has been revoked.');
+    return { principal, gate };
   }
 
   /**
-   * Verifies the credential's signature (or the API key) and names its principal. The caller
-   * must still check `revocation`; the auth guard does so in the same Redis call that charges
-   * the request budgets.
+   * Verifies the credential's signature (or the API key) and names its principal, leaving the
+   * revocation check to the caller (see verify).
    */
   async authenticate(credential: string, ctx: RequestContext): Promise<Authentication> {
     if (credential.startsWith(API_KEY_PREFIX)) return { principal: await this.verifyApiKey(credential, ctx), revocation: null };
@@ -109,5 +117,3 @@ export class TokenVerifier {
     return { tenantId: reply.tenant_id, userId: reply.user_id, role: reply.role, apiKeyId: reply.api_key_id };
   }
 }
-
-export const revokedError = () => new UnauthorizedError('The access token has been revoked.');
