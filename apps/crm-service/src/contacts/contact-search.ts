@@ -69,7 +69,21 @@ export const reversedPhoneKeys = (nationalDigits: string[]): string[] => nationa
 
 /** One condition per query word, all of which a row must meet. */
 export type SearchTerm =
-  | { kind: 'word'; text: string; variants: string[]; /** Real names within one typo, filled from the vocabulary. */ names?: string[]; /** Also look for an email starting with the word. */ emailPrefix?: boolean }
+  | {
+      kind: 'word';
+      text: string;
+      variants: string[];
+      /** Real names within one typo (and the word itself), filled from the vocabulary. */
+      names?: string[];
+      /** Every name of the tenant that starts with the word, filled from the vocabulary (when not broad). */
+      prefixNames?: string[];
+      /** More names start with the word than a search looks up one by one (a letter or two). */
+      broad?: boolean;
+      /** The companies whose name starts with the word, filled from the companies. */
+      companyIds?: string[];
+      /** Also look for an email starting with the word. */
+      emailPrefix?: boolean;
+    }
   | { kind: 'email'; text: string }
   | { kind: 'phone'; text: string };
 
@@ -89,4 +103,34 @@ export function parseSearch(q: string): SearchTerm[] {
   if (words.length === 0) return [{ kind: 'email', text: folded.slice(0, 200) }];
   // A lone word may be the start of an email address ("jsmith"); in a longer query words are names.
   return words.map((word) => ({ kind: 'word' as const, text: word.slice(0, MAX_WORD), variants: deletionVariants(word), emailPrefix: words.length === 1 }));
+}
+
+/** Names a word's prefix may expand to before the search treats the word as broad. */
+export const MAX_PREFIX_NAMES = 40;
+
+/**
+ * Where a relevance-sorted page ended: results are ordered by score (best first), then last name
+ * key, first name key and id, and the cursor carries all four. Its text form (the cursor's `v`) is
+ * the JSON array [score, last key, first key].
+ */
+export interface RelevanceKey {
+  score: number;
+  last: string;
+  first: string;
+  id: string;
+}
+
+/** Reads a relevance cursor's sort value; anything else than what a page wrote is refused. */
+export function relevanceKey(v: string | number | null, id: string): RelevanceKey | null {
+  if (typeof v !== 'string') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) return null;
+  const [score, last, first] = parsed as unknown[];
+  if (!Number.isInteger(score) || typeof last !== 'string' || typeof first !== 'string') return null;
+  return { score: score as number, last, first, id };
 }

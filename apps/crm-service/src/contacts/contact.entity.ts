@@ -11,9 +11,10 @@ import { CompanyEntity } from '../companies/company.entity';
 @Index('contacts_name_idx', ['tenantId', 'nameSort', 'id'], { where: '"deleted_at" IS NULL' })
 @Index('contacts_score_idx', ['tenantId', 'leadScore', 'id'], { where: '"deleted_at" IS NULL' })
 @Index('contacts_owner_idx', ['tenantId', 'ownerId'])
-@Index('contacts_company_idx', ['tenantId', 'companyId'])
+// Company, then both name keys and the id, deleted_at included, for ordered search lookups: hand-written in a migration.
+@Index('contacts_company_idx', { synchronize: false })
 @Index('contacts_deleted_idx', ['tenantId', 'deletedAt'], { where: '"deleted_at" IS NOT NULL' })
-// Covering (INCLUDE id, first_key, last_key, company_id) for index-only search lookups: hand-written in a migration.
+// Both name keys and the id as keys, company included, for ordered index-only search lookups: hand-written in a migration.
 @Index('contacts_first_key_idx', { synchronize: false })
 @Index('contacts_last_key_idx', { synchronize: false })
 export class ContactEntity {

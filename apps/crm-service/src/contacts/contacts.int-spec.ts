@@ -170,6 +170,41 @@ describe('contacts against PostgreSQL', () => {
     expect((await domainError(kit.contacts.list(ctx, { sort: 'relevance' }))).status).toBe(400);
   });
 
+  it('pages a search the same whether it looks names up one by one or collects and sorts every match', async () => {
+    // Plain searches of one or two words look each candidate name (or first-and-last pair) up in
+    // result order; with another filter the search collects every match and sorts. Both must list
+    // the same rows in the same order, page after page, ties included.
+    const ctx = kit.newTenant();
+    const stark = await kit.companies.create(ctx, { name: 'Stark Industries' });
+    const smithCo = await kit.companies.create(ctx, { name: 'Smithson Labs' });
+    const firsts = ['John', 'Joan', 'Jon', 'Jonathan', 'Mary', 'Marty', 'Smith'];
+    const lasts = ['Smith', 'Smyth', 'Smithers', 'Stark', 'Jones', 'Johnson'];
+    for (let i = 0; i < 70; i++) {
+      await kit.contacts.create(ctx, {
+        first_name: firsts[(i * 5) % firsts.length],
+        last_name: lasts[(i * 3) % lasts.length],
+        lifecycle_stage: 'lead',
+        company_id: i % 4 === 0 ? stark.id : i % 4 === 1 ? smithCo.id : undefined,
+      });
+    }
+    const walk = async (q: string, lifecycle_stage?: 'lead') => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await kit.contacts.list(ctx, { q, limit: 4, cursor, lifecycle_stage });
+        seen.push(...page.data.map((c) => `${c.id} ${c.first_name} ${c.last_name}`));
+        cursor = page.page.next_cursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    for (const q of ['jon smtih', 'smith', 'stark', 'jo', 'smith jon', 'mary stark', 'smi', 'john smithson', 'jonathan']) {
+      const ordered = await walk(q);
+      expect(ordered.length).toBeGreaterThan(0);
+      expect(new Set(ordered).size).toBe(ordered.length);
+      expect(ordered).toEqual(await walk(q, 'lead'));
+    }
+  });
+
   it('treats injection, emoji and unicode in q as plain text', async () => {
     const ctx = kit.newTenant();
     const zoe = await kit.contacts.create(ctx, { first_name: 'Zoë', last_name: "O'Brien 🚀" });

@@ -3,7 +3,7 @@ import type { ContactView, PhoneView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
 import type { SortSpec, Cursor } from '../shared/keyset';
 import { sql, type Tx } from '../shared/sql';
-import type { SearchTerm } from './contact-search';
+import type { RelevanceKey, SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
 import { searchSql } from './contacts-search.sql';
 
@@ -45,6 +45,8 @@ export interface ContactListFilter {
   deleted: boolean;
   sort: SortSpec;
   after: Cursor | null;
+  /** The same cursor read as a relevance position (relevance sort only). */
+  afterRelevance?: RelevanceKey | null;
   /** Rows to fetch: the page size plus one, to know whether there is more. */
   take: number;
 }
@@ -195,14 +197,40 @@ export class ContactsRepository {
     );
   }
 
-  /** The tenant's names reachable from these variants (the typo lookup of a search), as [variant, name] pairs. */
-  async namesForVariants(tenantId: string, variants: string[]): Promise<Array<{ variant: string; value: string }>> {
-    if (variants.length === 0) return [];
-    return this.db.readInTenant(
-      tenantId,
-      (l) => `SELECT variant, value FROM crm.name_vocabulary
-               WHERE tenant_id = ${l(tenantId)} AND variant = ANY(ARRAY[${variants.map((v) => l(v)).join(', ')}]::text[]) LIMIT 5000`,
-    );
+  /**
+   * The name lookups of a search, in one statement: the tenant's names reachable from these
+   * deletion variants (typos, kind `v`, keyed by variant) and, for each word, the names that start
+   * with it (kind `p`, keyed by word; `scanned` tells whether the scan hit its bound), and the
+   * companies whose name starts with it (kind `c`, ids in `names`).
+   */
+  async namesForSearch(
+    tenantId: string,
+    variants: string[],
+    words: string[],
+  ): Promise<Array<{ kind: 'v' | 'p' | 'c'; key: string; names: string[]; scanned: number }>> {
+    if (variants.length === 0 && words.length === 0) return [];
+    return this.db.readInTenant(tenantId, (l) => {
+      const t = l(tenantId);
+      const list = (values: string[]) => `ARRAY[${values.map((v) => l(v)).join(', ')}]::text[]`;
+      // Each word is its own literal: starts_with becomes an index range only for a constant prefix.
+      const perWord = words.flatMap((word) => {
+        const w = l(word);
+        return [
+          `(SELECT 'p', ${w}, coalesce(array_agg(DISTINCT v.value) FILTER (WHERE starts_with(v.value, ${w})), '{}'), count(*)::int
+              FROM (SELECT value FROM crm.name_vocabulary WHERE tenant_id = ${t} AND starts_with(variant, ${w}) LIMIT ${PREFIX_SCAN_LIMIT}) v)`,
+          `(SELECT 'c', ${w}, coalesce(array_agg(co.id::text), '{}'), 0
+              FROM (SELECT id FROM crm.companies co
+                     WHERE co.tenant_id = ${t} AND starts_with(co.name_sort, ${w}) AND co.deleted_at IS NULL LIMIT ${COMPANY_LOOKUP_LIMIT}) co)`,
+        ];
+      });
+      return [
+        `(SELECT 'v' AS kind, variant AS key, array_agg(value) AS names, 0 AS scanned
+            FROM (SELECT variant, value FROM crm.name_vocabulary
+                   WHERE tenant_id = ${t} AND variant = ANY(${list(variants)}) LIMIT 5000) v
+           GROUP BY variant)`,
+        ...perWord,
+      ].join(' UNION ALL ');
+    });
   }
 
   /** Adds names to the tenant's typo vocabulary (existing pairs are left alone). */
@@ -343,6 +371,11 @@ export class ContactsRepository {
     });
   }
 }
+
+/** Vocabulary rows a prefix lookup reads per word; a word that reaches it is broad. */
+export const PREFIX_SCAN_LIMIT = 2000;
+/** Companies one search word may name. */
+export const COMPANY_LOOKUP_LIMIT = 2000;
 
 const uniquePairs = (rows: Array<{ vocabulary: Array<[string, string]> }>): Array<[string, string]> => {
   const seen = new Map<string, [string, string]>();

@@ -22,10 +22,10 @@ import { DealsRepository } from '../deals/deals.repository';
 import { assertGranted, assertMayAssign, assertMayTouch, requireTenant } from '../shared/access';
 import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
 import type { Tx } from '../shared/sql';
-import { deriveSearchColumns, parseSearch, reversedPhoneKeys, type SearchTerm } from './contact-search';
+import { MAX_PREFIX_NAMES, deriveSearchColumns, parseSearch, relevanceKey, reversedPhoneKeys, type SearchTerm } from './contact-search';
 import { assertTimezone, channelKeys, derivedTimezone, normaliseEmails, normalisePhones } from './contact-input';
 import { normalisePhone } from './phone-numbers';
-import { type ContactWrite, ContactsRepository } from './contacts.repository';
+import { type ContactWrite, ContactsRepository, PREFIX_SCAN_LIMIT } from './contacts.repository';
 
 const UPDATABLE = [
   'first_name',
@@ -256,6 +256,10 @@ export class ContactsService {
     // Best matches first: score descending (a higher word similarity to the query).
     const sort = query.sort === 'relevance' || (!query.sort && terms.length) ? { key: 'relevance', descending: true, raw: 'relevance' } : parseSort(query.sort ?? '-created_at');
     const after = decodeCursor(query.cursor, sort.raw);
+    const afterRelevance = sort.key === 'relevance' && after ? relevanceKey(after.v, after.id) : null;
+    if (sort.key === 'relevance' && after && !afterRelevance) {
+      throw new ValidationError('The request is not valid.', { fields: { cursor: ['cursor is not valid for this list'] } });
+    }
     const limit = pageLimit(query.limit);
     const customFields = query.custom_field?.length ? await this.customFieldFilters(tctx, query.custom_field) : [];
     const rows = await this.contacts.list(tctx.tenantId, {
@@ -269,19 +273,40 @@ export class ContactsService {
       deleted: query.deleted === true,
       sort,
       after,
+      afterRelevance,
       take: limit + 1,
     });
     return toPage(rows, limit, sort.raw);
   }
 
-  /** Fills each query word with the tenant's names one typo away from it (one lookup for all words). */
+  /**
+   * Fills each query word with the tenant's names one typo away from it, the names that start with
+   * it and the companies whose name starts with it (one lookup for all words).
+   */
   private async resolveNames(tenantId: string, terms: SearchTerm[]): Promise<SearchTerm[]> {
     const words = terms.filter((t) => t.kind === 'word');
     if (words.length === 0) return terms;
-    const pairs = await this.contacts.namesForVariants(tenantId, [...new Set(words.flatMap((w) => w.variants))]);
+    const rows = await this.contacts.namesForSearch(tenantId, [...new Set(words.flatMap((w) => w.variants))], [...new Set(words.map((w) => w.text))]);
     const byVariant = new Map<string, string[]>();
-    for (const p of pairs) byVariant.set(p.variant, [...(byVariant.get(p.variant) ?? []), p.value]);
-    return terms.map((t) => (t.kind === 'word' ? { ...t, names: [...new Set([t.text, ...t.variants.flatMap((v) => byVariant.get(v) ?? [])])] } : t));
+    const byPrefix = new Map<string, { names: string[]; scanned: number }>();
+    const companies = new Map<string, string[]>();
+    for (const r of rows) {
+      if (r.kind === 'v') byVariant.set(r.key, r.names);
+      else if (r.kind === 'p') byPrefix.set(r.key, r);
+      else companies.set(r.key, r.names);
+    }
+    return terms.map((t) => {
+      if (t.kind !== 'word') return t;
+      const prefix = byPrefix.get(t.text) ?? { names: [], scanned: 0 };
+      const broad = prefix.scanned >= PREFIX_SCAN_LIMIT || prefix.names.length > MAX_PREFIX_NAMES;
+      return {
+        ...t,
+        names: [...new Set([t.text, ...t.variants.flatMap((v) => byVariant.get(v) ?? [])])],
+        prefixNames: broad ? undefined : prefix.names,
+        broad,
+        companyIds: companies.get(t.text) ?? [],
+      };
+    });
   }
 
   private async customFieldFilters(ctx: TenantContext, filters: string[]): Promise<Array<Record<string, unknown>>> {

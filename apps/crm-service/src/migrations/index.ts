@@ -3,6 +3,7 @@ import { CrmCore1795226154161 } from './1795226154161-CrmCore';
 import { ImportCreatorRole1795227083809 } from './1795227083809-ImportCreatorRole';
 import { BtreeSearch1795227504113 } from './1795227504113-BtreeSearch';
 import { SearchCoveringIndexes1795227900000 } from './1795227900000-SearchCoveringIndexes';
+import { SearchOrderedNameIndexes1795228300000 } from './1795228300000-SearchOrderedNameIndexes';
 
 /** Applied in this order; each one is reversible (down). */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   ImportCreatorRole1795227083809,
   BtreeSearch1795227504113,
   SearchCoveringIndexes1795227900000,
+  SearchOrderedNameIndexes1795228300000,
 ];
