@@ -11,6 +11,8 @@ const LOOKUP_LIMIT = 2000;
 const MAX_NAME_PROBES = 120;
 /** First-and-last name pairs a two-word query may be looked up under by the ordered search. */
 const MAX_PAIR_PROBES = 400;
+/** Companies a word may be looked up under one by one by the ordered search. */
+const MAX_COMPANY_PROBES = 50;
 
 type Word = Extract<SearchTerm, { kind: 'word' }>;
 const isWord = (term: SearchTerm): term is Word => term.kind === 'word';
@@ -144,8 +146,12 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
   const k = l(filter.take);
   const live = `c.tenant_id = ${t} AND c.deleted_at IS NULL`;
   const { channelIds, list } = lookups(t, l);
-  /** The word's companies as a constant (which PostgreSQL tests with a hash, not a scan). */
-  const companiesOf = (word: Word) => `${list(word.companyIds ?? [])}::uuid[]`;
+  /**
+   * Rows of a company whose name starts with the word: a hashed sub-select (a long constant list
+   * costs more to plan than the search takes to run).
+   */
+  const atCompanyOf = (alias: string, word: Word) =>
+    `${alias}.company_id IN (SELECT co.id FROM crm.companies co WHERE co.tenant_id = ${t} AND starts_with(co.name_sort, ${l(word.text)}) AND co.deleted_at IS NULL)`;
   const afterOf = (alias: string) =>
     after ? ` AND ${afterRelevanceSql({ score: `(${scoreSql(terms, alias, l)})`, last: `${alias}.last_key`, first: `${alias}.first_key`, id: `${alias}.id` }, after, l)}` : '';
   /** Skips a lookup whose rows all score above the cursor's (all were on earlier pages). */
@@ -161,16 +167,26 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
           probe(`unnest(${list(names)}) AS p(x)`, `c.last_key = p.x${also}`, 'c.first_key, c.id'),
           probe(`unnest(${list(names)}) AS p(x)`, `c.first_key = p.x${also}`, 'c.last_key, c.id'),
         ];
-  /** Contacts of the companies whose name starts with a word, in result order per company. */
-  const byCompany = (ids: string[]) =>
-    ids.length === 0 ? [] : [probe(`unnest(${list(ids)}::uuid[]) AS p(x)`, 'c.company_id = p.x', 'c.last_key, c.first_key, c.id')];
+  /**
+   * Contacts of the companies whose name starts with a word: in result order per company, or for
+   * words that name many companies a bounded number of candidates, as on the collecting path.
+   */
+  const byCompany = (ids: string[], words: Word[]) =>
+    ids.length === 0
+      ? []
+      : ids.length <= MAX_COMPANY_PROBES
+        ? [probe(`unnest(${list(ids)}::uuid[]) AS p(x)`, 'c.company_id = p.x', 'c.last_key, c.first_key, c.id')]
+        : [
+            `SELECT x.id, x.first_key, x.last_key FROM (SELECT c.id, c.first_key, c.last_key FROM crm.contacts c
+                WHERE ${live} AND ${words.map((w) => atCompanyOf('c', w)).join(' AND ')} LIMIT ${LOOKUP_LIMIT}) x WHERE true${afterOf('x')}`,
+          ];
 
   const named: string[] = [];
   const others: string[] = [];
   if (terms.length === 1) {
     const [word] = terms;
     named.push(...byName(candidates[0].filter((name) => wanted(levelOf(word, name)))));
-    others.push(...byCompany(word.companyIds ?? []));
+    others.push(...byCompany(word.companyIds ?? [], [word]));
     // Emails starting with the word: a bounded number of candidates, as on the collecting path.
     if (word.emailPrefix) {
       others.push(
@@ -182,9 +198,18 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
     const [one, two] = terms as [Word, Word];
     const pairScore = (first: string, last: string) =>
       Math.max(levelOf(one, first), levelOf(one, last)) + Math.max(levelOf(two, first), levelOf(two, last));
+    // One word (the anchor) is looked up under each of its names, in either name column; the other
+    // column must then hold one of the other word's typo names (a pair lookup) or start with it (a
+    // range of the same index, still in result order). The anchor is the word with fewer lookups,
+    // so a one-letter word ("jacqueline s") is a range rather than dozens of names.
+    const typos = (word: Word) => word.names ?? [word.text];
+    const [anchor, anchorNames, other] =
+      candidates[0].length * (typos(two).length + 1) <= candidates[1].length * (typos(one).length + 1)
+        ? [one, candidates[0], two]
+        : [two, candidates[1], one];
     const pairs = new Map<string, [string, string]>();
-    for (const a of candidates[0]) {
-      for (const b of candidates[1]) {
+    for (const a of anchorNames) {
+      for (const b of typos(other)) {
         for (const [first, last] of [[a, b], [b, a]] as const) if (wanted(pairScore(first, last))) pairs.set(`${first}\u0000${last}`, [first, last]);
       }
     }
@@ -193,13 +218,22 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
       const values = [...pairs.values()].map(([first, last]) => `(${l(first)}, ${l(last)})`).join(', ');
       named.push(probe(`(VALUES ${values}) AS p(f, l)`, 'c.first_key = p.f AND c.last_key = p.l', 'c.id'));
     }
+    // Every row of a range scores at least what its anchor name earns for both words.
+    const ranged = anchorNames.filter((a) => wanted(levelOf(anchor, a) + levelOf(other, a)));
+    if (ranged.length > 0) {
+      const prefix = l(other.text);
+      named.push(
+        probe(`unnest(${list(ranged)}) AS p(x)`, `c.first_key = p.x AND starts_with(c.last_key, ${prefix})`, 'c.last_key, c.id'),
+        probe(`unnest(${list(ranged)}) AS p(x)`, `c.last_key = p.x AND starts_with(c.first_key, ${prefix})`, 'c.first_key, c.id'),
+      );
+    }
     named.push(...byName(candidates[0].filter((name) => candidates[1].includes(name) && wanted(levelOf(one, name) + levelOf(two, name)))));
     // One word matched by a company and the other by a name: the name's rows in result order,
     // tested for the company (carried by the name indexes); or both by the same company.
     for (const [company, other, names] of [[one, two, candidates[1]], [two, one, candidates[0]]] as const) {
-      if (company.companyIds?.length) others.push(...byName(names.filter((name) => wanted(levelOf(other, name))), ` AND c.company_id = ANY(${companiesOf(company)})`));
+      if (company.companyIds?.length) others.push(...byName(names.filter((name) => wanted(levelOf(other, name))), ` AND ${atCompanyOf('c', company)}`));
     }
-    others.push(...byCompany((one.companyIds ?? []).filter((id) => two.companyIds?.includes(id))));
+    others.push(...byCompany((one.companyIds ?? []).filter((id) => two.companyIds?.includes(id)), [one, two]));
   }
   if (named.length === 0) named.push('SELECT NULL::uuid AS id, NULL::text AS first_key, NULL::text AS last_key WHERE false');
   // A company or email match scores 0 for its word, so such rows score at most 2 per other word:
