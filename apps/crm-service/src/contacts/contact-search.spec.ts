@@ -1,4 +1,4 @@
-import { deletionVariants, deriveSearchColumns, foldText, parseSearch, reversedPhoneKeys } from './contact-search';
+import { deletionVariants, deriveSearchColumns, foldText, parseSearch, relevanceKey, reversedPhoneKeys } from './contact-search';
 
 describe('contact search keys', () => {
   it('folds case and accents so "José Müller" and "jose muller" are the same words', () => {
@@ -35,5 +35,13 @@ describe('contact search keys', () => {
 
   it('keys phones by their national digits reversed, so "ends with" is a prefix', () => {
     expect(reversedPhoneKeys(['6175550199', ''])).toEqual(['r:9910555716']);
+  });
+
+  it('reads a relevance cursor position back and refuses any other shape', () => {
+    const id = '00000000-0000-4000-8000-000000000001';
+    expect(relevanceKey('[3,"smith","john"]', id)).toEqual({ score: 3, last: 'smith', first: 'john', id });
+    for (const v of [3, null, 'smith', '[3,"smith"]', '["3","smith","john"]', '[1.5,"a","b"]', '[3,"smith",null]', '{"score":3}']) {
+      expect(relevanceKey(v, id)).toBeNull();
+    }
   });
 });
