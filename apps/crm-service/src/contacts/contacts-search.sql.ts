@@ -5,8 +5,8 @@ import type { ContactListFilter } from './contacts.repository';
 
 /** Rows one search arm may contribute: a one-letter prefix must not turn into a million-row sort. */
 const ARM_LIMIT = 5000;
-/** Ids an email or company prefix may contribute. */
-const LOOKUP_LIMIT = 2000;
+/** Ids an email or company prefix may contribute (also the companies one search word may name). */
+export const LOOKUP_LIMIT = 2000;
 /** Names one word may be looked up under by the ordered search (typos and prefixes). */
 const MAX_NAME_PROBES = 120;
 /** First-and-last name pairs a two-word query may be looked up under by the ordered search. */
@@ -16,12 +16,21 @@ const MAX_COMPANY_PROBES = 50;
 
 type Word = Extract<SearchTerm, { kind: 'word' }>;
 const isWord = (term: SearchTerm): term is Word => term.kind === 'word';
+/** The word and the tenant's names one typo away from it. */
+const typoNames = (term: Word) => term.names ?? [term.text];
+
+/** A text[] literal of these values. */
+export const textArraySql = (values: string[], l: Literal) => `ARRAY[${values.map((v) => l(v)).join(', ')}]::text[]`;
+
+/** The ids of the tenant's live companies whose name starts with `word` (a prefix: an index range). */
+export const companiesStartingSql = (t: string, word: string, l: Literal) =>
+  `SELECT co.id FROM crm.companies co WHERE co.tenant_id = ${t} AND starts_with(co.name_sort, ${l(word)}) AND co.deleted_at IS NULL`;
 
 /**
  * How well a name key answers a word, as the relevance score counts it: 2 for the word itself, 1
  * for a name one typo away, 0 for anything else the word matched (a prefix, a company, an email).
  */
-const levelOf = (term: Word, name: string) => (name === term.text ? 2 : (term.names ?? [term.text]).includes(name) ? 1 : 0);
+const levelOf = (term: Word, name: string) => (name === term.text ? 2 : typoNames(term).includes(name) ? 1 : 0);
 
 /**
  * Contact search with `q`, built from btree lookups only (under row-level security only LEAKPROOF
@@ -139,7 +148,7 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
   const terms = filter.terms;
   if (terms.length === 0 || terms.length > 2 || !terms.every(isWord)) return null;
   if (terms.some((w) => w.broad || !w.prefixNames || !w.companyIds)) return null;
-  const candidates = terms.map((w) => [...new Set([...(w.names ?? [w.text]), ...(w.prefixNames ?? [])])]);
+  const candidates = terms.map((w) => [...new Set([...typoNames(w), ...(w.prefixNames ?? [])])]);
   if (candidates.some((names) => names.length > MAX_NAME_PROBES)) return null;
 
   const after = filter.afterRelevance ?? null;
@@ -150,8 +159,7 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
    * Rows of a company whose name starts with the word: a hashed sub-select (a long constant list
    * costs more to plan than the search takes to run).
    */
-  const atCompanyOf = (alias: string, word: Word) =>
-    `${alias}.company_id IN (SELECT co.id FROM crm.companies co WHERE co.tenant_id = ${t} AND starts_with(co.name_sort, ${l(word.text)}) AND co.deleted_at IS NULL)`;
+  const atCompanyOf = (alias: string, word: Word) => `${alias}.company_id IN (${companiesStartingSql(t, word.text, l)})`;
   const afterOf = (alias: string) =>
     after ? ` AND ${afterRelevanceSql({ score: `(${scoreSql(terms, alias, l)})`, last: `${alias}.last_key`, first: `${alias}.first_key`, id: `${alias}.id` }, after, l)}` : '';
   /** Skips a lookup whose rows all score above the cursor's (all were on earlier pages). */
@@ -167,6 +175,10 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
           probe(`unnest(${list(names)}) AS p(x)`, `c.last_key = p.x${also}`, 'c.first_key, c.id'),
           probe(`unnest(${list(names)}) AS p(x)`, `c.first_key = p.x${also}`, 'c.last_key, c.id'),
         ];
+  /** Up to LOOKUP_LIMIT rows meeting `condition`, in no particular order (after the cursor). */
+  const bounded = (condition: string) =>
+    `SELECT x.id, x.first_key, x.last_key FROM (SELECT c.id, c.first_key, c.last_key FROM crm.contacts c
+        WHERE ${live} AND ${condition} LIMIT ${LOOKUP_LIMIT}) x WHERE true${afterOf('x')}`;
   /**
    * Contacts of the companies whose name starts with a word: in result order per company, or for
    * words that name many companies a bounded number of candidates, as on the collecting path.
@@ -176,10 +188,7 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
       ? []
       : ids.length <= MAX_COMPANY_PROBES
         ? [probe(`unnest(${list(ids)}::uuid[]) AS p(x)`, 'c.company_id = p.x', 'c.last_key, c.first_key, c.id')]
-        : [
-            `SELECT x.id, x.first_key, x.last_key FROM (SELECT c.id, c.first_key, c.last_key FROM crm.contacts c
-                WHERE ${live} AND ${words.map((w) => atCompanyOf('c', w)).join(' AND ')} LIMIT ${LOOKUP_LIMIT}) x WHERE true${afterOf('x')}`,
-          ];
+        : [bounded(words.map((w) => atCompanyOf('c', w)).join(' AND '))];
 
   const named: string[] = [];
   const others: string[] = [];
@@ -188,12 +197,7 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
     named.push(...byName(candidates[0].filter((name) => wanted(levelOf(word, name)))));
     others.push(...byCompany(word.companyIds ?? [], [word]));
     // Emails starting with the word: a bounded number of candidates, as on the collecting path.
-    if (word.emailPrefix) {
-      others.push(
-        `SELECT x.id, x.first_key, x.last_key FROM (SELECT c.id, c.first_key, c.last_key FROM crm.contacts c
-            WHERE ${live} AND c.id = ANY(${channelIds(`e:${word.text}`)}) LIMIT ${LOOKUP_LIMIT}) x WHERE true${afterOf('x')}`,
-      );
-    }
+    if (word.emailPrefix) others.push(bounded(`c.id = ANY(${channelIds(`e:${word.text}`)})`));
   } else {
     const [one, two] = terms as [Word, Word];
     const pairScore = (first: string, last: string) =>
@@ -202,14 +206,13 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
     // column must then hold one of the other word's typo names (a pair lookup) or start with it (a
     // range of the same index, still in result order). The anchor is the word with fewer lookups,
     // so a one-letter word ("jacqueline s") is a range rather than dozens of names.
-    const typos = (word: Word) => word.names ?? [word.text];
     const [anchor, anchorNames, other] =
-      candidates[0].length * (typos(two).length + 1) <= candidates[1].length * (typos(one).length + 1)
+      candidates[0].length * (typoNames(two).length + 1) <= candidates[1].length * (typoNames(one).length + 1)
         ? [one, candidates[0], two]
         : [two, candidates[1], one];
     const pairs = new Map<string, [string, string]>();
     for (const a of anchorNames) {
-      for (const b of typos(other)) {
+      for (const b of typoNames(other)) {
         for (const [first, last] of [[a, b], [b, a]] as const) if (wanted(pairScore(first, last))) pairs.set(`${first}\u0000${last}`, [first, last]);
       }
     }
@@ -250,14 +253,13 @@ function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): str
 
 /** Index lookups shared by both paths, as SQL array expressions. */
 function lookups(t: string, l: Literal) {
-  const list = (values: string[]) => `ARRAY[${values.map((v) => l(v)).join(', ')}]::text[]`;
+  const list = (values: string[]) => textArraySql(values, l);
   return {
     list,
     channelIds: (prefix: string) =>
       `ARRAY(SELECT ch.contact_id FROM crm.contact_channels ch WHERE ch.tenant_id = ${t} AND starts_with(ch.value, ${l(prefix)}) LIMIT ${LOOKUP_LIMIT})`,
-    companyIds: (word: string) =>
-      `ARRAY(SELECT co.id FROM crm.companies co WHERE co.tenant_id = ${t} AND starts_with(co.name_sort, ${l(word)}) AND co.deleted_at IS NULL LIMIT ${LOOKUP_LIMIT})`,
-    namesOf: (term: Word) => list(term.names ?? [term.text]),
+    companyIds: (word: string) => `ARRAY(${companiesStartingSql(t, word, l)} LIMIT ${LOOKUP_LIMIT})`,
+    namesOf: (term: Word) => list(typoNames(term)),
   };
 }
 
@@ -265,7 +267,7 @@ function lookups(t: string, l: Literal) {
 function scoreSql(terms: SearchTerm[], alias: string, l: Literal): string {
   const scores = terms.filter(isWord).map((term) => {
     const word = l(term.text);
-    const names = `ARRAY[${(term.names ?? [term.text]).map((n) => l(n)).join(', ')}]::text[]`;
+    const names = textArraySql(typoNames(term), l);
     return `CASE WHEN ${alias}.first_key = ${word} OR ${alias}.last_key = ${word} THEN 2
                  WHEN ${alias}.first_key = ANY(${names}) OR ${alias}.last_key = ANY(${names}) THEN 1 ELSE 0 END`;
   });

@@ -5,7 +5,7 @@ import type { SortSpec, Cursor } from '../shared/keyset';
 import { sql, type Tx } from '../shared/sql';
 import type { RelevanceKey, SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
-import { searchSql } from './contacts-search.sql';
+import { companiesStartingSql, LOOKUP_LIMIT, searchSql, textArraySql } from './contacts-search.sql';
 
 /** Everything a write sets: the client's fields plus the derived search columns and channel keys. */
 export interface ContactWrite {
@@ -211,22 +211,19 @@ export class ContactsRepository {
     if (variants.length === 0 && words.length === 0) return [];
     return this.db.readInTenant(tenantId, (l) => {
       const t = l(tenantId);
-      const list = (values: string[]) => `ARRAY[${values.map((v) => l(v)).join(', ')}]::text[]`;
       // Each word is its own literal: starts_with becomes an index range only for a constant prefix.
       const perWord = words.flatMap((word) => {
         const w = l(word);
         return [
           `(SELECT 'p', ${w}, coalesce(array_agg(DISTINCT v.value) FILTER (WHERE starts_with(v.value, ${w})), '{}'), count(*)::int
               FROM (SELECT value FROM crm.name_vocabulary WHERE tenant_id = ${t} AND starts_with(variant, ${w}) LIMIT ${PREFIX_SCAN_LIMIT}) v)`,
-          `(SELECT 'c', ${w}, coalesce(array_agg(co.id::text), '{}'), 0
-              FROM (SELECT id FROM crm.companies co
-                     WHERE co.tenant_id = ${t} AND starts_with(co.name_sort, ${w}) AND co.deleted_at IS NULL LIMIT ${COMPANY_LOOKUP_LIMIT}) co)`,
+          `(SELECT 'c', ${w}, coalesce(array_agg(co.id::text), '{}'), 0 FROM (${companiesStartingSql(t, word, l)} LIMIT ${LOOKUP_LIMIT}) co)`,
         ];
       });
       return [
         `(SELECT 'v' AS kind, variant AS key, array_agg(value) AS names, 0 AS scanned
             FROM (SELECT variant, value FROM crm.name_vocabulary
-                   WHERE tenant_id = ${t} AND variant = ANY(${list(variants)}) LIMIT 5000) v
+                   WHERE tenant_id = ${t} AND variant = ANY(${textArraySql(variants, l)}) LIMIT 5000) v
            GROUP BY variant)`,
         ...perWord,
       ].join(' UNION ALL ');
@@ -374,8 +371,6 @@ export class ContactsRepository {
 
 /** Vocabulary rows a prefix lookup reads per word; a word that reaches it is broad. */
 export const PREFIX_SCAN_LIMIT = 2000;
-/** Companies one search word may name. */
-export const COMPANY_LOOKUP_LIMIT = 2000;
 
 const uniquePairs = (rows: Array<{ vocabulary: Array<[string, string]> }>): Array<[string, string]> => {
   const seen = new Map<string, [string, string]>();
