@@ -4,6 +4,14 @@ import { createWriteStream, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryOf, GATEWAY, migrateEntryOf, ROOT, SERVICES, STATE_DIR } from './services.mjs';
 
+/**
+ * Flags every service runs with (the Docker image sets the same in NODE_OPTIONS). A young
+ * generation of up to 32 MB instead of V8's default 16: services that hold a batch of work across
+ * awaits (an import keeps a few thousand rows in flight) otherwise promote most of it to the old
+ * generation and spend a fifth of their CPU collecting it. The space grows only under load.
+ */
+const NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=32'];
+
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,7 +39,7 @@ export function startProcess(app, env, { logDir = join(STATE_DIR, 'logs'), tag =
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${app}${tag}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', entryOf(app)], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, entryOf(app)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +54,7 @@ export function startDetached(app, env, logDir = join(STATE_DIR, 'logs')) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${app}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--enable-source-maps', entryOf(app)], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, entryOf(app)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', fd, fd],

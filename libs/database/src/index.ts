@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './tenant-database';
 export * from './rls';
 export * from './migrate';
+export * from './time-ordered-id';

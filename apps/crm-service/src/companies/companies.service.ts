@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type CompanyPage,
@@ -10,7 +9,7 @@ import {
   type UpdateCompanyCommand,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { TenantDatabase } from '@engage/database';
+import { TenantDatabase, timeOrderedId } from '@engage/database';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
 import { ContactsService } from '../contacts/contacts.service';
@@ -55,7 +54,7 @@ export class CompaniesService {
         custom_fields: validateCustomFields('company', await this.customFields.definitionsFor(tx, tctx.tenantId, 'company'), input.custom_fields, null),
       });
       await this.assertDomainFree(tx, tctx.tenantId, write.domain, null);
-      const company = await this.companies.insert(tx, tctx.tenantId, randomUUID(), write);
+      const company = await this.companies.insert(tx, tctx.tenantId, timeOrderedId(), write);
       await this.outbox.append(tx, tctx, [
         { subject: CrmEvents.companyCreated, aggregateType: 'company', aggregateId: company.id, version: company.version, payload: { company } },
       ]);

@@ -53,12 +53,19 @@ export interface DerivedSearchColumns {
   vocabulary: Array<[string, string]>;
 }
 
-export function deriveSearchColumns(c: { firstName: string | null; lastName: string | null }): DerivedSearchColumns {
+/**
+ * The search columns of a name. `vocabularyKnown` names the keys whose vocabulary pairs are
+ * already stored (an import remembers the names it wrote): their pairs are not derived again.
+ */
+export function deriveSearchColumns(
+  c: { firstName: string | null; lastName: string | null },
+  vocabularyKnown: (key: string) => boolean = () => false,
+): DerivedSearchColumns {
   const firstKey = nameKey(c.firstName);
   const lastKey = nameKey(c.lastName);
   const vocabulary = new Map<string, [string, string]>();
   for (const key of [firstKey, lastKey]) {
-    if (!key) continue;
+    if (!key || vocabularyKnown(key)) continue;
     for (const word of key.split(' ')) for (const v of deletionVariants(word)) vocabulary.set(`${v}\u0000${key}`, [v, key]);
   }
   return { nameSort: [firstKey, lastKey].filter(Boolean).join(' ').slice(0, 400), firstKey, lastKey, vocabulary: [...vocabulary.values()] };

@@ -60,6 +60,9 @@ export interface DuplicateHit {
 }
 
 
+/** A channel key shared by more contacts than this (duplicates allowed on purpose) reports only these. */
+const CHANNEL_HOLDERS_MAX = 20;
+
 const COLUMNS = `first_name, last_name, emails, phones, company_id, title, owner_id, lifecycle_stage, lead_score, tags, source,
   timezone, custom_fields, notes, last_contacted_at, name_sort, first_key, last_key`;
 
@@ -251,9 +254,10 @@ export class ContactsRepository {
 
   /**
    * Live contacts holding any of these channel keys (bulk duplicate detection for imports). One
-   * index probe per key, by construction: with a plain `= ANY(...)` the planner, misled by the
+   * channel index probe per key, and a contact lookup only for the keys found, by construction:
+   * with a plain `= ANY(...)`, or with the contacts joined in, the planner, misled by the
    * statistics of a tenant that is growing fast during its own import, once preferred scanning
-   * all the tenant's channels for every batch.
+   * all the tenant's channels (or contacts) for every key.
    */
   async findByChannels(tx: Tx, tenantId: string, channels: string[]): Promise<DuplicateHit[]> {
     if (channels.length === 0) return [];
@@ -261,10 +265,12 @@ export class ContactsRepository {
       tx,
       `SELECT k.value, hit.contact_id FROM unnest($2::text[]) AS k(value)
          CROSS JOIN LATERAL (
-           SELECT ch.contact_id FROM crm.contact_channels ch
-             JOIN crm.contacts c ON c.tenant_id = ch.tenant_id AND c.id = ch.contact_id AND c.deleted_at IS NULL
+           SELECT ch.contact_id,
+                  (SELECT c.deleted_at IS NULL FROM crm.contacts c WHERE c.tenant_id = $1 AND c.id = ch.contact_id) AS live
+             FROM crm.contact_channels ch
             WHERE ch.tenant_id = $1 AND ch.value = k.value
-            LIMIT 1) hit`,
+            LIMIT ${CHANNEL_HOLDERS_MAX}) hit
+        WHERE hit.live`,
       [tenantId, [...new Set(channels)]],
     );
   }

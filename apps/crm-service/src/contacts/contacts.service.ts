@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type ContactPage,
@@ -12,7 +11,7 @@ import {
   type UpdateContactCommand,
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
-import { TenantDatabase } from '@engage/database';
+import { TenantDatabase, timeOrderedId } from '@engage/database';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
@@ -99,7 +98,7 @@ export class ContactsService {
       };
       const write = await this.complete(tx, tctx.tenantId, draft);
       if (!input.allow_duplicate) await this.assertNoDuplicate(tx, tctx.tenantId, channelKeys(write.emails, write.phones), null);
-      const contact = await this.contacts.insert(tx, tctx.tenantId, randomUUID(), write);
+      const contact = await this.contacts.insert(tx, tctx.tenantId, timeOrderedId(), write);
       await this.outbox.append(tx, tctx, [
         { subject: CrmEvents.contactCreated, aggregateType: 'contact', aggregateId: contact.id, version: contact.version, payload: { contact } },
       ]);

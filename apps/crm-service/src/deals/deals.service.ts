@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type CreateDealRequest,
@@ -12,7 +11,7 @@ import {
   type UpdateDealCommand,
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
-import { TenantDatabase } from '@engage/database';
+import { TenantDatabase, timeOrderedId } from '@engage/database';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { type NewEvent, OutboxWriter } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
@@ -68,9 +67,9 @@ export class DealsService {
         custom_fields: validateCustomFields('deal', await this.customFields.definitionsFor(tx, tctx.tenantId, 'deal'), input.custom_fields, null),
       };
       await this.assertLinks(tx, tctx.tenantId, write);
-      const deal = await this.deals.insert(tx, tctx.tenantId, randomUUID(), write);
+      const deal = await this.deals.insert(tx, tctx.tenantId, timeOrderedId(), write);
       const change = await this.deals.recordStageChange(tx, tctx.tenantId, {
-        id: randomUUID(),
+        id: timeOrderedId(),
         dealId: deal.id,
         pipelineId: deal.pipeline_id,
         from: null,
@@ -127,7 +126,7 @@ export class DealsService {
       const events: Array<{ subject: string; payload: object }> = [{ subject: CrmEvents.dealUpdated, payload: { deal, changed } }];
       if (stageChanged) {
         const change = await this.deals.recordStageChange(tx, tctx.tenantId, {
-          id: randomUUID(),
+          id: timeOrderedId(),
           dealId: deal.id,
           pipelineId: deal.pipeline_id,
           from: current.stage,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type ContactView, CrmEvents, grantFor } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
-import { TenantDatabase } from '@engage/database';
+import { TenantDatabase, timeOrderedId } from '@engage/database';
 import { type NewEvent, OutboxWriter } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
 import { channelKeys } from '../contacts/contact-input';
@@ -55,7 +54,7 @@ export class ImportBatchWriter {
       const missing = new Map<string, string>();
       for (const c of contacts) if (c.company && !companyCache.byName.has(foldText(c.company))) missing.set(foldText(c.company), c.company);
       const newCompanies = [...missing].map(([nameSort, name]) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         name,
         name_sort: nameSort,
         domain: null,
@@ -77,7 +76,7 @@ export class ImportBatchWriter {
     counters: ImportCounters,
     companyCache: CompanyCache,
     announceProgress: boolean,
-    knownNames: Set<string>,
+    knownNames: KnownNames,
   ) {
     const tenantId = job.tenant_id;
     await this.db.transaction(tenantId, async (tx) => {
@@ -131,13 +130,13 @@ export class ImportBatchWriter {
       }
       // A matched contact deleted meanwhile: create instead.
       for (const [id, rows] of toUpdate) if (!locked.some((c) => c.id === id)) toCreate.push(...rows);
-      await this.contacts.updateMany(tx, tenantId, withNewNames(updates, knownNames));
+      await this.contacts.updateMany(tx, tenantId, knownNames.take(updates));
 
       const creates = toCreate.map((c) => {
         const draft = applyImported(emptyDraft(ctx.userId), c, companyCache);
-        return { id: randomUUID(), ...(c.derived ? { ...draft, ...c.derived } : complete(draft)) };
+        return { id: timeOrderedId(), ...draft, ...(c.derived ?? complete(draft)) };
       });
-      await this.contacts.insertMany(tx, tenantId, withNewNames(creates, knownNames));
+      await this.contacts.insertMany(tx, tenantId, knownNames.take(creates));
       created += creates.length;
 
       await this.imports.recordErrors(tx, tenantId, job.id, problems);
@@ -161,6 +160,15 @@ export class ImportBatchWriter {
       if (announceProgress) events.push(progressEvent(job, 'processing', counters, batch.lastRow * 2 + 1));
       await this.outbox.append(tx, ctx, events);
     });
+  }
+
+  /**
+   * Brings the planner's statistics of the contact tables up to date (migration
+   * ImportStatistics): planned against the statistics of a tenant with a few contacts, the
+   * duplicate check of a large import walks the whole tenant for every email.
+   */
+  async refreshStatistics(job: ImportJob): Promise<void> {
+    await this.db.transaction(job.tenant_id, (tx) => tx.query('SELECT crm.refresh_contact_statistics()'));
   }
 
   /** Final state of the job, with its last progress event. */
@@ -218,22 +226,26 @@ const draftOf = (c: ContactView): Draft => ({
 });
 
 /**
- * Keeps the vocabulary pairs an import already wrote out of later batches: names repeat across
- * a file, and each repeat would otherwise cost an index probe.
+ * The names (first or last name keys) whose vocabulary pairs an import has written: names repeat
+ * across a file, and deriving and writing their pairs again would cost CPU here and an index probe
+ * per pair in the database. A name counts as written only once a row carrying its pairs goes to
+ * the database (a skipped row's names do not). Bounded: past the cap, repeats are left to ON
+ * CONFLICT.
  */
-const KNOWN_NAMES_MAX = 200_000;
+export class KnownNames {
+  private static readonly MAX = 200_000;
+  private readonly keys = new Set<string>();
 
-function withNewNames<T extends { vocabulary: Array<[string, string]> }>(rows: T[], known: Set<string>): T[] {
-  return rows.map((row) => {
-    const fresh = row.vocabulary.filter(([variant, value]) => {
-      const key = `${variant}\u0000${value}`;
-      if (known.has(key)) return false;
-      // Bounded memory: past the cap, repeats are left to ON CONFLICT in the database.
-      if (known.size < KNOWN_NAMES_MAX) known.add(key);
-      return true;
-    });
-    return { ...row, vocabulary: fresh };
-  });
+  readonly has = (key: string): boolean => this.keys.has(key);
+
+  /** Leaves out the pairs of names already written, and counts the rest as written. */
+  take<T extends { vocabulary: Array<[string, string]> }>(rows: T[]): T[] {
+    for (const row of rows) {
+      if (row.vocabulary.some(([, key]) => this.keys.has(key))) row.vocabulary = row.vocabulary.filter(([, key]) => !this.keys.has(key));
+    }
+    for (const row of rows) for (const [, key] of row.vocabulary) if (this.keys.size < KnownNames.MAX) this.keys.add(key);
+    return rows;
+  }
 }
 
 /** Companies an import has met, by folded name and by id. */
@@ -246,9 +258,12 @@ export class CompanyCache {
   }
 }
 
-/** The derived columns of a row about to be created, computed before its transaction (off the database's critical path). */
-export function precomputeSearch(c: ImportedContact): void {
-  const derived = deriveSearchColumns({ firstName: c.first_name, lastName: c.last_name });
+/**
+ * The derived columns of a row about to be created, computed before its transaction (off the
+ * database's critical path), without the vocabulary of names the import already wrote.
+ */
+export function precomputeSearch(c: ImportedContact, knownNames: KnownNames): void {
+  const derived = deriveSearchColumns({ firstName: c.first_name, lastName: c.last_name }, knownNames.has);
   c.derived = {
     name_sort: derived.nameSort,
     first_key: derived.firstKey,

@@ -9,15 +9,24 @@ import { LOGGER } from '@engage/service-runtime';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { channelKeys } from '../contacts/contact-input';
 import { CsvDecoder } from './csv-decoding';
-import { CompanyCache, ImportBatchWriter, type PreparedBatch, precomputeSearch } from './import-batch-writer';
+import { CompanyCache, ImportBatchWriter, KnownNames, type PreparedBatch, precomputeSearch } from './import-batch-writer';
 import { type ColumnTarget, identifiesContacts, resolveColumns } from './import-mapping';
 import { isProblem, type ImportedContact, parseImportRow, type RowProblem } from './import-row';
 import { type ImportCounters, type ImportJob, ImportsRepository } from './imports.repository';
 
 const BATCH_ROWS = 2500;
-const WRITERS = 2;
+const WRITERS = 3;
 const PROGRESS_EVERY_MS = 500;
 const IDLE_POLL_MS = 2000;
+/**
+ * The planner's statistics of the contact tables are refreshed once the first batch is written,
+ * then each time the import has written four times as many rows again: a handful of ANALYZE runs
+ * (each samples a fixed number of rows, well under a second) over a million-row file. Until the
+ * first refresh one batch is written at a time: planned against statistics that say the tenant
+ * has no contacts, the duplicate check of a second batch would scan the first one's channels for
+ * every key.
+ */
+const STATISTICS_GROWTH = 4;
 
 interface CsvRecord {
   row: number;
@@ -129,26 +138,37 @@ export class ImportRunner implements OnApplicationBootstrap, OnApplicationShutdo
 
     let columns: ColumnTarget[] | null = null;
     let pending: { contacts: ImportedContact[]; problems: RowProblem[]; lastRow: number } = { contacts: [], problems: [], lastRow: resumeAfter };
-    const knownNames = new Set<string>();
-    // Two batches are written at a time (the database has two cores' worth of work to do); a batch
-    // waits when one of its emails or phones is in a batch still being written, so that duplicate
-    // detection always sees the earlier row.
+    const knownNames = new KnownNames();
+    // Up to WRITERS batches are written at a time (one database backend each, while this process
+    // parses the next batch); a batch waits when one of its emails or phones is in a batch still
+    // being written, so that duplicate detection always sees the earlier row.
     const inflight: Array<{ done: Promise<void>; keys: Set<string>; lastRow: number }> = [];
     let lastProgress = 0;
     let committedThrough = resumeAfter;
+    let nextStatistics = 1;
+    let writers = 1;
     const settle = async () => {
       const oldest = inflight.shift()!;
       await oldest.done;
       committedThrough = oldest.lastRow;
+    };
+    const refreshStatisticsWhenGrown = async () => {
+      if (counters.created + counters.updated < nextStatistics) return;
+      while (inflight.length) await settle();
+      nextStatistics = (counters.created + counters.updated) * STATISTICS_GROWTH;
+      await this.writer.refreshStatistics(job);
+      writers = WRITERS;
     };
     const flush = async () => {
       const batch: PreparedBatch = { ...pending, safeRow: committedThrough, problems: [...pending.problems, ...csvProblems.splice(0)] };
       batch.lastRow = Math.max(batch.lastRow, ...batch.problems.map((p) => p.row));
       pending = { contacts: [], problems: [], lastRow: batch.lastRow };
       const keys = new Set(batch.contacts.flatMap((c) => channelKeys(c.emails, c.phones)));
-      if (inflight.length >= WRITERS || inflight.some((b) => [...keys].some((k) => b.keys.has(k)))) {
+      if (inflight.some((b) => [...keys].some((k) => b.keys.has(k)))) {
         while (inflight.length) await settle();
       }
+      while (inflight.length >= writers) await settle();
+      await refreshStatisticsWhenGrown();
       batch.safeRow = committedThrough;
       await this.writer.ensureCompanies(job, ctx, batch.contacts, companies);
       const announce = Date.now() - lastProgress >= PROGRESS_EVERY_MS;
@@ -173,7 +193,7 @@ export class ImportRunner implements OnApplicationBootstrap, OnApplicationShutdo
         const parsed = parseImportRow(record.row, record.cells, columns, customDefs, job.default_country);
         if (isProblem(parsed)) pending.problems.push(parsed);
         else {
-          precomputeSearch(parsed);
+          precomputeSearch(parsed, knownNames);
           pending.contacts.push(parsed);
         }
         pending.lastRow = record.row;

@@ -4,6 +4,7 @@ import { ImportCreatorRole1795227083809 } from './1795227083809-ImportCreatorRol
 import { BtreeSearch1795227504113 } from './1795227504113-BtreeSearch';
 import { SearchCoveringIndexes1795227900000 } from './1795227900000-SearchCoveringIndexes';
 import { SearchOrderedNameIndexes1795228300000 } from './1795228300000-SearchOrderedNameIndexes';
+import { ImportStatistics1795228400000 } from './1795228400000-ImportStatistics';
 
 /** Applied in this order; each one is reversible (down). */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   BtreeSearch1795227504113,
   SearchCoveringIndexes1795227900000,
   SearchOrderedNameIndexes1795228300000,
+  ImportStatistics1795228400000,
 ];
