@@ -101,6 +101,27 @@ describe('CSV imports against PostgreSQL', () => {
     expect(events[events.length - 1]).toMatchObject({ subject: 'evt.crm.import.progress', envelope: { payload: { status: 'completed', created: 4500 } } });
   });
 
+  it('refreshes the planner statistics once a large import has written its first batch', async () => {
+    const ctx = kit.newTenant();
+    const before = await kit.dataSource.query(`SELECT now() AS at`);
+    const lines = ['first_name,last_name,email'];
+    for (let i = 0; i < 2600; i++) lines.push(`S${i},Stats,s${i}@example.com`);
+    expect(await kit.runImport(ctx, lines.join('\n'))).toMatchObject({ status: 'completed', created: 2600 });
+    const [stats] = await kit.dataSource.query(`SELECT last_analyze FROM pg_stat_user_tables WHERE relid = 'crm.contact_channels'::regclass`);
+    expect(new Date(stats.last_analyze).getTime()).toBeGreaterThanOrEqual(new Date(before[0].at).getTime());
+  });
+
+  it('writes a name’s typo vocabulary when a later row carries it, though the first row with that name was skipped', async () => {
+    const ctx = kit.newTenant();
+    await kit.contacts.create(ctx, { first_name: 'Someone', emails: ['taken@example.com'] });
+    const lines = ['first_name,last_name,email', 'Zebulon,Quixote,taken@example.com'];
+    for (let i = 0; i < 3000; i++) lines.push(`F${i},Filler,f${i}@example.com`);
+    lines.push('Zebulon,Quixote,zq@example.com');
+    expect(await kit.runImport(ctx, lines.join('\n'), { on_duplicate: 'skip' })).toMatchObject({ status: 'completed', created: 3001, skipped: 1 });
+    const found = (await kit.contacts.list(ctx, { q: 'zebulon quixotte' })).data;
+    expect(found.map((c) => c.emails)).toEqual([['zq@example.com']]);
+  });
+
   it('keeps imports private: another tenant gets 404, another rep 403', async () => {
     const ctx = kit.newTenant('rep');
     const result = await kit.runImport(ctx, 'email\na@example.com\n');
