@@ -57,6 +57,7 @@ cli('up', {
   RATE_LIMIT_TENANT_PER_MIN: '1000000000',
   RATE_LIMIT_IP_PER_MIN: '1000000000',
   LOG_PROBES: 'true',
+  BENCH_PROBES: 'true',
 });
 const baseline = fork(join(root, 'tools/bench/baseline-server.mjs'), ['3999']);
 try {
@@ -74,6 +75,8 @@ try {
     'gateway /health/live (HTTP stack only)': { url: `${GATEWAY}/health/live` },
     'gateway /v1/auth/session (HTTP stack + auth)': { url: `${GATEWAY}/v1/auth/session`, headers: { authorization: `Bearer ${token}` } },
     gateway: { url: `${GATEWAY}/v1/me`, headers: { authorization: `Bearer ${token}` } },
+    'gateway probe, public': { url: `${GATEWAY}/bench/probe/public` },
+    'gateway probe, authenticated': { url: `${GATEWAY}/bench/probe/authenticated`, headers: { authorization: `Bearer ${token}` } },
   };
   // Warm up JITs, pools and caches, then measure the targets in turn, several rounds
   // interleaved, and keep each target's median round: on a shared 2-core machine one run can be
@@ -89,9 +92,12 @@ try {
   const rows = results.map((r) => `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / base).toFixed(2)} |`);
   const live = results[1];
   const session = results[2];
-  const authThroughput = (1 - session.rps / live.rps) * 100;
+  const probePublic = results[4];
+  const probeAuthenticated = results[5];
   // Mean latency at a fixed number of connections is connections / throughput.
-  const authLatency = (live.rps / session.rps - 1) * 100;
+  const cost = (open, guarded) => ({ throughput: (1 - guarded.rps / open.rps) * 100, latency: (open.rps / guarded.rps - 1) * 100 });
+  const sameRoute = cost(probePublic, probeAuthenticated);
+  const crossRoute = cost(live, session);
   const database = process.env.ENGAGE_DATABASE ?? 'engage';
   const crm = withCrm
     ? {
@@ -152,18 +158,26 @@ ${rows.join('\n')}
   the per-user and per-tenant budgets. Still no NATS.
 - **gateway**: \`GET /v1/me\`: all of the above, a NATS request to user-service, a prepared read
   under RLS on a connection bound to the tenant (ADR 0016), DTO mapping.
+- **gateway probe, public / authenticated**: one handler under two access rules (next section).
 
 ## Cost of authentication (issue target: ≤ 15 %)
 
-The same gateway and HTTP stack, both routes answered by the gateway alone and both writing an
-access-log line (the bench sets \`LOG_PROBES\`): \`/health/live\` (public: per-IP budget) against
-\`/v1/auth/session\` (token check, revocation, per-user and per-tenant budgets).
+The same route with and without authentication: \`/bench/probe/public\` and
+\`/bench/probe/authenticated\` are one handler under two access rules, mounted for the benchmark
+(\`BENCH_PROBES\`), both answered by the gateway alone with the same body and the same access-log
+line. The public one charges the caller's IP budget in Redis; the authenticated one checks the
+bearer token (signature cached once verified), then runs one Redis script that checks
+revocation and charges the per-user and per-tenant budgets.
 
 | | public | authenticated | added |
 |---|---|---|---|
-| req/s | ${live.rps} | ${session.rps} | ${authThroughput.toFixed(0)} % fewer |
-| mean latency at ${connections} connections | ${(connections / live.rps * 1000).toFixed(2)} ms | ${(connections / session.rps * 1000).toFixed(2)} ms | ${authLatency.toFixed(0)} % |
-| p50 / p99 ms | ${live.p50} / ${live.p99} | ${session.p50} / ${session.p99} | |
+| req/s | ${probePublic.rps} | ${probeAuthenticated.rps} | ${sameRoute.throughput.toFixed(0)} % fewer |
+| mean latency at ${connections} connections | ${(connections / probePublic.rps * 1000).toFixed(2)} ms | ${(connections / probeAuthenticated.rps * 1000).toFixed(2)} ms | ${sameRoute.latency.toFixed(0)} % |
+| p50 / p99 ms | ${probePublic.p50} / ${probePublic.p99} | ${probeAuthenticated.p50} / ${probeAuthenticated.p99} | |
+
+Across two different routes, \`/health/live\` (public) against \`/v1/auth/session\` (which also
+builds and sends a larger answer through a parameter decorator), authentication and those
+differences together cost ${crossRoute.throughput.toFixed(0)} % of req/s and add ${crossRoute.latency.toFixed(0)} % mean latency.
 
 ${crmSection}
 SPEC section 9 puts the ceiling of a gateway-plus-service design on this box at 0.44–0.49 of the

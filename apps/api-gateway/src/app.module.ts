@@ -8,6 +8,7 @@ import { JwksStore } from './auth/jwks.store';
 import { TokenVerifier } from './auth/token-verifier';
 import type { GatewayConfig } from './config';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
+import { BenchProbesController } from './health/bench-probes.controller';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -27,7 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfraModule.forRoot(config, logger), IdentityGatewayModule, CrmGatewayModule],
-      controllers: [HealthController, MetricsController, JwksController, DiagnosticsController],
+      controllers: [HealthController, MetricsController, JwksController, DiagnosticsController, ...(config.BENCH_PROBES ? [BenchProbesController] : [])],
       providers: [
         JwksStore,
         TokenVerifier,

@@ -51,6 +51,15 @@ export class GatewayConfig extends BaseConfig {
   @IsBoolean()
   LOG_PROBES = false;
 
+  /**
+   * Mounts the benchmark's pair of probe routes, `/bench/probe/public` and
+   * `/bench/probe/authenticated`: one handler under both access rules, so that the cost of
+   * authentication is measured on the same route (off outside benchmarks).
+   */
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  BENCH_PROBES = false;
+
   get corsOrigins(): string[] {
     return this.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   }

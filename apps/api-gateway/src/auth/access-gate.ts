@@ -95,7 +95,13 @@ export interface GateResult {
   budgets: BudgetState[];
 }
 
-type GateCommand = (numKeys: number, ...args: Array<string | number>) => Promise<number[]>;
+type GateCommand = (...numKeysThenArgs: Array<string | number>) => Promise<number[]>;
+
+/** A prepared gate call: the script's arguments and the budgets they charge. */
+export interface GateCall {
+  args: Array<string | number>;
+  budgets: readonly Budget[];
+}
 
 /** Runs {@link GATE_LUA}: the one Redis call the gateway makes per request. */
 export class AccessGate {
@@ -110,24 +116,30 @@ export class AccessGate {
     this.run = (redis as unknown as { engageAccessGate: GateCommand }).engageAccessGate.bind(redis);
   }
 
-  async pass(revocation: RevocationCheck | null, budgets: readonly Budget[]): Promise<GateResult> {
+  pass(revocation: RevocationCheck | null, budgets: readonly Budget[]): Promise<GateResult> {
+    return this.call(this.prepare(revocation, budgets));
+  }
+
+  /** The script's arguments for one caller: the same on every request of that caller, so they can be kept. */
+  prepare(revocation: RevocationCheck | null, budgets: readonly Budget[]): GateCall {
     const keys = revocation ? [revocation.jtiKey, revocation.userKey] : [];
     for (const b of budgets) keys.push(b.key);
-    const reply = await this.run(
-      keys.length,
-      ...keys,
-      revocation ? 2 : 0,
-      this.windowS,
-      revocation?.issuedAtMs ?? 0,
-      ...budgets.map((b) => b.limit),
-    ).catch(() => {
-      // Without the revocation list or the budgets a request cannot be judged: 503, not 500.
-      throw new UnavailableError('The session store');
-    });
-    return {
-      revoked: reply[0] === 1,
-      admitted: reply[1] === 1,
-      budgets: budgets.map((b, i) => ({ limit: b.limit, used: Number(reply[2 + 2 * i] ?? 0), waitMs: Number(reply[3 + 2 * i] ?? 0) })),
-    };
+    const args: Array<string | number> = [keys.length, ...keys, revocation ? 2 : 0, this.windowS, revocation?.issuedAtMs ?? 0];
+    for (const b of budgets) args.push(b.limit);
+    return { args, budgets };
+  }
+
+  call({ args, budgets }: GateCall): Promise<GateResult> {
+    return this.run(...args).then(
+      (reply) => ({
+        revoked: reply[0] === 1,
+        admitted: reply[1] === 1,
+        budgets: budgets.map((b, i) => ({ limit: b.limit, used: Number(reply[2 + 2 * i] ?? 0), waitMs: Number(reply[3 + 2 * i] ?? 0) })),
+      }),
+      () => {
+        // Without the revocation list or the budgets a request cannot be judged: 503, not 500.
+        throw new UnavailableError('The session store');
+      },
+    );
   }
 }

@@ -9,7 +9,7 @@ import { getRequestContext, setRequestContext } from '../http/request-context';
 import { ROUTE_ACCESS, type RouteAccess } from './route-access.decorator';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 import { AccessGate, type GateResult } from './access-gate';
-import { TokenVerifier } from './token-verifier';
+import { type Principal, TokenVerifier } from './token-verifier';
 
 /**
  * Runs before every route. A route must declare its access (`@Public`, `@Authenticated` or
@@ -34,6 +34,12 @@ export class AuthGuard implements CanActivate {
     this.limits = { ip: config.RATE_LIMIT_IP_PER_MIN, user: config.RATE_LIMIT_USER_PER_MIN, tenant: config.RATE_LIMIT_TENANT_PER_MIN };
   }
 
+  /** One function for the guard's lifetime: the verifier keeps each token's gate call per rule. */
+  private readonly budgetsOf = (p: Principal) => [
+    { key: budgetKey('user', p.userId), limit: this.limits.user },
+    { key: budgetKey('tenant', p.tenantId), limit: this.limits.tenant },
+  ];
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
     if (!access) throw new InternalError();
@@ -47,13 +53,9 @@ export class AuthGuard implements CanActivate {
       return true;
     }
 
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedError();
-    const { principal, gate } = await this.verifier.verify(match[1], base, (p) => [
-      { key: budgetKey('user', p.userId), limit: this.limits.user },
-      { key: budgetKey('tenant', p.tenantId), limit: this.limits.tenant },
-    ]);
+    const credential = bearerCredential(req.headers.authorization);
+    if (!credential) throw new UnauthorizedError();
+    const { principal, gate } = await this.verifier.verify(credential, base, this.budgetsOf);
     applyBudgets(reply, gate);
     const ctx: RequestContext = {
       ...base,
@@ -66,6 +68,15 @@ export class AuthGuard implements CanActivate {
     if (access.kind === 'permission' && !grantFor(ctx.role, access.resource, access.action)) throw new ForbiddenError();
     return true;
   }
+}
+
+/** The credential of an `Authorization: Bearer <credential>` header (scheme case-insensitive), or null. */
+export function bearerCredential(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string' || header.length < 8 || header.slice(0, 6).toLowerCase() !== 'bearer') return null;
+  const credential = header.slice(6).trimStart();
+  if (credential.length === header.length - 6 || credential.length === 0) return null;
+  if (credential.includes(' ') || credential.includes('\t')) return null;
+  return credential;
 }
 
 /**

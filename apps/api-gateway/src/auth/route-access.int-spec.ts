@@ -18,7 +18,8 @@ describe('gateway route table', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    const config = loadConfig(GatewayConfig, { NATS_URL: testEnv.natsUrl(), REDIS_URL: testEnv.redisUrl(), LOG_LEVEL: 'silent' });
+    // With the benchmark's probe routes mounted, so that they are checked too.
+    const config = loadConfig(GatewayConfig, { NATS_URL: testEnv.natsUrl(), REDIS_URL: testEnv.redisUrl(), LOG_LEVEL: 'silent', BENCH_PROBES: 'true' });
     app = await createGateway(config, createLogger({ service: 'route-test', level: 'silent' }), { docs: false });
     await app.init();
   });
@@ -49,7 +50,7 @@ describe('gateway route table', () => {
     expect(all.filter((r) => !r.access).map((r) => r.route)).toEqual([]);
   });
 
-  it('keeps the public surface to sign-in, health, docs and keys', () => {
+  it('keeps the public surface to sign-in, health, docs and keys (and the benchmark probe, when mounted)', () => {
     const publicRoutes = routes()
       .filter((r) => r.access?.kind === 'public')
       .map((r) => r.route)
@@ -57,6 +58,7 @@ describe('gateway route table', () => {
     expect(publicRoutes).toEqual(
       [
         'GET /.well-known/jwks.json',
+        'GET /bench/probe/public',
         'GET /health',
         'GET /health/live',
         'GET /health/ready',

@@ -12,8 +12,18 @@ import { DomainError, UnauthorizedError } from '@engage/errors';
 import { RpcClient } from '@engage/messaging';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../infra/tokens';
-import { AccessGate, type Budget, type GateResult, type RevocationCheck } from './access-gate';
+import { AccessGate, type Budget, type GateCall, type GateResult, type RevocationCheck } from './access-gate';
 import { JwksStore } from './jwks.store';
+
+const NO_BUDGETS = (): readonly Budget[] => [];
+
+/** A verified access token, and the gate call its requests make (kept per budget rule). */
+interface RememberedToken extends Authentication {
+  token: string;
+  expiresAtMs: number;
+  budgetsOf?: (principal: Principal) => readonly Budget[];
+  call?: GateCall;
+}
 
 /** API keys are recognisable by their prefix, so they never go through JWT parsing. */
 export const API_KEY_PREFIX = 'ek_';
@@ -50,15 +60,22 @@ export class TokenVerifier {
    * read by the same Redis call that charges the budgets `budgetsOf` names for its principal
    * (none by default). A revoked token is refused and charged nothing.
    */
-  async verify(
+  verify(
     credential: string,
     ctx: RequestContext,
-    budgetsOf: (principal: Principal) => readonly Budget[] = () => [],
+    budgetsOf: (principal: Principal) => readonly Budget[] = NO_BUDGETS,
   ): Promise<{ principal: Principal; gate: GateResult }> {
-    const { principal, revocation } = await this.authenticate(credential, ctx);
-    const gate = await this.gate.pass(revocation, budgetsOf(principal));
-    if (gate.revoked) throw new UnauthorizedError('The access token has been revoked.');
-    return { principal, gate };
+    // A token seen before costs one Redis call with arguments kept from its first request, and no
+    // other await: this runs on every request.
+    const known = this.remembered(credential);
+    if (known) {
+      if (known.budgetsOf !== budgetsOf) {
+        known.budgetsOf = budgetsOf;
+        known.call = this.gate.prepare(known.revocation, budgetsOf(known.principal));
+      }
+      return this.pass(known.principal, known.call!);
+    }
+    return this.authenticate(credential, ctx).then((a) => this.pass(a.principal, this.gate.prepare(a.revocation, budgetsOf(a.principal))));
   }
 
   /**
@@ -67,31 +84,34 @@ export class TokenVerifier {
    */
   async authenticate(credential: string, ctx: RequestContext): Promise<Authentication> {
     if (credential.startsWith(API_KEY_PREFIX)) return { principal: await this.verifyApiKey(credential, ctx), revocation: null };
-    const claims = await this.verifiedClaims(credential);
-    return {
-      principal: { tenantId: claims.tid, userId: claims.sub, role: claims.role, apiKeyId: null },
-      revocation: {
-        jtiKey: AuthRedisKeys.revokedJti(claims.jti),
-        userKey: AuthRedisKeys.revokedUserBefore(claims.sub),
-        issuedAtMs: claims.iat_ms ?? claims.iat * 1000,
-      },
-    };
+    return this.remembered(credential) ?? this.verifySignature(credential);
+  }
+
+  private pass(principal: Principal, call: GateCall) {
+    return this.gate.call(call).then((gate) => {
+      if (gate.revoked) throw new UnauthorizedError('The access token has been revoked.');
+      return { principal, gate };
+    });
   }
 
   /**
    * Signature checks are the costliest step of a request; a token already verified is
-   * remembered (by its full text) until it expires. Revocation is still checked every time.
+   * remembered with its principal and revocation keys until it expires. Revocation is still
+   * checked every time. The map is keyed by the token's signature (hashing it is cheaper than
+   * hashing the whole token on every request), and a hit counts only if the whole token is the
+   * same text.
    */
-  private readonly verified = new Map<string, AccessTokenClaims>();
+  private readonly verified = new Map<string, RememberedToken>();
 
-  private async verifiedClaims(token: string): Promise<AccessTokenClaims> {
-    const claims = this.verified.get(token);
-    if (claims && claims.exp * 1000 > Date.now()) return claims;
-    if (claims) this.verified.delete(token);
-    return this.verifySignature(token);
+  private remembered(token: string): RememberedToken | undefined {
+    const known = this.verified.get(token.slice(token.lastIndexOf('.') + 1));
+    if (!known || known.token !== token) return undefined;
+    if (known.expiresAtMs > Date.now()) return known;
+    this.verified.delete(token.slice(token.lastIndexOf('.') + 1));
+    return undefined;
   }
 
-  private async verifySignature(token: string): Promise<AccessTokenClaims> {
+  private async verifySignature(token: string): Promise<Authentication> {
     let claims: AccessTokenClaims;
     try {
       const { payload } = await jwtVerify(token, this.jwks.resolver, {
@@ -107,9 +127,17 @@ export class TokenVerifier {
       throw new UnauthorizedError('The access token is not valid.');
     }
     if (!isRole(claims.role)) throw new UnauthorizedError('The access token is not valid.');
+    const authentication = {
+      principal: { tenantId: claims.tid, userId: claims.sub, role: claims.role, apiKeyId: null },
+      revocation: {
+        jtiKey: AuthRedisKeys.revokedJti(claims.jti),
+        userKey: AuthRedisKeys.revokedUserBefore(claims.sub),
+        issuedAtMs: claims.iat_ms ?? claims.iat * 1000,
+      },
+    };
     if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, claims);
-    return claims;
+    this.verified.set(token.slice(token.lastIndexOf('.') + 1), { ...authentication, token, expiresAtMs: claims.exp * 1000 });
+    return authentication;
   }
 
   private async verifyApiKey(key: string, ctx: RequestContext): Promise<Principal> {
