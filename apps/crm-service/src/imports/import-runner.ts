@@ -37,7 +37,7 @@ interface CsvRecord {
  * Processes queued imports, one at a time per replica: streams the stored chunks through the
  * decoder and csv-parse, validates and maps each row, and hands batches to the writer. The next
  * batch is parsed while the previous one is being written, so the CPU and the database work side
- * by side; memory stays bounded by one chunk and two batches whatever the file size.
+ * by side; memory stays bounded by one chunk and a few batches whatever the file size.
  */
 @Injectable()
 export class ImportRunner implements OnApplicationBootstrap, OnApplicationShutdown {
