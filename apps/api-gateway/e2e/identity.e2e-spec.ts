@@ -258,7 +258,7 @@ describe('API keys', () => {
 });
 
 describe('two-factor sign-in', () => {
-  it('enrols TOTP, then requires a code (or a recovery code, once) at login', async () => {
+  it('enrols TOTP, then requires a code (each good once) or a recovery code (once) at login', async () => {
     const tenant = await newTenant();
     const enrol = await api<{ secret: string; otpauth_url: string }>('/v1/auth/mfa/enroll', { token: tenant.accessToken, method: 'POST' });
     expect(enrol.status).toBe(200);
@@ -276,9 +276,14 @@ describe('two-factor sign-in', () => {
     expect(step1.body.access_token).toBeUndefined();
     const wrong = await api('/v1/auth/login/mfa', { body: { mfa_token: step1.body.mfa_token, code: '123456' } });
     expect(wrong.status).toBe(401);
-    const step2 = await api<Tokens>('/v1/auth/login/mfa', { body: { mfa_token: step1.body.mfa_token, code: authenticator.generate(enrol.body.secret) } });
+    // The activation spent this 30-second step's code; the next step's code is accepted (one step
+    // of clock drift either way), once.
+    const nextCode = authenticator.clone({ epoch: Date.now() + 30_000 }).generate(enrol.body.secret);
+    const step2 = await api<Tokens>('/v1/auth/login/mfa', { body: { mfa_token: step1.body.mfa_token, code: nextCode } });
     expect(step2.status).toBe(200);
     expect(step2.body.access_token).toBeTruthy();
+    const replay = await login(tenant);
+    expect((await api('/v1/auth/login/mfa', { body: { mfa_token: replay.body.mfa_token, code: nextCode } })).status).toBe(401);
 
     const recovery = activated.body.recovery_codes[0];
     const again = await login(tenant);

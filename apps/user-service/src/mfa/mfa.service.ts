@@ -48,7 +48,7 @@ export class MfaService {
       const user = await this.requireUser(tx, ctx);
       if (user.mfaEnabled) throw new ConflictError('Two-factor sign-in is already on.');
       if (!user.mfaSecretEnc) throw new DomainError('mfa_not_enrolled', 400, 'Enrol first: request a secret, add it to your authenticator, then confirm a code.');
-      if (!authenticator.check(code, this.box.decrypt(user.mfaSecretEnc, ctx.tenantId))) throw invalidCode();
+      if (!(await this.spendTotpCode(tx, user, code))) throw invalidCode();
       const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
       const updated = await this.users.update(tx, ctx.tenantId, user.id, { mfaEnabled: true, recoveryCodeHashes: codes.map(sha256) });
       await recordEvent(this.outbox, tx, ctx, IdentityEvents.mfaEnabled, { type: 'user', id: user.id, version: updated.version }, { user_id: user.id });
@@ -67,14 +67,23 @@ export class MfaService {
     });
   }
 
-  /** A current TOTP code, or an unused recovery code (which is then spent). */
+  /** A current TOTP code not used before, or an unused recovery code (either is then spent). */
   async verifyLoginCode(tx: EntityManager, user: UserEntity, code: string): Promise<boolean> {
     if (!user.mfaEnabled || !user.mfaSecretEnc) return false;
-    if (/^\d{6}$/.test(code)) return authenticator.check(code, this.box.decrypt(user.mfaSecretEnc, user.tenantId));
+    if (/^\d{6}$/.test(code)) return this.spendTotpCode(tx, user, code);
     const hash = sha256(code.trim().toLowerCase());
     if (!user.recoveryCodeHashes.includes(hash)) return false;
     await this.users.update(tx, user.tenantId, user.id, { recoveryCodeHashes: user.recoveryCodeHashes.filter((h) => h !== hash) });
     return true;
+  }
+
+  /** A current code (one step of clock drift either way) not used before; it is then spent. */
+  private async spendTotpCode(tx: EntityManager, user: UserEntity, code: string): Promise<boolean> {
+    if (!user.mfaSecretEnc || !/^\d{6}$/.test(code)) return false;
+    const delta = authenticator.checkDelta(code, this.box.decrypt(user.mfaSecretEnc, user.tenantId));
+    if (delta === null) return false;
+    const step = Math.floor(Date.now() / 1000 / authenticator.allOptions().step) + delta;
+    return this.users.spendTotpStep(tx, user.tenantId, user.id, step);
   }
 
   private async requireUser(tx: EntityManager, ctx: TenantContext): Promise<UserEntity> {

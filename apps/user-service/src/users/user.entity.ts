@@ -40,6 +40,14 @@ export class UserEntity {
   @Column({ name: 'recovery_code_hashes', type: 'text', array: true, default: () => `'{}'` })
   recoveryCodeHashes: string[];
 
+  /**
+   * The 30-second TOTP step of the last code accepted: a code is good once (RFC 6238 §5.2), so
+   * a code seen over someone's shoulder cannot be replayed within its window. Bigint: TypeORM
+   * reads it as a string.
+   */
+  @Column({ name: 'mfa_last_step', type: 'bigint', nullable: true })
+  mfaLastStep: string | null;
+
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 

@@ -23,7 +23,7 @@ export class UsersRepository {
     return tx.getRepository(UserEntity);
   }
 
-  async insert(tx: EntityManager, user: Omit<UserEntity, 'createdAt' | 'updatedAt' | 'version' | 'lastLoginAt' | 'mfaEnabled' | 'mfaSecretEnc' | 'recoveryCodeHashes'>) {
+  async insert(tx: EntityManager, user: Omit<UserEntity, 'createdAt' | 'updatedAt' | 'version' | 'lastLoginAt' | 'mfaEnabled' | 'mfaSecretEnc' | 'recoveryCodeHashes' | 'mfaLastStep'>) {
     await this.repo(tx).insert({ ...user, version: 1 });
     return this.repo(tx).findOneByOrFail({ tenantId: user.tenantId, id: user.id });
   }
@@ -83,6 +83,19 @@ export class UsersRepository {
   async update(tx: EntityManager, tenantId: string, id: string, changes: Partial<UserEntity>): Promise<UserEntity> {
     await this.repo(tx).update({ tenantId, id }, { ...changes, version: () => 'version + 1' } as never);
     return this.repo(tx).findOneByOrFail({ tenantId, id });
+  }
+
+  /**
+   * Records `step` as the user's last accepted TOTP step unless that step (or a later one) was
+   * already used. One conditional update, so two sign-ins racing with one code cannot both win.
+   */
+  async spendTotpStep(tx: EntityManager, tenantId: string, id: string, step: number): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `UPDATE identity.users SET mfa_last_step = $3
+        WHERE tenant_id = $1 AND id = $2 AND (mfa_last_step IS NULL OR mfa_last_step < $3) RETURNING id`,
+      [tenantId, id, step],
+    );
+    return rows.length === 1;
   }
 
   async touchLogin(tx: EntityManager, tenantId: string, id: string) {
