@@ -52,8 +52,43 @@ const summary = (name, r) => ({
   rps: Math.round(r.requests.average),
   p50: r.latency.p50,
   p99: r.latency.p99,
+  mean: r.latency.mean,
   errors: r.errors + r.non2xx,
 });
+
+/**
+ * Latency of one request at a time over one kept-alive connection (no queueing anywhere), in
+ * microseconds: the time a request spends in the gateway, Redis and the network stack. Rounds
+ * alternate between the targets; the mean and median of all rounds are reported.
+ */
+async function unloadedLatency(targets, { rounds: n = 3, requests = 3000 } = {}) {
+  const http = await import('node:http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const once = (url, headers) =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      http
+        .get(url, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1000) : reject(new Error(`${url}: ${res.statusCode}`))));
+        })
+        .on('error', reject);
+    });
+  const samples = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  for (let round = 0; round < n; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      for (let i = 0; i < 300; i++) await once(t.url, t.headers);
+      for (let i = 0; i < requests; i++) samples[name].push(await once(t.url, t.headers));
+    }
+  }
+  agent.destroy();
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => {
+      list.sort((a, b) => a - b);
+      return [name, { mean: list.reduce((sum, x) => sum + x, 0) / list.length, p50: list[list.length >> 1], p99: list[Math.floor(list.length * 0.99)] }];
+    }),
+  );
+}
 
 /** Runs one of the CRM benchmark scripts and returns the JSON it prints. */
 function crmBench(script, args) {
@@ -111,6 +146,9 @@ try {
   // Mean latency at a fixed number of connections is connections / throughput.
   const cost = (open, guarded) => ({ throughput: (1 - guarded.rps / open.rps) * 100, latency: (open.rps / guarded.rps - 1) * 100 });
   const sameRoute = cost(probePublic, probeAuthenticated);
+  const unloaded = await unloadedLatency({ public: targets['gateway probe, public'], authenticated: targets['gateway probe, authenticated'] });
+  const measuredMeanAdded = (probeAuthenticated.mean / probePublic.mean - 1) * 100;
+  const unloadedAdded = (unloaded.authenticated.mean / unloaded.public.mean - 1) * 100;
   const crossRoute = cost(live, session);
   const database = process.env.ENGAGE_DATABASE ?? 'engage';
   const crm = withCrm
@@ -200,8 +238,16 @@ revocation and charges the per-user and per-tenant budgets.
 | | public | authenticated | added |
 |---|---|---|---|
 | req/s | ${probePublic.rps} | ${probeAuthenticated.rps} | ${sameRoute.throughput.toFixed(0)} % fewer |
-| mean latency at ${connections} connections | ${(connections / probePublic.rps * 1000).toFixed(2)} ms | ${(connections / probeAuthenticated.rps * 1000).toFixed(2)} ms | ${sameRoute.latency.toFixed(0)} % |
-| p50 / p99 ms | ${probePublic.p50} / ${probePublic.p99} | ${probeAuthenticated.p50} / ${probeAuthenticated.p99} | |
+| mean time per request at ${connections} connections (connections ÷ req/s) | ${(connections / probePublic.rps * 1000).toFixed(2)} ms | ${(connections / probeAuthenticated.rps * 1000).toFixed(2)} ms | ${sameRoute.latency.toFixed(0)} % |
+| mean latency autocannon measured at ${connections} connections | ${probePublic.mean.toFixed(2)} ms | ${probeAuthenticated.mean.toFixed(2)} ms | ${measuredMeanAdded.toFixed(0)} % |
+| p50 / p99 ms at ${connections} connections | ${probePublic.p50} / ${probePublic.p99} | ${probeAuthenticated.p50} / ${probeAuthenticated.p99} | |
+| latency one request at a time, mean (p50 / p99) | ${unloaded.public.mean.toFixed(0)} µs (${unloaded.public.p50.toFixed(0)} / ${unloaded.public.p99.toFixed(0)}) | ${unloaded.authenticated.mean.toFixed(0)} µs (${unloaded.authenticated.p50.toFixed(0)} / ${unloaded.authenticated.p99.toFixed(0)}) | ${unloadedAdded.toFixed(0)} % |
+
+At ${connections} connections the machine is saturated (the load generator shares its two cores),
+so latency there is mostly waiting. The first latency row is the whole cycle a connection
+goes through. The second is the part autocannon times, from sending a request until its
+answer arrives, which leaves out the time the answer waits for the load generator. The last row
+has no queueing: it is what one request costs in the gateway, Redis and the network stack.
 
 Across two different routes, \`/health/live\` (public) against \`/v1/auth/session\` (which also
 builds and sends a larger answer through a parameter decorator), authentication and those

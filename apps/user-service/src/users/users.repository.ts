@@ -90,12 +90,15 @@ export class UsersRepository {
    * already used. One conditional update, so two sign-ins racing with one code cannot both win.
    */
   async spendTotpStep(tx: EntityManager, tenantId: string, id: string, step: number): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      `UPDATE identity.users SET mfa_last_step = $3
-        WHERE tenant_id = $1 AND id = $2 AND (mfa_last_step IS NULL OR mfa_last_step < $3) RETURNING id`,
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count], a SELECT with its rows.
+    const [{ spent }]: Array<{ spent: number }> = await tx.query(
+      `WITH spent AS (
+         UPDATE identity.users SET mfa_last_step = $3
+          WHERE tenant_id = $1 AND id = $2 AND (mfa_last_step IS NULL OR mfa_last_step < $3) RETURNING id)
+       SELECT count(*)::int AS spent FROM spent`,
       [tenantId, id, step],
     );
-    return rows.length === 1;
+    return spent === 1;
   }
 
   async touchLogin(tx: EntityManager, tenantId: string, id: string) {
