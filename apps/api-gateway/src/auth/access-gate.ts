@@ -27,9 +27,9 @@ export const GATE_LUA = `
 local nrev = tonumber(ARGV[1])
 local window = tonumber(ARGV[2]) * 1000
 if nrev > 0 then
-  if redis.call('EXISTS', KEYS[1]) == 1 then return {1, 0} end
-  local before = redis.call('GET', KEYS[2])
-  if before and tonumber(ARGV[3]) <= tonumber(before) then return {1, 0} end
+  local revoked = redis.call('MGET', KEYS[1], KEYS[2])
+  if revoked[1] then return {1, 0} end
+  if revoked[2] and tonumber(ARGV[3]) <= tonumber(revoked[2]) then return {1, 0} end
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
