@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CompaniesHandler } from './companies/companies.handler';
 import { CompaniesRepository } from './companies/companies.repository';
 import { CompaniesService } from './companies/companies.service';
+import { ContactPurger } from './contacts/contact-purger';
 import { ContactsHandler } from './contacts/contacts.handler';
 import { ContactsRepository } from './contacts/contacts.repository';
 import { ContactsService } from './contacts/contacts.service';
@@ -31,6 +32,7 @@ import { TenantCreatedConsumer } from './pipelines/tenant-created.consumer';
   providers: [
     ContactsRepository,
     ContactsService,
+    ContactPurger,
     CompaniesRepository,
     CompaniesService,
     PipelinesRepository,

@@ -5,6 +5,7 @@ import { BtreeSearch1795227504113 } from './1795227504113-BtreeSearch';
 import { SearchCoveringIndexes1795227900000 } from './1795227900000-SearchCoveringIndexes';
 import { SearchOrderedNameIndexes1795228300000 } from './1795228300000-SearchOrderedNameIndexes';
 import { ImportStatistics1795228400000 } from './1795228400000-ImportStatistics';
+import { ContactPurge1795228600000 } from './1795228600000-ContactPurge';
 
 /** Applied in this order; each one is reversible (down). */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   SearchCoveringIndexes1795227900000,
   SearchOrderedNameIndexes1795228300000,
   ImportStatistics1795228400000,
+  ContactPurge1795228600000,
 ];

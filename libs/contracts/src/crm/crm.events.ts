@@ -74,3 +74,13 @@ export interface ContactsImportedEvent {
   created_ids: string[];
   updated_ids: string[];
 }
+
+/**
+ * Contacts deleted longer ago than the restore window, now erased for good (one event per batch).
+ * Other services erase or detach what they hold about these contacts; the deals listed lost
+ * their link to one of them.
+ */
+export interface ContactsPurgedEvent {
+  contact_ids: string[];
+  unlinked_deal_ids: string[];
+}

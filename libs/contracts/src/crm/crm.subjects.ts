@@ -48,6 +48,7 @@ export const CrmEvents = {
   pipelineCreated: 'evt.crm.pipeline.created',
   pipelineUpdated: 'evt.crm.pipeline.updated',
   contactsImported: 'evt.crm.contact.imported',
+  contactsPurged: 'evt.crm.contact.purged',
   importProgress: 'evt.crm.import.progress',
 } as const;
 

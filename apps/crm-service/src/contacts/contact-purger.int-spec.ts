@@ -1,0 +1,71 @@
+import { createLogger } from '@engage/logging';
+import { OutboxWriter } from '@engage/messaging';
+import { testEnv } from '@engage/testing';
+import type { CrmConfig } from '../config';
+import { SCHEMA } from '../database/definition';
+import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
+import { domainError } from '../test-support/expect-error';
+import { ContactPurger } from './contact-purger';
+
+describe('purging contacts past the restore window', () => {
+  let kit: CrmKit;
+  let purger: ContactPurger;
+
+  beforeAll(async () => {
+    kit = await startCrmKit(testEnv.databaseUrls('crm').app);
+    purger = new ContactPurger(kit.db, new OutboxWriter(SCHEMA), createLogger({ service: 'purge-int-spec', level: 'silent', sync: true }), {
+      PURGE_INTERVAL_MS: 60_000,
+    } as CrmConfig);
+  });
+  afterAll(() => kit.close());
+
+  /** Moves a soft deletion back in time, as if it had happened `days` ago. */
+  const deletedDaysAgo = (tenantId: string, id: string, days: number) =>
+    kit.db.transaction(tenantId, (tx) => tx.query(`UPDATE crm.contacts SET deleted_at = now() - make_interval(days => $2) WHERE id = $1`, [id, days]));
+
+  it('erases contacts deleted more than 30 days ago, with their channel keys and deal links, and says so in one event', async () => {
+    const ctx = kit.newTenant();
+    const expired = await kit.contacts.create(ctx, { first_name: 'Gone', emails: ['gone@example.com'] });
+    const recent = await kit.contacts.create(ctx, { first_name: 'Recent', emails: ['recent@example.com'] });
+    const live = await kit.contacts.create(ctx, { first_name: 'Live', emails: ['live@example.com'] });
+    const deal = await kit.deals.create(ctx, { name: 'Linked', contact_id: expired.id });
+    for (const c of [expired, recent]) await kit.contacts.delete(ctx, { id: c.id });
+    await deletedDaysAgo(ctx.tenantId, expired.id, 31);
+    await deletedDaysAgo(ctx.tenantId, recent.id, 29);
+
+    const other = kit.newTenant();
+    const othersRecent = await kit.contacts.create(other, { first_name: 'Elsewhere' });
+    await kit.contacts.delete(other, { id: othersRecent.id });
+    await deletedDaysAgo(other.tenantId, othersRecent.id, 29);
+
+    const round = await purger.runOnce();
+    expect(round.contacts).toBeGreaterThanOrEqual(1);
+
+    // Gone for good: not restorable, not in the deleted list, its email free again.
+    expect((await domainError(kit.contacts.restore(ctx, expired.id))).status).toBe(404);
+    expect((await kit.contacts.list(ctx, { deleted: true })).data.map((c) => c.id)).toEqual([recent.id]);
+    const channels = await kit.db.transaction(ctx.tenantId, (tx) => tx.query(`SELECT value FROM crm.contact_channels WHERE contact_id = $1`, [expired.id]));
+    expect(channels).toEqual([]);
+    await expect(kit.contacts.create(ctx, { first_name: 'New', emails: ['gone@example.com'] })).resolves.toMatchObject({ first_name: 'New' });
+    // The deal stays, without its contact.
+    expect(await kit.deals.get(ctx, deal.id)).toMatchObject({ id: deal.id, contact_id: null });
+    // The rest is untouched: a recent deletion can still be restored, live contacts and other tenants stay.
+    await expect(kit.contacts.restore(ctx, recent.id)).resolves.toMatchObject({ id: recent.id });
+    await expect(kit.contacts.get(ctx, live.id)).resolves.toMatchObject({ id: live.id });
+    await expect(kit.contacts.restore(other, othersRecent.id)).resolves.toMatchObject({ id: othersRecent.id });
+
+    const purged = (await kit.events(ctx.tenantId)).filter((e) => e.subject === 'evt.crm.contact.purged');
+    expect(purged.map((e) => e.envelope.payload)).toEqual([{ contact_ids: [expired.id], unlinked_deal_ids: [deal.id] }]);
+    expect((await kit.events(other.tenantId)).some((e) => e.subject === 'evt.crm.contact.purged')).toBe(false);
+  });
+
+  it('finds nothing to do on a second round', async () => {
+    const ctx = kit.newTenant();
+    const c = await kit.contacts.create(ctx, { first_name: 'Once' });
+    await kit.contacts.delete(ctx, { id: c.id });
+    await deletedDaysAgo(ctx.tenantId, c.id, 45);
+    expect((await purger.runOnce()).contacts).toBeGreaterThanOrEqual(1);
+    const again = await purger.runOnce();
+    expect(again).toEqual({ tenants: 0, contacts: 0 });
+  });
+});

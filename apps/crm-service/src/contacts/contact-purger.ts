@@ -1,0 +1,115 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type ContactsPurgedEvent, CrmEvents, RESTORE_WINDOW_DAYS } from '@engage/contracts';
+import { systemContext, type TenantContext } from '@engage/context';
+import { TenantDatabase, timeOrderedId } from '@engage/database';
+import type { Logger } from '@engage/logging';
+import { OutboxWriter } from '@engage/messaging';
+import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
+import type { CrmConfig } from '../config';
+import { sql } from '../shared/sql';
+
+/** Contacts erased per transaction: a bounded lock set and event, whatever the backlog. */
+const BATCH = 500;
+/** Tenants looked at per round; the next round picks up the rest. */
+const TENANTS_PER_ROUND = 100;
+
+export interface PurgeRound {
+  tenants: number;
+  contacts: number;
+}
+
+/**
+ * Erases contacts soft-deleted longer ago than the restore window (RESTORE_WINDOW_DAYS): the
+ * contact row, its channel keys (by cascade) and the link from its deals (the deals stay, without
+ * a contact). One `evt.crm.contact.purged` per batch tells the other services to erase what they
+ * hold about those contacts. Runs every PURGE_INTERVAL_MS on each replica; replicas skip rows
+ * another one has locked.
+ */
+@Injectable()
+export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly outbox: OutboxWriter,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running = this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'contact purge failed'));
+    }, this.config.PURGE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round over the tenants that have contacts past the window (exposed for tests). */
+  async runOnce(): Promise<PurgeRound> {
+    const round: PurgeRound = { tenants: 0, contacts: 0 };
+    for (const tenantId of await this.tenantsWithExpiredContacts()) {
+      round.tenants++;
+      for (;;) {
+        const erased = await this.purgeBatch(tenantId);
+        round.contacts += erased;
+        if (erased < BATCH) break;
+      }
+    }
+    if (round.contacts > 0) this.logger.info({ ...round }, 'purged contacts past the restore window');
+    return round;
+  }
+
+  /** The only read across tenants: the contacts_purge_discovery policy shows expired deletions and nothing else. */
+  private async tenantsWithExpiredContacts(): Promise<string[]> {
+    const rows = await this.db.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('app.purge_worker', 'on', true)`);
+      return sql<{ tenant_id: string }>(
+        tx,
+        `SELECT DISTINCT tenant_id FROM crm.contacts
+          WHERE deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $1) LIMIT $2`,
+        [RESTORE_WINDOW_DAYS, TENANTS_PER_ROUND],
+      );
+    });
+    return rows.map((r) => r.tenant_id);
+  }
+
+  /** Erases up to BATCH expired contacts of one tenant, in a transaction bound to it; returns how many. */
+  private async purgeBatch(tenantId: string): Promise<number> {
+    const ctx = systemContext({ tenantId, requestId: timeOrderedId() }) as TenantContext;
+    return this.db.transaction(tenantId, async (tx) => {
+      const ids = (
+        await sql<{ id: string }>(
+          tx,
+          `SELECT id FROM crm.contacts
+            WHERE tenant_id = $1 AND deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $2)
+            ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+          [tenantId, RESTORE_WINDOW_DAYS, BATCH],
+        )
+      ).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      const deals = await sql<{ id: string }>(
+        tx,
+        `UPDATE crm.deals SET contact_id = NULL, version = version + 1, updated_at = now()
+          WHERE tenant_id = $1 AND contact_id = ANY($2::uuid[]) RETURNING id`,
+        [tenantId, ids],
+      );
+      await sql(tx, `DELETE FROM crm.contacts WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids]);
+      const batchId = timeOrderedId();
+      await this.outbox.append<ContactsPurgedEvent>(tx, ctx, [
+        {
+          subject: CrmEvents.contactsPurged,
+          aggregateType: 'contact_purge',
+          aggregateId: batchId,
+          version: 1,
+          payload: { contact_ids: ids, unlinked_deal_ids: deals.map((d) => d.id) },
+        },
+      ]);
+      return ids.length;
+    });
+  }
+}
