@@ -27,6 +27,34 @@ describe('contacts', () => {
     expect(read.body).toEqual(res.body);
   });
 
+  it('runs a create once per Idempotency-Key: a retry gets the first answer, another body with the key is refused', async () => {
+    const key = randomUUID();
+    const body = { first_name: 'Once', emails: [`once-${key}@e2e.test`] };
+    const first = await api<Contact>('/v1/contacts', { token: tenant.accessToken, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const retry = await api<Contact>('/v1/contacts', { token: tenant.accessToken, body, headers: { 'idempotency-key': key } });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('etag')).toBe('"1"');
+    expect(retry.body).toEqual(first.body);
+    const found = await api<Page<Contact>>(`/v1/contacts?q=${encodeURIComponent(`once-${key}@e2e.test`)}`, { token: tenant.accessToken });
+    expect(found.body.data.map((c) => c.id)).toEqual([first.body.id]);
+
+    const reused = await api<{ error: string }>('/v1/contacts', { token: tenant.accessToken, body: { first_name: 'Other' }, headers: { 'idempotency-key': key } });
+    expect(reused).toMatchObject({ status: 422, body: { error: 'idempotency_key_reused' } });
+    // Keys belong to their caller: another tenant's request with the same key runs on its own.
+    const elsewhere = await api<Contact>('/v1/contacts', { token: other.accessToken, body, headers: { 'idempotency-key': key } });
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.id).not.toBe(first.body.id);
+    // A failed request keeps nothing: fixed and sent again with the same key, it runs.
+    const badKey = randomUUID();
+    expect((await api('/v1/contacts', { token: tenant.accessToken, body: { first_name: 42 }, headers: { 'idempotency-key': badKey } })).status).toBe(400);
+    const fixed = await api<Contact>('/v1/contacts', { token: tenant.accessToken, body: { first_name: 'Fixed' }, headers: { 'idempotency-key': badKey } });
+    expect(fixed.status).toBe(201);
+    expect((await api('/v1/contacts', { token: tenant.accessToken, body, headers: { 'idempotency-key': 'has space' } })).status).toBe(400);
+  });
+
   it('answers 400 with the field named for bad input, and never a 500', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ first_name: 'x', phones: [{ number: '12' }] }, 'phones.0.number'],

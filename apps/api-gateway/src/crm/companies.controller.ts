@@ -8,6 +8,7 @@ import { RequirePermission } from '../auth/route-access.decorator';
 import { Ctx } from '../http/request-context';
 import { setEtag, versionFromIfMatch } from './etag';
 import { IdParam } from './id-param';
+import { Idempotent } from '../http/idempotency.interceptor';
 
 @ApiTags('companies')
 @Controller('v1/companies')
@@ -23,6 +24,7 @@ export class CompaniesController {
   }
 
   @RequirePermission('companies', 'create')
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a company (409 duplicate when its domain exists)' })
   @ApiCreatedResponse({ type: CompanyView })

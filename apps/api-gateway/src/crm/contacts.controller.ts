@@ -27,6 +27,7 @@ import { RequirePermission } from '../auth/route-access.decorator';
 import { Ctx } from '../http/request-context';
 import { setEtag, versionFromIfMatch } from './etag';
 import { IdParam } from './id-param';
+import { Idempotent } from '../http/idempotency.interceptor';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag last read; a stale one answers 412' };
 
@@ -44,6 +45,7 @@ export class ContactsController {
   }
 
   @RequirePermission('contacts', 'create')
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a contact (409 duplicate when its email or phone exists, unless allow_duplicate=true)' })
   @ApiCreatedResponse({ type: ContactView })
@@ -99,6 +101,7 @@ export class ContactsController {
   }
 
   @RequirePermission('contacts', 'delete')
+  @Idempotent()
   @Post(':id/restore')
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a contact deleted in the last 30 days' })
@@ -110,6 +113,7 @@ export class ContactsController {
   }
 
   @RequirePermission('contacts', 'update')
+  @Idempotent()
   @Post(':id/merge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Merge another contact into this one (fields, emails, phones, deals); the other is deleted' })

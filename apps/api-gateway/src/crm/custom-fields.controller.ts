@@ -6,6 +6,7 @@ import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
 import { Ctx } from '../http/request-context';
 import { IdParam } from './id-param';
+import { Idempotent } from '../http/idempotency.interceptor';
 
 @ApiTags('custom fields')
 @Controller('v1/custom-fields')
@@ -21,6 +22,7 @@ export class CustomFieldsController {
   }
 
   @RequirePermission('custom_fields', 'create')
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Define a custom field (admin)' })
   @ApiCreatedResponse({ type: CustomFieldView })

@@ -8,6 +8,7 @@ import { RequirePermission } from '../auth/route-access.decorator';
 import { Ctx } from '../http/request-context';
 import { setEtag, versionFromIfMatch } from './etag';
 import { IdParam } from './id-param';
+import { Idempotent } from '../http/idempotency.interceptor';
 
 @ApiTags('deals')
 @Controller('v1/deals')
@@ -23,6 +24,7 @@ export class DealsController {
   }
 
   @RequirePermission('deals', 'create')
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a deal (default pipeline and its first stage unless given)' })
   @ApiCreatedResponse({ type: DealView })

@@ -8,6 +8,7 @@ import { RequirePermission } from '../auth/route-access.decorator';
 import { Ctx } from '../http/request-context';
 import { setEtag, versionFromIfMatch } from './etag';
 import { IdParam } from './id-param';
+import { Idempotent } from '../http/idempotency.interceptor';
 
 @ApiTags('deals')
 @Controller('v1/pipelines')
@@ -23,6 +24,7 @@ export class PipelinesController {
   }
 
   @RequirePermission('pipelines', 'create')
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Create a pipeline with ordered stages' })
   @ApiCreatedResponse({ type: PipelineView })

@@ -13,6 +13,7 @@ import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { Authenticated, RequirePermission } from '../auth/route-access.decorator';
 import { Ctx } from '../http/request-context';
+import { Idempotent } from '../http/idempotency.interceptor';
 
 @ApiTags('users')
 @Controller('v1')
@@ -35,6 +36,7 @@ export class UsersController {
   }
 
   @RequirePermission('users', 'create')
+  @Idempotent()
   @Post('users')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a user (with password) or invite one (without)' })
