@@ -1,8 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Min } from 'class-validator';
-import { BaseConfig } from '@engage/config';
-
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+import { BaseConfig, toInt } from '@engage/config';
 
 export class GatewayConfig extends BaseConfig {
   /** Largest JSON body accepted, in bytes (CSV imports have their own, larger limit). */

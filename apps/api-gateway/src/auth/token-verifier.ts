@@ -17,6 +17,9 @@ import { JwksStore } from './jwks.store';
 
 const NO_BUDGETS = (): readonly Budget[] => [];
 
+/** The last segment of a JWT (its signature): the key of the verified-token cache. */
+const signatureOf = (token: string) => token.slice(token.lastIndexOf('.') + 1);
+
 /** A verified access token, and the gate call its requests make (kept per budget rule). */
 interface RememberedToken extends Authentication {
   token: string;
@@ -104,10 +107,11 @@ export class TokenVerifier {
   private readonly verified = new Map<string, RememberedToken>();
 
   private remembered(token: string): RememberedToken | undefined {
-    const known = this.verified.get(token.slice(token.lastIndexOf('.') + 1));
+    const signature = signatureOf(token);
+    const known = this.verified.get(signature);
     if (!known || known.token !== token) return undefined;
     if (known.expiresAtMs > Date.now()) return known;
-    this.verified.delete(token.slice(token.lastIndexOf('.') + 1));
+    this.verified.delete(signature);
     return undefined;
   }
 
@@ -136,7 +140,7 @@ export class TokenVerifier {
       },
     };
     if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token.slice(token.lastIndexOf('.') + 1), { ...authentication, token, expiresAtMs: claims.exp * 1000 });
+    this.verified.set(signatureOf(token), { ...authentication, token, expiresAtMs: claims.exp * 1000 });
     return authentication;
   }
 
