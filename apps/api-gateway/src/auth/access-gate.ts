@@ -14,10 +14,16 @@ import { UnavailableError } from '@engage/errors';
  *    (the weighted two-window estimate of the last full window), so a caller cannot spend two
  *    budgets across a window boundary as with fixed windows. A request is charged to every
  *    budget or to none: a refused request is not counted, so a caller that waits out
- *    Retry-After gets in. Both window counts live in one hash per budget key; times come from
- *    the Redis clock, so gateway replicas agree.
+ *    Retry-After gets in. Times come from the Redis clock, so gateway replicas agree.
  *
- * KEYS: the two revocation keys (jti, user) when checking a token, then one key per budget.
+ * Every value the script reads (both revocation keys and the two window counters of each
+ * budget) comes from one MGET, and an admitted request adds one INCR per budget: Redis runs a
+ * few commands per request however many budgets it charges. Each window's count is its own key,
+ * `<budget key>:<window number>`, which expires two windows after it starts (the next window
+ * still weighs it), so nothing has to delete old windows.
+ *
+ * KEYS: the two revocation keys (jti, user) when checking a token, then one key per budget (the
+ * counters' prefix).
  * ARGV: number of revocation keys (0 or 2), window in seconds, the token's issued-at in ms (0
  * without a token), then one limit per budget.
  * Returns {revoked, admitted, then per budget: estimated count with this request, ms until the
@@ -26,22 +32,30 @@ import { UnavailableError } from '@engage/errors';
 export const GATE_LUA = `
 local nrev = tonumber(ARGV[1])
 local window = tonumber(ARGV[2]) * 1000
-if nrev > 0 then
-  local revoked = redis.call('MGET', KEYS[1], KEYS[2])
-  if revoked[1] then return {1, 0} end
-  if revoked[2] and tonumber(ARGV[3]) <= tonumber(revoked[2]) then return {1, 0} end
-end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local current = math.floor(now / window)
 local elapsed = now - current * window
 local weight = (window - elapsed) / window
+local cur = ':' .. current
+local prev = ':' .. (current - 1)
+local names = {}
+for i = 1, nrev do names[i] = KEYS[i] end
+for i = nrev + 1, #KEYS do
+  names[#names + 1] = KEYS[i] .. prev
+  names[#names + 1] = KEYS[i] .. cur
+end
+local values = redis.call('MGET', unpack(names))
+if nrev > 0 then
+  if values[1] then return {1, 0} end
+  if values[2] and tonumber(ARGV[3]) <= tonumber(values[2]) then return {1, 0} end
+end
 local result = {0, 1}
 for i = nrev + 1, #KEYS do
   local limit = tonumber(ARGV[3 + i - nrev])
-  local counts = redis.call('HMGET', KEYS[i], tostring(current - 1), tostring(current))
-  local previous = tonumber(counts[1] or '0')
-  local counted = tonumber(counts[2] or '0')
+  local at = nrev + 2 * (i - nrev) - 1
+  local previous = tonumber(values[at] or '0')
+  local counted = tonumber(values[at + 1] or '0')
   local estimate = math.floor(previous * weight) + counted + 1
   local wait = window - elapsed
   if estimate > limit then
@@ -58,12 +72,8 @@ for i = nrev + 1, #KEYS do
 end
 if result[2] == 1 then
   for i = nrev + 1, #KEYS do
-    -- The first request of a window drops the window before last and sets the expiry (two
-    -- windows: this one and the next, which still weighs it); later ones only count.
-    if redis.call('HINCRBY', KEYS[i], tostring(current), 1) == 1 then
-      redis.call('HDEL', KEYS[i], tostring(current - 2))
-      redis.call('PEXPIRE', KEYS[i], window * 2)
-    end
+    -- The first request of a window sets its counter's expiry; later ones only count.
+    if redis.call('INCR', KEYS[i] .. cur) == 1 then redis.call('PEXPIRE', KEYS[i] .. cur, window * 2) end
   end
 end
 return result

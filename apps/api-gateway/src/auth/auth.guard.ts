@@ -80,10 +80,10 @@ export function bearerCredential(header: string | string[] | undefined): string 
 }
 
 /**
- * The Redis key of one budget. (`rlw:` since budgets became sliding windows kept in a hash; the
- * earlier fixed-window counters under `rl:` expire on their own.)
+ * The Redis key prefix of one budget; each window's counter is `<prefix>:<window number>`.
+ * (Earlier layouts, hashes under `rlw:` and fixed-window counters under `rl:`, expire on their own.)
  */
-const budgetKey = (kind: 'ip' | 'user' | 'tenant', id: string) => `rlw:${kind}:${id}`;
+const budgetKey = (kind: 'ip' | 'user' | 'tenant', id: string) => `rlc:${kind}:${id}`;
 
 /** Reports the budget closest to running out, and refuses the request if one is spent. */
 function applyBudgets(reply: FastifyReply, gate: GateResult) {

@@ -65,11 +65,12 @@ describe('TokenVerifier', () => {
     const sub = randomUUID();
     const { principal, revocation } = await verifier.authenticate(await sign({ sub }), systemContext());
     expect(principal.userId).toBe(sub);
-    const budget = { key: `test-rlw:${randomUUID()}`, limit: 100 };
+    const budget = { key: `test-rlc:${randomUUID()}`, limit: 100 };
     const first = await gate.pass(revocation, [budget]);
     expect(first).toMatchObject({ revoked: false, admitted: true, budgets: [{ limit: 100, used: 1 }] });
     await redis.set(AuthRedisKeys.revokedUserBefore(sub), String(Date.now() + 1), 'EX', 60);
     expect(await gate.pass(revocation, [budget])).toMatchObject({ revoked: true });
-    expect(Object.values(await redis.hgetall(budget.key)).map(Number)).toEqual([1]);
+    const counters = await redis.keys(`${budget.key}:*`);
+    expect((await redis.mget(counters)).map(Number)).toEqual([1]);
   });
 });
