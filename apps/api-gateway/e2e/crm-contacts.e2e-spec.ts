@@ -142,6 +142,10 @@ describe('contacts', () => {
     expect(reassigned.status).toBe(200);
     expect(reassigned.body.owner_id).toBe(rep2.id);
     expect((await api(`/v1/contacts/${repsContact.id}`, { method: 'PATCH', token: rep2.accessToken, body: { title: 'mine now' } })).status).toBe(200);
+    // The new owner must be a user of this tenant (user-service answers who exists).
+    const stranger = await api(`/v1/contacts/${repsContact.id}`, { method: 'PATCH', token: manager.accessToken, body: { owner_id: other.userId } });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body).toMatchObject({ error: 'validation_failed', details: { fields: { owner_id: ['no user of this tenant has this id'] } } });
     expect((await api(`/v1/contacts/${adminsContact.id}`, { method: 'DELETE', token: manager.accessToken })).status).toBe(204);
     expect((await api('/v1/contacts')).status).toBe(401);
   });

@@ -21,6 +21,7 @@ import { PipelinesHandler } from './pipelines/pipelines.handler';
 import { PipelinesRepository } from './pipelines/pipelines.repository';
 import { PipelinesService } from './pipelines/pipelines.service';
 import { TenantCreatedConsumer } from './pipelines/tenant-created.consumer';
+import { IdentityUserDirectory, UserDirectory } from './shared/user-directory';
 
 /**
  * The CRM bounded context: contacts, companies, pipelines and deals, custom fields, imports. One module,
@@ -46,6 +47,7 @@ import { TenantCreatedConsumer } from './pipelines/tenant-created.consumer';
     ImportBatchWriter,
     ImportRunner,
     ImportsService,
+    { provide: UserDirectory, useClass: IdentityUserDirectory },
   ],
   exports: [ContactsService, ContactsRepository, CompaniesRepository, CustomFieldsService],
 })

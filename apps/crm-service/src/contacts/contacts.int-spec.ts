@@ -103,6 +103,38 @@ describe('contacts against PostgreSQL', () => {
     await expect(kit.contacts.update(rep, { id: someoneElses.id, title: 'Now mine' })).resolves.toMatchObject({ title: 'Now mine' });
   });
 
+  it('gives a contact only to an active user of the tenant, and keeps a deactivated owner on later edits', async () => {
+    const admin = kit.newTenant();
+    const manager = kit.as(admin, 'manager');
+    const rep = kit.as(admin, 'rep');
+    const otherTenantsUser = kit.newTenant();
+    const fieldError = async (work: Promise<unknown>) => {
+      const error = await domainError(work);
+      return { status: error.status, fields: (error.details as { fields?: Record<string, string[]> }).fields };
+    };
+
+    expect(await fieldError(kit.contacts.create(manager, { first_name: 'Nobody', owner_id: randomUUID() }))).toEqual({
+      status: 400,
+      fields: { owner_id: ['no user of this tenant has this id'] },
+    });
+    expect(await fieldError(kit.contacts.create(manager, { first_name: 'Elsewhere', owner_id: otherTenantsUser.userId! }))).toEqual({
+      status: 400,
+      fields: { owner_id: ['no user of this tenant has this id'] },
+    });
+    const contact = await kit.contacts.create(manager, { first_name: 'Assigned', owner_id: rep.userId! });
+    expect(contact.owner_id).toBe(rep.userId);
+
+    kit.deactivate(rep.userId!);
+    const other = await kit.contacts.create(manager, { first_name: 'Other' });
+    expect(await fieldError(kit.contacts.update(manager, { id: other.id, owner_id: rep.userId! }))).toEqual({
+      status: 400,
+      fields: { owner_id: ['this user is deactivated'] },
+    });
+    // Editing a record of a deactivated owner, owner_id sent back unchanged, still works.
+    await expect(kit.contacts.update(manager, { id: contact.id, owner_id: rep.userId!, title: 'Kept' })).resolves.toMatchObject({ title: 'Kept', owner_id: rep.userId });
+    expect((await kit.contacts.get(manager, other.id)).owner_id).toBe(manager.userId);
+  });
+
   it('soft-deletes a contact, hides it, and restores it', async () => {
     const ctx = kit.newTenant();
     const contact = await kit.contacts.create(ctx, { first_name: 'Gone', emails: ['gone@example.com'] });

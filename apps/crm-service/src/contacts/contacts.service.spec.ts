@@ -7,6 +7,12 @@ import type { CustomFieldsService } from '../custom-fields/custom-fields.service
 import type { DealsRepository } from '../deals/deals.repository';
 import type { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
+import { UserDirectory, type UserStanding } from '../shared/user-directory';
+
+/** Every user id names an active user of the tenant (who exists is user-service's business, tested end to end). */
+class EveryoneActive extends UserDirectory {
+  protected standing = async (): Promise<UserStanding> => 'active';
+}
 
 const contact = (over: Partial<ContactView> = {}): ContactView => ({
   id: '00000000-0000-4000-8000-000000000001',
@@ -55,6 +61,7 @@ function serviceWith(stored: ContactView | null) {
     {} as DealsRepository,
     { definitionsFor: async () => [] } as unknown as CustomFieldsService,
     outbox,
+    new EveryoneActive(),
   );
   return { service, written, events };
 }

@@ -18,7 +18,8 @@ import { CompaniesRepository } from '../companies/companies.repository';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { customFieldFilter, validateCustomFields } from '../custom-fields/custom-field-values';
 import { DealsRepository } from '../deals/deals.repository';
-import { assertGranted, assertMayAssign, assertMayTouch, requireTenant } from '../shared/access';
+import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
+import { UserDirectory } from '../shared/user-directory';
 import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
 import type { Tx } from '../shared/sql';
 import { MAX_PREFIX_NAMES, deriveSearchColumns, parseSearch, relevanceKey, reversedPhoneKeys, type SearchTerm } from './contact-search';
@@ -58,6 +59,7 @@ export class ContactsService {
     private readonly deals: DealsRepository,
     private readonly customFields: CustomFieldsService,
     private readonly outbox: OutboxWriter,
+    private readonly users: UserDirectory,
   ) {}
 
   async get(ctx: RequestContext, id: string): Promise<ContactView> {
@@ -71,7 +73,7 @@ export class ContactsService {
   async create(ctx: RequestContext, input: CreateContactCommand): Promise<ContactView> {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'contacts', 'create');
-    if (input.owner_id) assertMayAssign(ctx, 'contacts', input.owner_id, null);
+    if (input.owner_id) await this.users.assertMayAssign(ctx, 'contacts', input.owner_id, null);
     const emails = normaliseEmails(input.emails ?? []);
     const phones = normalisePhones(input.phones ?? [], null);
     if (!trimmed(input.first_name) && !trimmed(input.last_name) && emails.length === 0 && phones.length === 0) {
@@ -113,7 +115,7 @@ export class ContactsService {
     if (input.timezone) assertTimezone(input.timezone);
     return this.db.transaction(tctx.tenantId, async (tx) => {
       const current = await this.lockLive(tx, tctx, input.id, 'update', input.if_match);
-      if (input.owner_id !== undefined) assertMayAssign(ctx, 'contacts', input.owner_id, current.owner_id);
+      if (input.owner_id !== undefined) await this.users.assertMayAssign(ctx, 'contacts', input.owner_id, current.owner_id);
       const changed = UPDATABLE.filter((k) => input[k] !== undefined);
       const emails = input.emails !== undefined ? normaliseEmails(input.emails) : current.emails;
       const nextPhones = phones ?? current.phones;

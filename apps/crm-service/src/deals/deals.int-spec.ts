@@ -102,6 +102,21 @@ describe('pipelines and deals against PostgreSQL', () => {
     await expect(kit.deals.get(rep, theirs.id)).resolves.toMatchObject({ name: 'Admin’s' });
   });
 
+  it('gives a deal only to an active user of the tenant', async () => {
+    const admin = kit.newTenant();
+    const rep = kit.as(admin, 'rep');
+    const stranger = kit.newTenant();
+    expect((await domainError(kit.deals.create(admin, { name: 'Nobody’s', owner_id: stranger.userId! }))).details).toEqual({
+      fields: { owner_id: ['no user of this tenant has this id'] },
+    });
+    const deal = await kit.deals.create(admin, { name: 'Rep’s', owner_id: rep.userId! });
+    expect(deal.owner_id).toBe(rep.userId);
+    kit.deactivate(rep.userId!);
+    const other = await kit.deals.create(admin, { name: 'Other' });
+    expect((await domainError(kit.deals.update(admin, { id: other.id, owner_id: rep.userId! }))).status).toBe(400);
+    await expect(kit.deals.update(admin, { id: deal.id, owner_id: rep.userId!, amount: '5.00' })).resolves.toMatchObject({ amount: '5.00' });
+  });
+
   it('answers 404 for a deal of another tenant and 412 for a stale version', async () => {
     const ctx = kit.newTenant();
     const stranger = kit.newTenant();

@@ -19,7 +19,8 @@ import { foldText } from '../contacts/contact-search';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { validateCustomFields } from '../custom-fields/custom-field-values';
 import { PipelinesService } from '../pipelines/pipelines.service';
-import { assertGranted, assertMayAssign, assertMayTouch, requireTenant } from '../shared/access';
+import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
+import { UserDirectory } from '../shared/user-directory';
 import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
 import type { Tx } from '../shared/sql';
 import { type DealWrite, DealsRepository } from './deals.repository';
@@ -35,6 +36,7 @@ export class DealsService {
     private readonly pipelines: PipelinesService,
     private readonly customFields: CustomFieldsService,
     private readonly outbox: OutboxWriter,
+    private readonly users: UserDirectory,
   ) {}
 
   async get(ctx: RequestContext, id: string): Promise<DealView> {
@@ -48,7 +50,7 @@ export class DealsService {
   async create(ctx: RequestContext, input: CreateDealRequest): Promise<DealView> {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'deals', 'create');
-    if (input.owner_id) assertMayAssign(ctx, 'deals', input.owner_id, null);
+    if (input.owner_id) await this.users.assertMayAssign(ctx, 'deals', input.owner_id, null);
     return this.db.transaction(tctx.tenantId, async (tx) => {
       const pipeline = await this.pipelineFor(tx, tctx.tenantId, input.pipeline_id);
       const stage = this.stageOf(pipeline, input.stage);
@@ -94,7 +96,7 @@ export class DealsService {
       if (input.if_match !== undefined && input.if_match !== current.version) {
         throw new PreconditionFailedError('The deal changed since you read it.', { current_version: current.version });
       }
-      if (input.owner_id !== undefined) assertMayAssign(ctx, 'deals', input.owner_id, current.owner_id);
+      if (input.owner_id !== undefined) await this.users.assertMayAssign(ctx, 'deals', input.owner_id, current.owner_id);
       const pipelineChanged = input.pipeline_id !== undefined && input.pipeline_id !== current.pipeline_id;
       const pipeline = await this.pipelineFor(tx, tctx.tenantId, input.pipeline_id ?? current.pipeline_id);
       const stage = this.stageOf(pipeline, input.stage ?? (pipelineChanged ? undefined : current.stage));

@@ -20,6 +20,21 @@ import { ImportsRepository } from '../imports/imports.repository';
 import { ImportsService } from '../imports/imports.service';
 import { PipelinesRepository } from '../pipelines/pipelines.repository';
 import { PipelinesService } from '../pipelines/pipelines.service';
+import { UserDirectory, type UserStanding } from '../shared/user-directory';
+
+/**
+ * The users the kit's contexts name, standing in for user-service (which owns users): a user
+ * exists in the tenant whose context made it, and is active until `deactivate`.
+ */
+class KitUsers extends UserDirectory {
+  readonly users = new Map<string, { tenantId: string; active: boolean }>();
+
+  protected async standing(ctx: { tenantId: string | null }, userId: string): Promise<UserStanding> {
+    const user = this.users.get(userId);
+    if (!user || user.tenantId !== ctx.tenantId) return 'unknown';
+    return user.active ? 'active' : 'deactivated';
+  }
+}
 
 /**
  * crm-service's services wired by hand against a real database (the runtime role, so row-level
@@ -35,15 +50,16 @@ export async function startCrmKit(appUrl: string) {
   });
   await dataSource.initialize();
   const db = new TenantDatabase(dataSource);
+  const users = new KitUsers();
   const outbox = new OutboxWriter(SCHEMA);
   const contactsRepository = new ContactsRepository(db);
   const companiesRepository = new CompaniesRepository(db);
   const dealsRepository = new DealsRepository(db);
   const customFields = new CustomFieldsService(db, new CustomFieldsRepository(db));
   const pipelines = new PipelinesService(db, new PipelinesRepository(db), outbox);
-  const contacts = new ContactsService(db, contactsRepository, companiesRepository, dealsRepository, customFields, outbox);
+  const contacts = new ContactsService(db, contactsRepository, companiesRepository, dealsRepository, customFields, outbox, users);
   const companies = new CompaniesService(db, companiesRepository, contacts, customFields, outbox);
-  const deals = new DealsService(db, dealsRepository, companiesRepository, pipelines, customFields, outbox);
+  const deals = new DealsService(db, dealsRepository, companiesRepository, pipelines, customFields, outbox, users);
   const importsRepository = new ImportsRepository(db);
   const runner = new ImportRunner(
     db,
@@ -78,11 +94,20 @@ export async function startCrmKit(appUrl: string) {
     },
     /** A new tenant and a caller in it. */
     newTenant(role: Role = 'admin'): TenantContext {
-      return systemContext({ tenantId: randomUUID(), userId: randomUUID(), role }) as TenantContext;
+      const tenantId = randomUUID();
+      const userId = randomUUID();
+      users.users.set(userId, { tenantId, active: true });
+      return systemContext({ tenantId, userId, role }) as TenantContext;
     },
     /** Another user of the same tenant. */
     as(ctx: TenantContext, role: Role, userId: string = randomUUID()): TenantContext {
+      if (!users.users.has(userId)) users.users.set(userId, { tenantId: ctx.tenantId, active: true });
       return { ...ctx, role, userId, requestId: randomUUID() };
+    },
+    /** Deactivates a user, as an admin would in user-service. */
+    deactivate(userId: string) {
+      const user = users.users.get(userId);
+      if (user) user.active = false;
     },
     /** The events the tenant's outbox holds, oldest first. */
     async events(tenantId: string): Promise<Array<{ subject: string; envelope: { aggregate_id: string; version: number; payload: Record<string, unknown> } }>> {
