@@ -255,6 +255,18 @@ describe('API keys', () => {
     const other = await newTenant();
     expect((await api(`/v1/api-keys/${created.body.id}`, { token: other.accessToken, method: 'DELETE' })).status).toBe(404);
   });
+
+  it('never lets a key outrank its creator: demoting the creator demotes the key', async () => {
+    const tenant = await newTenant();
+    const second = await newUser(tenant, 'admin');
+    const created = await api<{ key: string }>('/v1/api-keys', { token: second.accessToken, body: { name: 'Admin sync', role: 'admin' } });
+    expect(created.status).toBe(201);
+    expect((await api('/v1/api-keys', { token: created.body.key })).status).toBe(200);
+    expect((await api(`/v1/users/${second.id}/role`, { token: tenant.accessToken, method: 'PUT', body: { role: 'rep' } })).status).toBe(200);
+    // Now it acts as a rep: API keys and user administration are out of reach, contacts are not.
+    expect((await api('/v1/api-keys', { token: created.body.key })).status).toBe(403);
+    expect((await api('/v1/contacts', { token: created.body.key })).status).toBe(200);
+  });
 });
 
 describe('two-factor sign-in', () => {

@@ -5,6 +5,7 @@ import {
   type CreateApiKeyRequest,
   type CreatedApiKeyView,
   IdentityEvents,
+  lesserRole,
   type VerifyApiKeyReply,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
@@ -85,7 +86,8 @@ export class ApiKeysService {
       const creator = await this.users.findById(tx, tenantId, row.createdBy);
       if (!creator?.isActive) return null;
       await this.keys.touch(tx, tenantId, row.id);
-      return { api_key_id: row.id, tenant_id: tenantId, user_id: row.createdBy, role: row.role };
+      // A key never outranks its creator as they are now: demoting a user demotes their keys.
+      return { api_key_id: row.id, tenant_id: tenantId, user_id: row.createdBy, role: lesserRole(row.role, creator.role) };
     });
     if (!reply) throw invalid;
     return reply;
