@@ -121,7 +121,8 @@ async function seedTenant(pool, tenant, count, companies, seed) {
           `INSERT INTO crm.contact_channels (tenant_id, value, contact_id) SELECT $1, v, id FROM unnest($2::text[], $3::uuid[]) AS t(v, id)`,
           [tenant.tenantId, channels.map((c) => c[0]), channels.map((c) => c[1])],
         );
-        const pairs = [...vocabulary.values()];
+        // Sorted, so the two workers take the vocabulary's locks in the same order (no deadlock).
+        const pairs = [...vocabulary.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
         await conn.query(
           `INSERT INTO crm.name_vocabulary (tenant_id, variant, value) SELECT $1, v, k FROM unnest($2::text[], $3::text[]) AS t(v, k) ON CONFLICT DO NOTHING`,
           [tenant.tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],

@@ -3,3 +3,4 @@ export * from './tenant-database';
 export * from './rls';
 export * from './migrate';
 export * from './time-ordered-id';
+export * from './named-parameters';

@@ -118,7 +118,11 @@ export class TenantDatabase {
       connectionString: options.url,
       max: Number(extra.max ?? 10),
       application_name: `${String(extra.application_name ?? 'engage')}-reads`,
-      options: `${String(extra.options ?? '')} -c default_transaction_read_only=on`.trim(),
+      // Prepared reads keep one generic plan per connection: they are written as fixed-shape
+      // lookups whose best plan does not depend on the values, and a search statement costs more
+      // to plan than to run (PostgreSQL would otherwise plan the first five runs afresh and keep
+      // planning whenever it estimates a custom plan cheaper).
+      options: `${String(extra.options ?? '')} -c default_transaction_read_only=on -c plan_cache_mode=force_generic_plan`.trim(),
       allowExitOnIdle: true,
     });
     // An idle connection that breaks is dropped by the pool; without a listener it would crash.

@@ -1,4 +1,4 @@
-import { deletionVariants, deriveSearchColumns, foldText, parseSearch, relevanceKey, reversedPhoneKeys } from './contact-search';
+import { deletionVariants, deriveSearchColumns, foldText, parseSearch, prefixRange, relevanceKey, reversedPhoneKeys } from './contact-search';
 
 describe('contact search keys', () => {
   it('folds case and accents so "José Müller" and "jose muller" are the same words', () => {
@@ -43,5 +43,14 @@ describe('contact search keys', () => {
     for (const v of [3, null, 'smith', '[3,"smith"]', '["3","smith","john"]', '[1.5,"a","b"]', '[3,"smith",null]', '{"score":3}']) {
       expect(relevanceKey(v, id)).toBeNull();
     }
+  });
+
+  it('turns a prefix into the range of text that starts with it', () => {
+    expect(prefixRange('smi')).toEqual(['smi', 'smj']);
+    expect(prefixRange('zoë')).toEqual(['zoë', 'zoì']);
+    const [lo, hi] = prefixRange('e:jo');
+    for (const inside of ['e:jo', 'e:john@x.test', 'e:jo\u{10FFFF}']) expect(inside >= lo && inside < hi).toBe(true);
+    for (const outside of ['e:j', 'e:jp', 'e:k']) expect(outside >= lo && outside < hi).toBe(false);
+    expect(prefixRange('a\u{10FFFF}')).toEqual(['a\u{10FFFF}', 'b']);
   });
 });

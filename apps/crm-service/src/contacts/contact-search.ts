@@ -141,3 +141,19 @@ export function relevanceKey(v: string | number | null, id: string): RelevanceKe
   if (!Number.isInteger(score) || typeof last !== 'string' || typeof first !== 'string') return null;
   return { score: score as number, last, first, id };
 }
+
+/**
+ * The range of C-collated text that starts with `prefix`: [prefix, the prefix with its last
+ * character's code point raised by one). A range of parameters is an index range in a prepared
+ * statement, where `starts_with` with a parameter is not (PostgreSQL turns it into a range only
+ * for a constant).
+ */
+export function prefixRange(prefix: string): [string, string] {
+  const chars = [...prefix];
+  if (chars.length === 0) return ['', '\u{10FFFF}'];
+  let last = chars[chars.length - 1].codePointAt(0)! + 1;
+  if (last >= 0xd800 && last <= 0xdfff) last = 0xe000;
+  const head = chars.slice(0, -1).join('');
+  if (last > 0x10ffff) return [prefix, prefixRange(head)[1]];
+  return [prefix, head + String.fromCodePoint(last)];
+}

@@ -1,5 +1,5 @@
-import type { Literal } from '@engage/database';
-import type { RelevanceKey, SearchTerm } from './contact-search';
+import { type Literal, namedRead, type PreparedRead } from '@engage/database';
+import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
 import type { ContactListFilter } from './contacts.repository';
 
@@ -42,7 +42,7 @@ const levelOf = (term: Word, name: string) => (name === term.text ? 2 : typoName
  * relevance cursor carries all four.
  *
  * One or two plain words, listed by relevance without other filters (what people type into a
- * search box), take the ordered path ({@link orderedSearchSql}); everything else the collecting
+ * search box), and a lone email or phone, take the ordered path ({@link orderedSearch}); everything else the collecting
  * path below: each word is a UNION of small index-only lookups (names one typo away, name
  * prefixes, companies whose name starts with the word, emails that start with it, phones that
  * end with its digits), the words are intersected on the id, scored from the keys alone, sorted,
@@ -51,10 +51,6 @@ const levelOf = (term: Word, name: string) => (name === term.text ? 2 : typoName
 export function searchSql(tenantId: string, filter: ContactListFilter, liveness: string, filters: string[], l: Literal): string {
   const t = l(tenantId);
   const relevance = filter.sort.key === 'relevance';
-  if (relevance && filters.length === 0 && !filter.deleted) {
-    const ordered = orderedSearchSql(t, filter, l);
-    if (ordered) return ordered;
-  }
   const live = `c.tenant_id = ${t} AND c.deleted_at ${filter.deleted ? 'IS NOT NULL' : 'IS NULL'}`;
   const arm = (condition: string, limit = ARM_LIMIT) =>
     `(SELECT c.id, c.first_key, c.last_key, c.company_id FROM crm.contacts c WHERE ${live} AND ${condition} LIMIT ${limit})`;
@@ -141,114 +137,211 @@ export function searchSql(tenantId: string, filter: ContactListFilter, liveness:
  * among the rows read. Lookups all of whose rows come before the cursor are skipped.
  *
  * Company and email matches (score 0 for that word) are collected as on the other path, bounded.
- * Returns null when the words expand to too many names (one or two letters): the collecting path
- * bounds such searches instead.
+ *
+ * The statement has one fixed text per word count, with the words, their names and the cursor as
+ * parameters: it is parsed and planned once per connection (a search box sends this shape almost
+ * every time, and planning a statement of this size costs more than running it). Lookups that do
+ * not apply get empty lists or a false switch. Returns null when the words expand to too many
+ * names (one or two letters): the collecting path bounds such searches instead.
  */
-function orderedSearchSql(t: string, filter: ContactListFilter, l: Literal): string | null {
+export function orderedSearch(tenantId: string, filter: ContactListFilter): { statement: PreparedRead; values: unknown[] } | null {
   const terms = filter.terms;
+  if (terms.length === 1 && !isWord(terms[0])) return channelSearch(tenantId, filter, terms[0]);
   if (terms.length === 0 || terms.length > 2 || !terms.every(isWord)) return null;
   if (terms.some((w) => w.broad || !w.prefixNames || !w.companyIds)) return null;
   const candidates = terms.map((w) => [...new Set([...typoNames(w), ...(w.prefixNames ?? [])])]);
   if (candidates.some((names) => names.length > MAX_NAME_PROBES)) return null;
 
   const after = filter.afterRelevance ?? null;
-  const k = l(filter.take);
-  const live = `c.tenant_id = ${t} AND c.deleted_at IS NULL`;
-  const { channelIds, list } = lookups(t, l);
-  /**
-   * Rows of a company whose name starts with the word: a hashed sub-select (a long constant list
-   * costs more to plan than the search takes to run).
-   */
-  const atCompanyOf = (alias: string, word: Word) => `${alias}.company_id IN (${companiesStartingSql(t, word.text, l)})`;
-  const afterOf = (alias: string) =>
-    after ? ` AND ${afterRelevanceSql({ score: `(${scoreSql(terms, alias, l)})`, last: `${alias}.last_key`, first: `${alias}.first_key`, id: `${alias}.id` }, after, l)}` : '';
   /** Skips a lookup whose rows all score above the cursor's (all were on earlier pages). */
   const wanted = (least: number) => !after || least <= after.score;
+  const common = {
+    tenant: tenantId,
+    take: filter.take,
+    after_score: after?.score ?? null,
+    after_last: after?.last ?? null,
+    after_first: after?.first ?? null,
+    after_id: after?.id ?? null,
+  };
+  const wordParams = (word: Word, n: 1 | 2) => {
+    const [lo, hi] = prefixRange(word.text);
+    return { [`w${n}`]: word.text, [`typo${n}`]: typoNames(word), [`co_lo${n}`]: lo, [`co_hi${n}`]: hi };
+  };
+  /** Companies looked up one by one, or (too many) read as a bounded set. */
+  const companyArms = (ids: string[]) => ({ company_probe: ids.length <= MAX_COMPANY_PROBES ? ids : [], company_bounded: ids.length > MAX_COMPANY_PROBES });
+
+  if (terms.length === 1) {
+    const [word] = terms;
+    const [emailLo, emailHi] = prefixRange(`e:${word.text}`);
+    const params = {
+      ...common,
+      ...wordParams(word, 1),
+      names: candidates[0].filter((name) => wanted(levelOf(word, name))),
+      ...companyArms(word.companyIds ?? []),
+      email: !!word.emailPrefix,
+      email_lo: emailLo,
+      email_hi: emailHi,
+    };
+    return { statement: ORDERED_ONE_WORD.statement, values: ORDERED_ONE_WORD.values(params) };
+  }
+
+  const [one, two] = terms as [Word, Word];
+  const pairScore = (first: string, last: string) => Math.max(levelOf(one, first), levelOf(one, last)) + Math.max(levelOf(two, first), levelOf(two, last));
+  // One word (the anchor) is looked up under each of its names, in either name column; the other
+  // column must then hold one of the other word's typo names (a pair lookup) or start with it (a
+  // range of the same index, still in result order). The anchor is the word with fewer lookups,
+  // so a one-letter word ("jacqueline s") is a range rather than dozens of names.
+  const [anchor, anchorNames, other] =
+    candidates[0].length * (typoNames(two).length + 1) <= candidates[1].length * (typoNames(one).length + 1)
+      ? [one, candidates[0], two]
+      : [two, candidates[1], one];
+  const pairs = new Map<string, [string, string]>();
+  for (const a of anchorNames) {
+    for (const b of typoNames(other)) {
+      for (const [first, last] of [[a, b], [b, a]] as const) if (wanted(pairScore(first, last))) pairs.set(`${first}\u0000${last}`, [first, last]);
+    }
+  }
+  if (pairs.size > MAX_PAIR_PROBES) return null;
+  const [otherLo, otherHi] = prefixRange(other.text);
+  const params = {
+    ...common,
+    ...wordParams(one, 1),
+    ...wordParams(two, 2),
+    pair_first: [...pairs.values()].map((p) => p[0]),
+    pair_last: [...pairs.values()].map((p) => p[1]),
+    // Every row of a range scores at least what its anchor name earns for both words.
+    ranged: anchorNames.filter((a) => wanted(levelOf(anchor, a) + levelOf(other, a))),
+    other_lo: otherLo,
+    other_hi: otherHi,
+    both_names: candidates[0].filter((name) => candidates[1].includes(name) && wanted(levelOf(one, name) + levelOf(two, name))),
+    // One word matched by a company and the other by a name: the name's rows in result order,
+    // tested for the company (carried by the name indexes).
+    names_at_company1: one.companyIds?.length ? candidates[1].filter((name) => wanted(levelOf(two, name))) : [],
+    names_at_company2: two.companyIds?.length ? candidates[0].filter((name) => wanted(levelOf(one, name))) : [],
+    // Both words matched by the same company.
+    ...companyArms((one.companyIds ?? []).filter((id) => two.companyIds?.includes(id))),
+  };
+  return { statement: ORDERED_TWO_WORDS.statement, values: ORDERED_TWO_WORDS.values(params) };
+}
+
+function orderedStatement(words: 1 | 2) {
+  const live = 'c.tenant_id = :tenant::uuid AND c.deleted_at IS NULL';
+  const score = (alias: string) => namedScoreSql(words, alias);
+  const afterOf = (a: string) =>
+    `(:after_score::int IS NULL OR (${score(a)}) < :after_score::int OR ((${score(a)}) = :after_score::int
+       AND (${a}.last_key, ${a}.first_key, ${a}.id) > (:after_last::text, :after_first::text, :after_id::uuid)))`;
   const probe = (source: string, condition: string, order: string) =>
     `SELECT h.id, h.first_key, h.last_key FROM ${source} CROSS JOIN LATERAL
-       (SELECT c.id, c.first_key, c.last_key FROM crm.contacts c WHERE ${live} AND ${condition}${afterOf('c')} ORDER BY ${order} LIMIT ${k}) h`;
-  /** Either name column equal to one of `names` (and `also`): for one word, or a name both words match. */
-  const byName = (names: string[], also = '') =>
-    names.length === 0
-      ? []
-      : [
-          probe(`unnest(${list(names)}) AS p(x)`, `c.last_key = p.x${also}`, 'c.first_key, c.id'),
-          probe(`unnest(${list(names)}) AS p(x)`, `c.first_key = p.x${also}`, 'c.last_key, c.id'),
-        ];
-  /** Up to LOOKUP_LIMIT rows meeting `condition`, in no particular order (after the cursor). */
-  const bounded = (condition: string) =>
+       (SELECT c.id, c.first_key, c.last_key FROM crm.contacts c WHERE ${live} AND ${condition} AND ${afterOf('c')} ORDER BY ${order} LIMIT :take::int) h`;
+  /** Either name column equal to one of the names in `list` (and `also`). */
+  const byName = (list: string, also = '') => [
+    probe(`unnest(:${list}::text[]) AS p(x)`, `c.last_key = p.x${also}`, 'c.first_key, c.id'),
+    probe(`unnest(:${list}::text[]) AS p(x)`, `c.first_key = p.x${also}`, 'c.last_key, c.id'),
+  ];
+  /** Up to LOOKUP_LIMIT rows meeting `condition` when `on` is true, in no particular order (after the cursor). */
+  const bounded = (on: string, condition: string) =>
     `SELECT x.id, x.first_key, x.last_key FROM (SELECT c.id, c.first_key, c.last_key FROM crm.contacts c
-        WHERE ${live} AND ${condition} LIMIT ${LOOKUP_LIMIT}) x WHERE true${afterOf('x')}`;
-  /**
-   * Contacts of the companies whose name starts with a word: in result order per company, or for
-   * words that name many companies a bounded number of candidates, as on the collecting path.
-   */
-  const byCompany = (ids: string[], words: Word[]) =>
-    ids.length === 0
-      ? []
-      : ids.length <= MAX_COMPANY_PROBES
-        ? [probe(`unnest(${list(ids)}::uuid[]) AS p(x)`, 'c.company_id = p.x', 'c.last_key, c.first_key, c.id')]
-        : [bounded(words.map((w) => atCompanyOf('c', w)).join(' AND '))];
+        WHERE ${on} AND ${live} AND ${condition} LIMIT ${LOOKUP_LIMIT}) x WHERE ${afterOf('x')}`;
+  /** Rows of a company whose name starts with word `n`: a hashed sub-select. */
+  const atCompany = (n: number) =>
+    `c.company_id IN (SELECT co.id FROM crm.companies co WHERE co.tenant_id = :tenant::uuid
+       AND co.name_sort >= :co_lo${n}::text AND co.name_sort < :co_hi${n}::text AND co.deleted_at IS NULL)`;
+  const byCompany = (condition: string) => [
+    probe(`unnest(:company_probe::uuid[]) AS p(x)`, 'c.company_id = p.x', 'c.last_key, c.first_key, c.id'),
+    bounded(':company_bounded::boolean', condition),
+  ];
 
   const named: string[] = [];
   const others: string[] = [];
-  if (terms.length === 1) {
-    const [word] = terms;
-    named.push(...byName(candidates[0].filter((name) => wanted(levelOf(word, name)))));
-    others.push(...byCompany(word.companyIds ?? [], [word]));
-    // Emails starting with the word: a bounded number of candidates, as on the collecting path.
-    if (word.emailPrefix) others.push(bounded(`c.id = ANY(${channelIds(`e:${word.text}`)})`));
+  if (words === 1) {
+    named.push(...byName('names'));
+    others.push(
+      ...byCompany(atCompany(1)),
+      // Emails starting with the word: a bounded number of candidates, as on the collecting path.
+      bounded(
+        ':email::boolean',
+        `c.id = ANY(ARRAY(SELECT ch.contact_id FROM crm.contact_channels ch WHERE ch.tenant_id = :tenant::uuid
+           AND ch.value >= :email_lo::text AND ch.value < :email_hi::text LIMIT ${LOOKUP_LIMIT}))`,
+      ),
+    );
   } else {
-    const [one, two] = terms as [Word, Word];
-    const pairScore = (first: string, last: string) =>
-      Math.max(levelOf(one, first), levelOf(one, last)) + Math.max(levelOf(two, first), levelOf(two, last));
-    // One word (the anchor) is looked up under each of its names, in either name column; the other
-    // column must then hold one of the other word's typo names (a pair lookup) or start with it (a
-    // range of the same index, still in result order). The anchor is the word with fewer lookups,
-    // so a one-letter word ("jacqueline s") is a range rather than dozens of names.
-    const [anchor, anchorNames, other] =
-      candidates[0].length * (typoNames(two).length + 1) <= candidates[1].length * (typoNames(one).length + 1)
-        ? [one, candidates[0], two]
-        : [two, candidates[1], one];
-    const pairs = new Map<string, [string, string]>();
-    for (const a of anchorNames) {
-      for (const b of typoNames(other)) {
-        for (const [first, last] of [[a, b], [b, a]] as const) if (wanted(pairScore(first, last))) pairs.set(`${first}\u0000${last}`, [first, last]);
-      }
-    }
-    if (pairs.size > MAX_PAIR_PROBES) return null;
-    if (pairs.size > 0) {
-      const values = [...pairs.values()].map(([first, last]) => `(${l(first)}, ${l(last)})`).join(', ');
-      named.push(probe(`(VALUES ${values}) AS p(f, l)`, 'c.first_key = p.f AND c.last_key = p.l', 'c.id'));
-    }
-    // Every row of a range scores at least what its anchor name earns for both words.
-    const ranged = anchorNames.filter((a) => wanted(levelOf(anchor, a) + levelOf(other, a)));
-    if (ranged.length > 0) {
-      const prefix = l(other.text);
-      named.push(
-        probe(`unnest(${list(ranged)}) AS p(x)`, `c.first_key = p.x AND starts_with(c.last_key, ${prefix})`, 'c.last_key, c.id'),
-        probe(`unnest(${list(ranged)}) AS p(x)`, `c.last_key = p.x AND starts_with(c.first_key, ${prefix})`, 'c.first_key, c.id'),
-      );
-    }
-    named.push(...byName(candidates[0].filter((name) => candidates[1].includes(name) && wanted(levelOf(one, name) + levelOf(two, name)))));
-    // One word matched by a company and the other by a name: the name's rows in result order,
-    // tested for the company (carried by the name indexes); or both by the same company.
-    for (const [company, other, names] of [[one, two, candidates[1]], [two, one, candidates[0]]] as const) {
-      if (company.companyIds?.length) others.push(...byName(names.filter((name) => wanted(levelOf(other, name))), ` AND ${atCompanyOf('c', company)}`));
-    }
-    others.push(...byCompany((one.companyIds ?? []).filter((id) => two.companyIds?.includes(id)), [one, two]));
+    named.push(
+      probe('unnest(:pair_first::text[], :pair_last::text[]) AS p(f, l)', 'c.first_key = p.f AND c.last_key = p.l', 'c.id'),
+      probe('unnest(:ranged::text[]) AS p(x)', 'c.first_key = p.x AND c.last_key >= :other_lo::text AND c.last_key < :other_hi::text', 'c.last_key, c.id'),
+      probe('unnest(:ranged::text[]) AS p(x)', 'c.last_key = p.x AND c.first_key >= :other_lo::text AND c.first_key < :other_hi::text', 'c.first_key, c.id'),
+      ...byName('both_names'),
+    );
+    others.push(
+      ...byName('names_at_company1', ` AND ${atCompany(1)}`),
+      ...byName('names_at_company2', ` AND ${atCompany(2)}`),
+      ...byCompany(`${atCompany(1)} AND ${atCompany(2)}`),
+    );
   }
-  if (named.length === 0) named.push('SELECT NULL::uuid AS id, NULL::text AS first_key, NULL::text AS last_key WHERE false');
   // A company or email match scores 0 for its word, so such rows score at most 2 per other word:
   // once a page of name matches scores higher, they cannot reach the page and are not read.
-  const ceiling = 2 * (terms.length - 1);
-  const needed = `(SELECT count(DISTINCT n.id) FROM named n WHERE (${scoreSql(terms, 'n', l)}) > ${ceiling}) < ${k}`;
-
-  return `WITH named AS (${named.map((a) => `(${a})`).join(' UNION ALL ')}),
+  const ceiling = 2 * (words - 1);
+  const needed = `(SELECT count(DISTINCT n.id) FROM named n WHERE (${score('n')}) > ${ceiling}) < :take::int`;
+  return namedRead(
+    `crm_contact_search_${words}`,
+    `WITH named AS (${named.map((a) => `(${a})`).join(' UNION ALL ')}),
           hits AS (SELECT * FROM named${others.map((a) => ` UNION ALL (SELECT o.* FROM (${a}) o WHERE ${needed})`).join('')}),
-          page AS (SELECT DISTINCT h.id, h.first_key, h.last_key, (${scoreSql(terms, 'h', l)})::int AS score FROM hits h
-                    ORDER BY score DESC, h.last_key, h.first_key, h.id LIMIT ${k})
-          ${pageRowsSql(t)}`;
+          page AS (SELECT DISTINCT h.id, h.first_key, h.last_key, (${score('h')})::int AS score FROM hits h
+                    ORDER BY score DESC, h.last_key, h.first_key, h.id LIMIT :take::int)
+     ${pageRowsSql(':tenant::uuid')}`,
+  );
+}
+
+/**
+ * A lone email prefix, or the digits a phone number ends with (or starts with, after the country
+ * code): the contacts holding such a channel key, a bounded set as on the collecting path, listed
+ * by name (they all score 0).
+ */
+function channelSearch(tenantId: string, filter: ContactListFilter, term: Exclude<SearchTerm, Word>) {
+  const ranges =
+    term.kind === 'email'
+      ? [prefixRange(`e:${term.text}`), ['', ''] as [string, string]]
+      : [prefixRange(`r:${[...term.text].reverse().join('')}`), prefixRange(`p:+${term.text}`)];
+  const after = filter.afterRelevance ?? null;
+  return {
+    statement: CHANNEL_SEARCH.statement,
+    values: CHANNEL_SEARCH.values({
+      tenant: tenantId,
+      take: filter.take,
+      lo1: ranges[0][0],
+      hi1: ranges[0][1],
+      lo2: ranges[1][0],
+      hi2: ranges[1][1],
+      after_score: after?.score ?? null,
+      after_last: after?.last ?? null,
+      after_first: after?.first ?? null,
+      after_id: after?.id ?? null,
+    }),
+  };
+}
+
+function channelSearchStatement() {
+  const holders = (n: number) =>
+    `(SELECT c.id, c.first_key, c.last_key FROM crm.contacts c WHERE c.tenant_id = :tenant::uuid AND c.deleted_at IS NULL
+        AND c.id = ANY(ARRAY(SELECT ch.contact_id FROM crm.contact_channels ch WHERE ch.tenant_id = :tenant::uuid
+                               AND ch.value >= :lo${n}::text AND ch.value < :hi${n}::text LIMIT ${LOOKUP_LIMIT})) LIMIT ${ARM_LIMIT})`;
+  return namedRead(
+    'crm_contact_search_channel',
+    `WITH hits AS (${holders(1)} UNION ${holders(2)}),
+          page AS (SELECT h.id, h.first_key, h.last_key, 0 AS score FROM hits h
+                    WHERE :after_score::int IS NULL OR :after_score::int > 0
+                       OR (:after_score::int = 0 AND (h.last_key, h.first_key, h.id) > (:after_last::text, :after_first::text, :after_id::uuid))
+                    ORDER BY h.last_key, h.first_key, h.id LIMIT :take::int)
+     ${pageRowsSql(':tenant::uuid')}`,
+  );
+}
+
+/** {@link scoreSql} with the words as parameters `:w<n>` and their typo names as `:typo<n>`. */
+function namedScoreSql(words: number, alias: string): string {
+  return Array.from(
+    { length: words },
+    (_, i) => `CASE WHEN ${alias}.first_key = :w${i + 1}::text OR ${alias}.last_key = :w${i + 1}::text THEN 2
+                    WHEN ${alias}.first_key = ANY(:typo${i + 1}::text[]) OR ${alias}.last_key = ANY(:typo${i + 1}::text[]) THEN 1 ELSE 0 END`,
+  ).join(' + ');
 }
 
 /** Index lookups shared by both paths, as SQL array expressions. */
@@ -289,3 +382,8 @@ function afterRelevanceSql(key: { score: string; last: string; first: string; id
 const pageRowsSql = (t: string) =>
   `SELECT ${VIEW}, ${relevanceValue('page')} AS sort_value FROM page JOIN crm.contacts c ON c.tenant_id = ${t} AND c.id = page.id
     ORDER BY ${relevanceOrder('page')}`;
+
+/** The ordered path's statements, one per word count (parameters as {@link orderedSearch} fills them). */
+const ORDERED_ONE_WORD = orderedStatement(1);
+const ORDERED_TWO_WORDS = orderedStatement(2);
+const CHANNEL_SEARCH = channelSearchStatement();

@@ -237,6 +237,36 @@ describe('contacts against PostgreSQL', () => {
     }
   });
 
+  it('pages a lone email or phone search the same as the collecting path', async () => {
+    const ctx = kit.newTenant();
+    for (let i = 0; i < 13; i++) {
+      await kit.contacts.create(ctx, {
+        first_name: ['Pat', 'Sam', 'Alex'][i % 3],
+        last_name: ['Lee', 'Khan'][i % 2],
+        emails: [`pat${i % 4}.${i}@acme.test`],
+        phones: [{ number: `+1 617 555 01${String(i).padStart(2, '0')}` }],
+        lifecycle_stage: 'lead',
+      });
+    }
+    const walk = async (q: string, lifecycle_stage?: 'lead') => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await kit.contacts.list(ctx, { q, limit: 3, cursor, lifecycle_stage });
+        seen.push(...page.data.map((c) => c.id));
+        cursor = page.page.next_cursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    // "pat1." is the word pat1: emails starting with it, and the first name Pat (one typo away).
+    for (const [q, count] of [['pat1.', 7], ['pat2.6@acme', 1], ['1 617 555', 13], ['0107', 1], ['1617555010', 10], ['+1 (617) 555-0112', 1], ['999', 0]] as const) {
+      const listed = await walk(q);
+      expect([q, listed.length]).toEqual([q, count]);
+      expect(new Set(listed).size).toBe(listed.length);
+      expect(listed).toEqual(await walk(q, 'lead'));
+    }
+  });
+
   it('treats injection, emoji and unicode in q as plain text', async () => {
     const ctx = kit.newTenant();
     const zoe = await kit.contacts.create(ctx, { first_name: 'Zoë', last_name: "O'Brien 🚀" });

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactView, PhoneView } from '@engage/contracts';
-import { type PreparedRead, TenantDatabase } from '@engage/database';
+import { namedRead, type PreparedRead, TenantDatabase } from '@engage/database';
 import type { SortSpec, Cursor } from '../shared/keyset';
 import { sql, type Tx } from '../shared/sql';
-import type { RelevanceKey, SearchTerm } from './contact-search';
+import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
-import { companiesStartingSql, LOOKUP_LIMIT, searchSql, textArraySql } from './contacts-search.sql';
+import { LOOKUP_LIMIT, orderedSearch, searchSql } from './contacts-search.sql';
 
 /** Everything a write sets: the client's fields plus the derived search columns and channel keys. */
 export interface ContactWrite {
@@ -204,7 +204,8 @@ export class ContactsRepository {
    * The name lookups of a search, in one statement: the tenant's names reachable from these
    * deletion variants (typos, kind `v`, keyed by variant) and, for each word, the names that start
    * with it (kind `p`, keyed by word; `scanned` tells whether the scan hit its bound), and the
-   * companies whose name starts with it (kind `c`, ids in `names`).
+   * companies whose name starts with it (kind `c`, ids in `names`). One prepared statement per
+   * word count.
    */
   async namesForSearch(
     tenantId: string,
@@ -212,30 +213,23 @@ export class ContactsRepository {
     words: string[],
   ): Promise<Array<{ kind: 'v' | 'p' | 'c'; key: string; names: string[]; scanned: number }>> {
     if (variants.length === 0 && words.length === 0) return [];
-    return this.db.readInTenant(tenantId, (l) => {
-      const t = l(tenantId);
-      // Each word is its own literal: starts_with becomes an index range only for a constant prefix.
-      const perWord = words.flatMap((word) => {
-        const w = l(word);
-        return [
-          `(SELECT 'p', ${w}, coalesce(array_agg(DISTINCT v.value) FILTER (WHERE starts_with(v.value, ${w})), '{}'), count(*)::int
-              FROM (SELECT value FROM crm.name_vocabulary WHERE tenant_id = ${t} AND starts_with(variant, ${w}) LIMIT ${PREFIX_SCAN_LIMIT}) v)`,
-          `(SELECT 'c', ${w}, coalesce(array_agg(co.id::text), '{}'), 0 FROM (${companiesStartingSql(t, word, l)} LIMIT ${LOOKUP_LIMIT}) co)`,
-        ];
-      });
-      return [
-        `(SELECT 'v' AS kind, variant AS key, array_agg(value) AS names, 0 AS scanned
-            FROM (SELECT variant, value FROM crm.name_vocabulary
-                   WHERE tenant_id = ${t} AND variant = ANY(${textArraySql(variants, l)}) LIMIT 5000) v
-           GROUP BY variant)`,
-        ...perWord,
-      ].join(' UNION ALL ');
+    const read = NAMES_FOR_SEARCH[words.length - 1] ?? namesForSearchStatement(words.length);
+    const params: Record<string, unknown> = { tenant: tenantId, variants };
+    words.forEach((word, i) => {
+      const [lo, hi] = prefixRange(word);
+      Object.assign(params, { [`word${i}`]: word, [`lo${i}`]: lo, [`hi${i}`]: hi });
     });
+    return this.db.read(tenantId, read.statement, read.values(params));
   }
 
-  /** Adds names to the tenant's typo vocabulary (existing pairs are left alone). */
-  async addVocabulary(tx: Tx, tenantId: string, pairs: Array<[string, string]>): Promise<void> {
-    if (pairs.length === 0) return;
+  /**
+   * Adds names to the tenant's typo vocabulary (existing pairs are left alone). The pairs go in
+   * sorted: two transactions adding overlapping names (an import's concurrent batches, two
+   * creates) then wait on each other's pairs in the same order and cannot deadlock.
+   */
+  async addVocabulary(tx: Tx, tenantId: string, unsorted: Array<[string, string]>): Promise<void> {
+    if (unsorted.length === 0) return;
+    const pairs = [...unsorted].sort(comparePairs);
     await sql(
       tx,
       `INSERT INTO crm.name_vocabulary (tenant_id, variant, value)
@@ -346,6 +340,9 @@ export class ContactsRepository {
    * the table for a rare name.
    */
   async list(tenantId: string, filter: ContactListFilter): Promise<ContactListRow[]> {
+    const plain = filter.sort.key === 'relevance' && !filter.deleted && !hasFilters(filter);
+    const ordered = plain ? orderedSearch(tenantId, filter) : null;
+    if (ordered) return this.db.read<ContactListRow>(tenantId, ordered.statement, ordered.values);
     return this.db.readInTenant<ContactListRow>(tenantId, (l) => {
       const where = [`c.tenant_id = ${l(tenantId)}`];
       where.push(filter.deleted ? `c.deleted_at IS NOT NULL AND c.merged_into IS NULL AND c.deleted_at > now() - interval '30 days'` : 'c.deleted_at IS NULL');
@@ -375,11 +372,44 @@ export class ContactsRepository {
   }
 }
 
+/** Whether a list narrows the rows by anything other than `q`. */
+const hasFilters = (f: ContactListFilter): boolean =>
+  !!(f.ownerId || f.companyId || f.lifecycleStage || f.tag || f.updatedSince || f.customFields.length > 0);
+
 /** Vocabulary rows a prefix lookup reads per word; a word that reaches it is broad. */
 export const PREFIX_SCAN_LIMIT = 2000;
+
+const comparePairs = (a: [string, string], b: [string, string]): number =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 
 const uniquePairs = (rows: Array<{ vocabulary: Array<[string, string]> }>): Array<[string, string]> => {
   const seen = new Map<string, [string, string]>();
   for (const row of rows) for (const pair of row.vocabulary) seen.set(`${pair[0]}\u0000${pair[1]}`, pair);
   return [...seen.values()];
 };
+
+/**
+ * The name lookups of a search of `words` words (see namesForSearch). Prefixes are ranges of
+ * parameters, which stay index ranges in a prepared statement.
+ */
+function namesForSearchStatement(words: number) {
+  const live = 'tenant_id = :tenant::uuid';
+  const perWord = Array.from({ length: words }, (_, i) => [
+    `(SELECT 'p', :word${i}::text, coalesce(array_agg(DISTINCT v.value) FILTER (WHERE starts_with(v.value, :word${i}::text)), '{}'), count(*)::int
+        FROM (SELECT value FROM crm.name_vocabulary WHERE ${live} AND variant >= :lo${i}::text AND variant < :hi${i}::text LIMIT ${PREFIX_SCAN_LIMIT}) v)`,
+    `(SELECT 'c', :word${i}::text, coalesce(array_agg(co.id::text), '{}'), 0
+        FROM (SELECT id FROM crm.companies WHERE ${live} AND name_sort >= :lo${i}::text AND name_sort < :hi${i}::text AND deleted_at IS NULL LIMIT ${LOOKUP_LIMIT}) co)`,
+  ]).flat();
+  return namedRead(
+    `crm_contact_search_names_${words}`,
+    [
+      `(SELECT 'v' AS kind, variant AS key, array_agg(value) AS names, 0 AS scanned
+          FROM (SELECT variant, value FROM crm.name_vocabulary WHERE ${live} AND variant = ANY(:variants::text[]) LIMIT 5000) v
+         GROUP BY variant)`,
+      ...perWord,
+    ].join(' UNION ALL '),
+  );
+}
+
+/** Searches have at most six words (parseSearch); the statements are built once. */
+const NAMES_FOR_SEARCH = Array.from({ length: 6 }, (_, i) => namesForSearchStatement(i + 1));
