@@ -5,7 +5,9 @@ import type { CrmConfig } from '../config';
 import { SCHEMA } from '../database/definition';
 import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
 import { domainError } from '../test-support/expect-error';
+import { DealsRepository } from '../deals/deals.repository';
 import { ContactPurger } from './contact-purger';
+import { ContactsRepository } from './contacts.repository';
 
 describe('purging contacts past the restore window', () => {
   let kit: CrmKit;
@@ -13,7 +15,7 @@ describe('purging contacts past the restore window', () => {
 
   beforeAll(async () => {
     kit = await startCrmKit(testEnv.databaseUrls('crm').app);
-    purger = new ContactPurger(kit.db, new OutboxWriter(SCHEMA), createLogger({ service: 'purge-int-spec', level: 'silent', sync: true }), {
+    purger = new ContactPurger(kit.db, new ContactsRepository(kit.db), new DealsRepository(kit.db), new OutboxWriter(SCHEMA), createLogger({ service: 'purge-int-spec', level: 'silent', sync: true }), {
       PURGE_INTERVAL_MS: 60_000,
     } as CrmConfig);
   });
@@ -54,9 +56,38 @@ describe('purging contacts past the restore window', () => {
     await expect(kit.contacts.get(ctx, live.id)).resolves.toMatchObject({ id: live.id });
     await expect(kit.contacts.restore(other, othersRecent.id)).resolves.toMatchObject({ id: othersRecent.id });
 
-    const purged = (await kit.events(ctx.tenantId)).filter((e) => e.subject === 'evt.crm.contact.purged');
+    const events = await kit.events(ctx.tenantId);
+    const purged = events.filter((e) => e.subject === 'evt.crm.contact.purged');
     expect(purged.map((e) => e.envelope.payload)).toEqual([{ contact_ids: [expired.id], unlinked_deal_ids: [deal.id] }]);
+    // Consumers of deal events learn that the deal lost its contact.
+    const dealUpdates = events.filter((e) => e.subject === 'evt.crm.deal.updated').map((e) => e.envelope.payload);
+    expect(dealUpdates).toContainEqual({ deal: expect.objectContaining({ id: deal.id, contact_id: null, version: deal.version + 1 }), changed: ['contact_id'] });
     expect((await kit.events(other.tenantId)).some((e) => e.subject === 'evt.crm.contact.purged')).toBe(false);
+  });
+
+  it('takes out of the typo vocabulary the names that only purged contacts carried', async () => {
+    const ctx = kit.newTenant();
+    const rare = await kit.contacts.create(ctx, { first_name: 'Zbigniew', last_name: 'Smith' });
+    const shared = await kit.contacts.create(ctx, { first_name: 'Anna', last_name: 'Smith' });
+    const restorable = await kit.contacts.create(ctx, { first_name: 'Wojciech', last_name: 'Nowak' });
+    const sameFirst = await kit.contacts.create(ctx, { first_name: 'Wojciech', last_name: 'Kowalski' });
+    for (const c of [rare, restorable, sameFirst]) await kit.contacts.delete(ctx, { id: c.id });
+    await deletedDaysAgo(ctx.tenantId, rare.id, 40);
+    await deletedDaysAgo(ctx.tenantId, sameFirst.id, 40);
+    const vocabulary = async () =>
+      (
+        await kit.db.transaction(ctx.tenantId, (tx) => tx.query(`SELECT DISTINCT value FROM crm.name_vocabulary WHERE tenant_id = $1 ORDER BY value`, [ctx.tenantId]))
+      ).map((r: { value: string }) => r.value);
+    expect(await vocabulary()).toEqual(['anna', 'kowalski', 'nowak', 'smith', 'wojciech', 'zbigniew']);
+
+    await purger.runOnce();
+    // Zbigniew and Kowalski had no other holder; Smith is still Anna's, Wojciech and Nowak still
+    // belong to a deletion that can be restored.
+    expect(await vocabulary()).toEqual(['anna', 'nowak', 'smith', 'wojciech']);
+    expect((await kit.contacts.list(ctx, { q: 'zbigniw' })).data).toEqual([]);
+    expect((await kit.contacts.list(ctx, { q: 'smtih' })).data.map((c) => c.id)).toEqual([shared.id]);
+    await kit.contacts.restore(ctx, restorable.id);
+    expect((await kit.contacts.list(ctx, { q: 'wojciesh nowak' })).data.map((c) => c.id)).toEqual([restorable.id]);
   });
 
   it('finds nothing to do on a second round', async () => {

@@ -6,7 +6,10 @@ import type { Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { CrmConfig } from '../config';
+import { contactChangedEvents } from '../deals/deal-events';
+import { DealsRepository } from '../deals/deals.repository';
 import { sql } from '../shared/sql';
+import { ContactsRepository } from './contacts.repository';
 
 /** Contacts erased per transaction: a bounded lock set and event, whatever the backlog. */
 const BATCH = 500;
@@ -20,9 +23,10 @@ export interface PurgeRound {
 
 /**
  * Erases contacts soft-deleted longer ago than the restore window (RESTORE_WINDOW_DAYS): the
- * contact row, its channel keys (by cascade) and the link from its deals (the deals stay, without
- * a contact). One `evt.crm.contact.purged` per batch tells the other services to erase what they
- * hold about those contacts. Runs every PURGE_INTERVAL_MS on each replica; replicas skip rows
+ * contact row, its channel keys (by cascade), the names only it carried from the typo vocabulary,
+ * and the link from its deals (the deals stay, without a contact, each with a `deal.updated`).
+ * One `evt.crm.contact.purged` per batch tells the other services to erase what they hold about
+ * those contacts. Runs every PURGE_INTERVAL_MS on each replica; replicas skip rows
  * another one has locked.
  */
 @Injectable()
@@ -32,6 +36,8 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly db: TenantDatabase,
+    private readonly contacts: ContactsRepository,
+    private readonly deals: DealsRepository,
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
@@ -82,32 +88,29 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
   private async purgeBatch(tenantId: string): Promise<number> {
     const ctx = systemContext({ tenantId, requestId: timeOrderedId() }) as TenantContext;
     return this.db.transaction(tenantId, async (tx) => {
-      const ids = (
-        await sql<{ id: string }>(
-          tx,
-          `SELECT id FROM crm.contacts
-            WHERE tenant_id = $1 AND deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $2)
-            ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-          [tenantId, RESTORE_WINDOW_DAYS, BATCH],
-        )
-      ).map((r) => r.id);
-      if (ids.length === 0) return 0;
-      const deals = await sql<{ id: string }>(
+      const expired = await sql<{ id: string; first_key: string; last_key: string }>(
         tx,
-        `UPDATE crm.deals SET contact_id = NULL, version = version + 1, updated_at = now()
-          WHERE tenant_id = $1 AND contact_id = ANY($2::uuid[]) RETURNING id`,
-        [tenantId, ids],
+        `SELECT id, first_key, last_key FROM crm.contacts
+          WHERE tenant_id = $1 AND deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $2)
+          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [tenantId, RESTORE_WINDOW_DAYS, BATCH],
       );
+      if (expired.length === 0) return 0;
+      const ids = expired.map((r) => r.id);
+      const unlinked = await this.deals.relinkContacts(tx, tenantId, ids, null);
       await sql(tx, `DELETE FROM crm.contacts WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids]);
+      // A name no remaining contact carries leaves the typo vocabulary with its last holder.
+      await this.contacts.pruneVocabulary(tx, tenantId, expired.flatMap((r) => [r.first_key, r.last_key]));
       const batchId = timeOrderedId();
-      await this.outbox.append<ContactsPurgedEvent>(tx, ctx, [
+      await this.outbox.append<object>(tx, ctx, [
         {
           subject: CrmEvents.contactsPurged,
           aggregateType: 'contact_purge',
           aggregateId: batchId,
           version: 1,
-          payload: { contact_ids: ids, unlinked_deal_ids: deals.map((d) => d.id) },
+          payload: { contact_ids: ids, unlinked_deal_ids: unlinked.map((d) => d.id) } satisfies ContactsPurgedEvent,
         },
+        ...contactChangedEvents(unlinked),
       ]);
       return ids.length;
     });

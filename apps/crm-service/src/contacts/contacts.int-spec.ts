@@ -350,6 +350,10 @@ describe('contacts against PostgreSQL', () => {
     expect(await domainError(kit.contacts.create(ctx, { emails: ['sam@b.test'] }))).toMatchObject({ details: { existing_id: survivor.id } });
     const events = await kit.events(ctx.tenantId);
     expect(events.find((e) => e.subject === 'evt.crm.contact.merged')?.envelope.payload).toMatchObject({ survivor_id: survivor.id, merged_id: other.id });
+    // The moved deal says so too, with its new version.
+    expect(events.filter((e) => e.subject === 'evt.crm.deal.updated' && e.envelope.aggregate_id === deal.id).map((e) => e.envelope.payload)).toEqual([
+      { deal: expect.objectContaining({ contact_id: survivor.id, version: deal.version + 1 }), changed: ['contact_id'] },
+    ]);
     expect((await domainError(kit.contacts.merge(ctx, { id: survivor.id, other_id: survivor.id }))).status).toBe(400);
   });
 

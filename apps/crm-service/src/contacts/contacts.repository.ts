@@ -3,7 +3,7 @@ import type { ContactView, PhoneView } from '@engage/contracts';
 import { namedRead, type PreparedRead, TenantDatabase } from '@engage/database';
 import type { SortSpec, Cursor } from '../shared/keyset';
 import { sql, type Tx } from '../shared/sql';
-import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
+import { deriveSearchColumns, prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
 import { LOOKUP_LIMIT, orderedSearch, searchSql } from './contacts-search.sql';
 
@@ -234,6 +234,35 @@ export class ContactsRepository {
       tx,
       `INSERT INTO crm.name_vocabulary (tenant_id, variant, value)
        SELECT $1, v, k FROM unnest($2::text[], $3::text[]) AS t(v, k) ON CONFLICT DO NOTHING`,
+      [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+  }
+
+  /**
+   * Removes from the typo vocabulary the names (first or last name keys) that no contact of the
+   * tenant carries any more, live or soft-deleted (a restored contact must still be found). The
+   * pairs are derived the way a write derives them, so the removal goes by primary key.
+   */
+  async pruneVocabulary(tx: Tx, tenantId: string, keys: string[]): Promise<void> {
+    const candidates = [...new Set(keys.filter(Boolean))];
+    if (candidates.length === 0) return;
+    const held = await sql<{ key: string }>(
+      tx,
+      `SELECT k.key FROM unnest($2::text[]) AS k(key)
+        WHERE EXISTS (SELECT 1 FROM crm.contacts c WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.first_key = k.key)
+           OR EXISTS (SELECT 1 FROM crm.contacts c WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.last_key = k.key)
+       UNION
+       SELECT unnest(ARRAY[c.first_key, c.last_key]) FROM crm.contacts c
+        WHERE c.tenant_id = $1 AND c.deleted_at IS NOT NULL AND (c.first_key = ANY($2::text[]) OR c.last_key = ANY($2::text[]))`,
+      [tenantId, candidates],
+    );
+    const stillHeld = new Set(held.map((h) => h.key));
+    const pairs = candidates.filter((key) => !stillHeld.has(key)).flatMap((key) => deriveSearchColumns({ firstName: key, lastName: null }).vocabulary);
+    if (pairs.length === 0) return;
+    await sql(
+      tx,
+      `DELETE FROM crm.name_vocabulary v USING unnest($2::text[], $3::text[]) AS p(variant, value)
+        WHERE v.tenant_id = $1 AND v.variant = p.variant AND v.value = p.value`,
       [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
     );
   }

@@ -17,6 +17,7 @@ import { OutboxWriter } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { customFieldFilter, validateCustomFields } from '../custom-fields/custom-field-values';
+import { contactChangedEvents } from '../deals/deal-events';
 import { DealsRepository } from '../deals/deals.repository';
 import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
 import { UserDirectory } from '../shared/user-directory';
@@ -232,8 +233,9 @@ export class ContactsService {
       const removed = await this.contacts.softDelete(tx, tctx.tenantId, other.id, survivor.id);
       const write = await this.complete(tx, tctx.tenantId, draft);
       const contact = await this.contacts.update(tx, tctx.tenantId, survivor.id, write, true);
-      await this.deals.repointContact(tx, tctx.tenantId, other.id, survivor.id);
-      await this.outbox.append(tx, tctx, [
+      const moved = await this.deals.relinkContacts(tx, tctx.tenantId, [other.id], survivor.id);
+      await this.outbox.append<object>(tx, tctx, [
+        ...contactChangedEvents(moved),
         {
           subject: CrmEvents.contactMerged,
           aggregateType: 'contact',

@@ -136,12 +136,20 @@ export class DealsRepository {
   }
 
   /** Moves the deals of a merged contact to the surviving one. */
-  async repointContact(tx: Tx, tenantId: string, fromContactId: string, toContactId: string): Promise<void> {
-    await sql(tx, `UPDATE crm.deals SET contact_id = $3, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND contact_id = $2`, [
-      tenantId,
-      fromContactId,
-      toContactId,
-    ]);
+  /**
+   * Moves the deals of these contacts to another contact, or unlinks them (`toContactId` null),
+   * deleted deals included (a restore must find them consistent); returns the live ones as they
+   * are now, for their `deal.updated` events.
+   */
+  async relinkContacts(tx: Tx, tenantId: string, fromContactIds: string[], toContactId: string | null): Promise<DealView[]> {
+    if (fromContactIds.length === 0) return [];
+    const rows: Array<DealView & { live: boolean }> = await sql(
+      tx,
+      `UPDATE crm.deals d SET contact_id = $3, version = d.version + 1, updated_at = now()
+        WHERE d.tenant_id = $1 AND d.contact_id = ANY($2::uuid[]) RETURNING ${VIEW}, d.deleted_at IS NULL AS live`,
+      [tenantId, fromContactIds, toContactId],
+    );
+    return rows.filter((r) => r.live).map(({ live: _live, ...deal }) => deal);
   }
 
   async contactExists(tx: Tx, tenantId: string, contactId: string): Promise<boolean> {
