@@ -41,12 +41,12 @@ const levelOf = (term: Word, name: string) => (name === term.text ? 2 : typoName
  * match), summed; equal scores are listed by last name key, first name key and id, and the
  * relevance cursor carries all four.
  *
- * One or two plain words, listed by relevance without other filters (what people type into a
- * search box), and a lone email or phone, take the ordered path ({@link orderedSearch}); everything else the collecting
- * path below: each word is a UNION of small index-only lookups (names one typo away, name
- * prefixes, companies whose name starts with the word, emails that start with it, phones that
- * end with its digits), the words are intersected on the id, scored from the keys alone, sorted,
- * and only the page's rows are read from the table.
+ * One or two plain words, or a lone email or phone, listed by relevance without other filters
+ * (what people type into a search box), run as prepared statements ({@link orderedSearch});
+ * everything else takes the collecting path below: each word is a UNION of small index-only
+ * lookups (names one typo away, name prefixes, companies whose name starts with the word, emails
+ * that start with it, phones that end with its digits), the words are intersected on the id,
+ * scored from the keys alone, sorted, and only the page's rows are read from the table.
  */
 export function searchSql(tenantId: string, filter: ContactListFilter, liveness: string, filters: string[], l: Literal): string {
   const t = l(tenantId);
@@ -337,11 +337,7 @@ function channelSearchStatement() {
 
 /** {@link scoreSql} with the words as parameters `:w<n>` and their typo names as `:typo<n>`. */
 function namedScoreSql(words: number, alias: string): string {
-  return Array.from(
-    { length: words },
-    (_, i) => `CASE WHEN ${alias}.first_key = :w${i + 1}::text OR ${alias}.last_key = :w${i + 1}::text THEN 2
-                    WHEN ${alias}.first_key = ANY(:typo${i + 1}::text[]) OR ${alias}.last_key = ANY(:typo${i + 1}::text[]) THEN 1 ELSE 0 END`,
-  ).join(' + ');
+  return Array.from({ length: words }, (_, i) => wordScoreSql(alias, `:w${i + 1}::text`, `:typo${i + 1}::text[]`)).join(' + ');
 }
 
 /** Index lookups shared by both paths, as SQL array expressions. */
@@ -358,14 +354,14 @@ function lookups(t: string, l: Literal) {
 
 /** The relevance score of a row with name keys `<alias>.first_key` and `<alias>.last_key`. */
 function scoreSql(terms: SearchTerm[], alias: string, l: Literal): string {
-  const scores = terms.filter(isWord).map((term) => {
-    const word = l(term.text);
-    const names = textArraySql(typoNames(term), l);
-    return `CASE WHEN ${alias}.first_key = ${word} OR ${alias}.last_key = ${word} THEN 2
-                 WHEN ${alias}.first_key = ANY(${names}) OR ${alias}.last_key = ANY(${names}) THEN 1 ELSE 0 END`;
-  });
+  const scores = terms.filter(isWord).map((term) => wordScoreSql(alias, l(term.text), textArraySql(typoNames(term), l)));
   return scores.length ? scores.join(' + ') : '0';
 }
+
+/** One word's part of the relevance score (see levelOf), given the word and its typo names as SQL. */
+const wordScoreSql = (alias: string, word: string, names: string) =>
+  `CASE WHEN ${alias}.first_key = ${word} OR ${alias}.last_key = ${word} THEN 2
+        WHEN ${alias}.first_key = ANY(${names}) OR ${alias}.last_key = ANY(${names}) THEN 1 ELSE 0 END`;
 
 const relevanceOrder = (alias: string) => `${alias}.score DESC, ${alias}.last_key, ${alias}.first_key, ${alias}.id`;
 /** A relevance position as the cursor stores it: [score, last key, first key] (see relevanceKey). */
