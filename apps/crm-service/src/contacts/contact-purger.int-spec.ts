@@ -7,7 +7,6 @@ import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
 import { domainError } from '../test-support/expect-error';
 import { DealsRepository } from '../deals/deals.repository';
 import { ContactPurger } from './contact-purger';
-import { ContactsRepository } from './contacts.repository';
 
 describe('purging contacts past the restore window', () => {
   let kit: CrmKit;
@@ -15,7 +14,7 @@ describe('purging contacts past the restore window', () => {
 
   beforeAll(async () => {
     kit = await startCrmKit(testEnv.databaseUrls('crm').app);
-    purger = new ContactPurger(kit.db, new ContactsRepository(kit.db), new DealsRepository(kit.db), new OutboxWriter(SCHEMA), createLogger({ service: 'purge-int-spec', level: 'silent', sync: true }), {
+    purger = new ContactPurger(kit.db, new DealsRepository(kit.db), new OutboxWriter(SCHEMA), createLogger({ service: 'purge-int-spec', level: 'silent', sync: true }), {
       PURGE_INTERVAL_MS: 60_000,
     } as CrmConfig);
   });

@@ -9,7 +9,7 @@ import type { CrmConfig } from '../config';
 import { contactChangedEvents } from '../deals/deal-events';
 import { DealsRepository } from '../deals/deals.repository';
 import { sql } from '../shared/sql';
-import { ContactsRepository } from './contacts.repository';
+import { pruneVocabulary } from './name-vocabulary.sql';
 
 /** Contacts erased per transaction: a bounded lock set and event, whatever the backlog. */
 const BATCH = 500;
@@ -36,7 +36,6 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly db: TenantDatabase,
-    private readonly contacts: ContactsRepository,
     private readonly deals: DealsRepository,
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -100,7 +99,7 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
       const unlinked = await this.deals.relinkContacts(tx, tenantId, ids, null);
       await sql(tx, `DELETE FROM crm.contacts WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids]);
       // A name no remaining contact carries leaves the typo vocabulary with its last holder.
-      await this.contacts.pruneVocabulary(tx, tenantId, expired.flatMap((r) => [r.first_key, r.last_key]));
+      await pruneVocabulary(tx, tenantId, expired.flatMap((r) => [r.first_key, r.last_key]));
       const batchId = timeOrderedId();
       await this.outbox.append<object>(tx, ctx, [
         {

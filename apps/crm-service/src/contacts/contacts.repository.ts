@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactView, PhoneView } from '@engage/contracts';
-import { namedRead, type PreparedRead, TenantDatabase } from '@engage/database';
+import { type PreparedRead, TenantDatabase } from '@engage/database';
 import type { SortSpec, Cursor } from '../shared/keyset';
 import { sql, type Tx } from '../shared/sql';
-import { deriveSearchColumns, prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
+import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
-import { LOOKUP_LIMIT, orderedSearch, searchSql } from './contacts-search.sql';
+import { orderedSearch, searchSql } from './contacts-search.sql';
+import { addVocabulary, namesForSearchRead, uniquePairs } from './name-vocabulary.sql';
 
 /** Everything a write sets: the client's fields plus the derived search columns and channel keys. */
 export interface ContactWrite {
@@ -125,7 +126,7 @@ export class ContactsRepository {
       [tenantId, id, ...values(write)],
     );
     await this.insertChannels(tx, tenantId, id, write.channels);
-    await this.addVocabulary(tx, tenantId, write.vocabulary);
+    await addVocabulary(tx, tenantId, write.vocabulary);
     return rows[0];
   }
 
@@ -142,7 +143,7 @@ export class ContactsRepository {
       await sql(tx, `DELETE FROM crm.contact_channels WHERE tenant_id = $1 AND contact_id = $2`, [tenantId, id]);
       await this.insertChannels(tx, tenantId, id, write.channels);
     }
-    await this.addVocabulary(tx, tenantId, write.vocabulary);
+    await addVocabulary(tx, tenantId, write.vocabulary);
     return rows[0];
   }
 
@@ -213,58 +214,13 @@ export class ContactsRepository {
     words: string[],
   ): Promise<Array<{ kind: 'v' | 'p' | 'c'; key: string; names: string[]; scanned: number }>> {
     if (variants.length === 0 && words.length === 0) return [];
-    const read = NAMES_FOR_SEARCH[words.length - 1] ?? namesForSearchStatement(words.length);
+    const read = namesForSearchRead(words.length);
     const params: Record<string, unknown> = { tenant: tenantId, variants };
     words.forEach((word, i) => {
       const [lo, hi] = prefixRange(word);
       Object.assign(params, { [`word${i}`]: word, [`lo${i}`]: lo, [`hi${i}`]: hi });
     });
     return this.db.read(tenantId, read.statement, read.values(params));
-  }
-
-  /**
-   * Adds names to the tenant's typo vocabulary (existing pairs are left alone). The pairs go in
-   * sorted: two transactions adding overlapping names (an import's concurrent batches, two
-   * creates) then wait on each other's pairs in the same order and cannot deadlock.
-   */
-  async addVocabulary(tx: Tx, tenantId: string, unsorted: Array<[string, string]>): Promise<void> {
-    if (unsorted.length === 0) return;
-    const pairs = [...unsorted].sort(comparePairs);
-    await sql(
-      tx,
-      `INSERT INTO crm.name_vocabulary (tenant_id, variant, value)
-       SELECT $1, v, k FROM unnest($2::text[], $3::text[]) AS t(v, k) ON CONFLICT DO NOTHING`,
-      [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-    );
-  }
-
-  /**
-   * Removes from the typo vocabulary the names (first or last name keys) that no contact of the
-   * tenant carries any more, live or soft-deleted (a restored contact must still be found). The
-   * pairs are derived the way a write derives them, so the removal goes by primary key.
-   */
-  async pruneVocabulary(tx: Tx, tenantId: string, keys: string[]): Promise<void> {
-    const candidates = [...new Set(keys.filter(Boolean))];
-    if (candidates.length === 0) return;
-    const held = await sql<{ key: string }>(
-      tx,
-      `SELECT k.key FROM unnest($2::text[]) AS k(key)
-        WHERE EXISTS (SELECT 1 FROM crm.contacts c WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.first_key = k.key)
-           OR EXISTS (SELECT 1 FROM crm.contacts c WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.last_key = k.key)
-       UNION
-       SELECT unnest(ARRAY[c.first_key, c.last_key]) FROM crm.contacts c
-        WHERE c.tenant_id = $1 AND c.deleted_at IS NOT NULL AND (c.first_key = ANY($2::text[]) OR c.last_key = ANY($2::text[]))`,
-      [tenantId, candidates],
-    );
-    const stillHeld = new Set(held.map((h) => h.key));
-    const pairs = candidates.filter((key) => !stillHeld.has(key)).flatMap((key) => deriveSearchColumns({ firstName: key, lastName: null }).vocabulary);
-    if (pairs.length === 0) return;
-    await sql(
-      tx,
-      `DELETE FROM crm.name_vocabulary v USING unnest($2::text[], $3::text[]) AS p(variant, value)
-        WHERE v.tenant_id = $1 AND v.variant = p.variant AND v.value = p.value`,
-      [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-    );
   }
 
   async insertChannels(tx: Tx, tenantId: string, contactId: string, channels: string[]): Promise<void> {
@@ -325,7 +281,7 @@ export class ContactsRepository {
       [tenantId, JSON.stringify(rows.map(({ channels: _c, vocabulary: _v, ...row }) => row))],
     );
     await this.insertChannelsMany(tx, tenantId, rows, 'new');
-    await this.addVocabulary(tx, tenantId, uniquePairs(rows));
+    await addVocabulary(tx, tenantId, uniquePairs(rows));
   }
 
   async updateMany(tx: Tx, tenantId: string, rows: Array<ContactWrite & { id: string }>): Promise<void> {
@@ -341,7 +297,7 @@ export class ContactsRepository {
       [tenantId, JSON.stringify(rows.map(({ channels: _c, vocabulary: _v, ...row }) => row))],
     );
     await this.insertChannelsMany(tx, tenantId, rows, 'existing');
-    await this.addVocabulary(tx, tenantId, uniquePairs(rows));
+    await addVocabulary(tx, tenantId, uniquePairs(rows));
   }
 
   /**
@@ -410,41 +366,3 @@ export class ContactsRepository {
 /** Whether a list narrows the rows by anything other than `q`. */
 const hasFilters = (f: ContactListFilter): boolean =>
   !!(f.ownerId || f.companyId || f.lifecycleStage || f.tag || f.updatedSince || f.customFields.length > 0);
-
-/** Vocabulary rows a prefix lookup reads per word; a word that reaches it is broad. */
-export const PREFIX_SCAN_LIMIT = 2000;
-
-const comparePairs = (a: [string, string], b: [string, string]): number =>
-  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
-
-const uniquePairs = (rows: Array<{ vocabulary: Array<[string, string]> }>): Array<[string, string]> => {
-  const seen = new Map<string, [string, string]>();
-  for (const row of rows) for (const pair of row.vocabulary) seen.set(`${pair[0]}\u0000${pair[1]}`, pair);
-  return [...seen.values()];
-};
-
-/**
- * The name lookups of a search of `words` words (see namesForSearch). Prefixes are ranges of
- * parameters, which stay index ranges in a prepared statement.
- */
-function namesForSearchStatement(words: number) {
-  const live = 'tenant_id = :tenant::uuid';
-  const perWord = Array.from({ length: words }, (_, i) => [
-    `(SELECT 'p', :word${i}::text, coalesce(array_agg(DISTINCT v.value) FILTER (WHERE starts_with(v.value, :word${i}::text)), '{}'), count(*)::int
-        FROM (SELECT value FROM crm.name_vocabulary WHERE ${live} AND variant >= :lo${i}::text AND variant < :hi${i}::text LIMIT ${PREFIX_SCAN_LIMIT}) v)`,
-    `(SELECT 'c', :word${i}::text, coalesce(array_agg(co.id::text), '{}'), 0
-        FROM (SELECT id FROM crm.companies WHERE ${live} AND name_sort >= :lo${i}::text AND name_sort < :hi${i}::text AND deleted_at IS NULL LIMIT ${LOOKUP_LIMIT}) co)`,
-  ]).flat();
-  return namedRead(
-    `crm_contact_search_names_${words}`,
-    [
-      `(SELECT 'v' AS kind, variant AS key, array_agg(value) AS names, 0 AS scanned
-          FROM (SELECT variant, value FROM crm.name_vocabulary WHERE ${live} AND variant = ANY(:variants::text[]) LIMIT 5000) v
-         GROUP BY variant)`,
-      ...perWord,
-    ].join(' UNION ALL '),
-  );
-}
-
-/** Searches have at most six words (parseSearch); the statements are built once. */
-const NAMES_FOR_SEARCH = Array.from({ length: 6 }, (_, i) => namesForSearchStatement(i + 1));

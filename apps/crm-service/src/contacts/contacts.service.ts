@@ -26,7 +26,8 @@ import type { Tx } from '../shared/sql';
 import { MAX_PREFIX_NAMES, deriveSearchColumns, parseSearch, relevanceKey, reversedPhoneKeys, type SearchTerm } from './contact-search';
 import { assertTimezone, channelKeys, derivedTimezone, normaliseEmails, normalisePhones } from './contact-input';
 import { normalisePhone } from './phone-numbers';
-import { type ContactWrite, ContactsRepository, PREFIX_SCAN_LIMIT } from './contacts.repository';
+import { type ContactWrite, ContactsRepository } from './contacts.repository';
+import { PREFIX_SCAN_LIMIT } from './name-vocabulary.sql';
 
 const UPDATABLE = [
   'first_name',
