@@ -19,14 +19,16 @@ const WRITERS = 3;
 const PROGRESS_EVERY_MS = 500;
 const IDLE_POLL_MS = 2000;
 /**
- * The planner's statistics of the contact tables are refreshed once the first batch is written,
- * then each time the import has written four times as many rows again: a handful of ANALYZE runs
- * (each samples a fixed number of rows, well under a second) over a million-row file. Until the
- * first refresh one batch is written at a time: planned against statistics that say the tenant
- * has no contacts, the duplicate check of a second batch would scan the first one's channels for
- * every key.
+ * The planner's statistics of the contact tables are refreshed twice per import: once its first
+ * batch is written, and once it has finished. Until the first refresh one batch is written at a
+ * time: planned against statistics that say the tenant has no contacts, the duplicate check of a
+ * second batch would scan the first one's channels for every key, and a lookup by id would walk
+ * the tenant's contacts. Once the statistics show the tenant with a batch of contacts, those
+ * lookups are planned on the primary keys, and growth only makes that plan more right: no refresh
+ * is needed while the import runs (each one samples the whole table, seconds on a large one, and
+ * the writers would have to drain for it). The refresh at the end plans the tenant's lists and
+ * searches for the size it has now; it runs after the job is reported complete.
  */
-const STATISTICS_GROWTH = 4;
 
 interface CsvRecord {
   row: number;
@@ -109,6 +111,9 @@ export class ImportRunner implements OnApplicationBootstrap, OnApplicationShutdo
         this.logger.error({ err: error, import_id: job.id }, 'import failed');
         await this.writer.finish(job, ctx, 'failed', counters, 'The import stopped on an unexpected error; rows before it were imported.').catch(() => undefined);
       }
+      if (counters.created + counters.updated > job.created + job.updated) {
+        await this.writer.refreshStatistics(job).catch((error) => this.logger.warn({ err: error, import_id: job.id }, 'statistics refresh after the import failed'));
+      }
     });
   }
 
@@ -145,18 +150,18 @@ export class ImportRunner implements OnApplicationBootstrap, OnApplicationShutdo
     const inflight: Array<{ done: Promise<void>; keys: Set<string>; lastRow: number }> = [];
     let lastProgress = 0;
     let committedThrough = resumeAfter;
-    let nextStatistics = 1;
+    let statisticsRefreshed = false;
     let writers = 1;
     const settle = async () => {
       const oldest = inflight.shift()!;
       await oldest.done;
       committedThrough = oldest.lastRow;
     };
-    const refreshStatisticsWhenGrown = async () => {
-      if (counters.created + counters.updated < nextStatistics) return;
+    const refreshStatisticsOnce = async () => {
+      if (statisticsRefreshed || counters.created + counters.updated === 0) return;
       while (inflight.length) await settle();
-      nextStatistics = (counters.created + counters.updated) * STATISTICS_GROWTH;
       await this.writer.refreshStatistics(job);
+      statisticsRefreshed = true;
       writers = WRITERS;
     };
     const flush = async () => {
@@ -168,7 +173,7 @@ export class ImportRunner implements OnApplicationBootstrap, OnApplicationShutdo
         while (inflight.length) await settle();
       }
       while (inflight.length >= writers) await settle();
-      await refreshStatisticsWhenGrown();
+      await refreshStatisticsOnce();
       batch.safeRow = committedThrough;
       await this.writer.ensureCompanies(job, ctx, batch.contacts, companies);
       const announce = Date.now() - lastProgress >= PROGRESS_EVERY_MS;
