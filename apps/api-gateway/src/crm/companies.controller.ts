@@ -5,6 +5,7 @@ import { CompanyPage, CompanyView, CreateCompanyRequest, CrmSubjects, ListCompan
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
+import { sendServiceJson } from '../http/json-passthrough';
 import { Ctx } from '../http/request-context';
 import { setEtag, versionFromIfMatch } from './etag';
 import { IdParam } from './id-param';
@@ -19,8 +20,8 @@ export class CompaniesController {
   @Get()
   @ApiOperation({ summary: 'List companies' })
   @ApiOkResponse({ type: CompanyPage })
-  list(@Query() query: ListCompaniesQuery, @Ctx() ctx: TenantContext): Promise<CompanyPage> {
-    return this.rpc.request(CrmSubjects.listCompanies, query, ctx);
+  async list(@Query() query: ListCompaniesQuery, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    return sendServiceJson(reply, await this.rpc.requestJson(CrmSubjects.listCompanies, query, ctx));
   }
 
   @RequirePermission('companies', 'create')

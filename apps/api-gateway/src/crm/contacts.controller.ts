@@ -24,6 +24,7 @@ import {
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
+import { sendServiceJson } from '../http/json-passthrough';
 import { Ctx } from '../http/request-context';
 import { setEtag, versionFromIfMatch } from './etag';
 import { IdParam } from './id-param';
@@ -40,8 +41,8 @@ export class ContactsController {
   @Get()
   @ApiOperation({ summary: 'List contacts: fuzzy search, filters, keyset pagination' })
   @ApiOkResponse({ type: ContactPage })
-  list(@Query() query: ListContactsQuery, @Ctx() ctx: TenantContext): Promise<ContactPage> {
-    return this.rpc.request(CrmSubjects.listContacts, query, ctx);
+  async list(@Query() query: ListContactsQuery, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    return sendServiceJson(reply, await this.rpc.requestJson(CrmSubjects.listContacts, query, ctx));
   }
 
   @RequirePermission('contacts', 'create')

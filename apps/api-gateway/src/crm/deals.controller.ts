@@ -5,6 +5,7 @@ import { CreateDealRequest, CrmSubjects, DealPage, DealStageHistory, DealView, L
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
+import { sendServiceJson } from '../http/json-passthrough';
 import { Ctx } from '../http/request-context';
 import { setEtag, versionFromIfMatch } from './etag';
 import { IdParam } from './id-param';
@@ -19,8 +20,8 @@ export class DealsController {
   @Get()
   @ApiOperation({ summary: 'List deals' })
   @ApiOkResponse({ type: DealPage })
-  list(@Query() query: ListDealsQuery, @Ctx() ctx: TenantContext): Promise<DealPage> {
-    return this.rpc.request(CrmSubjects.listDeals, query, ctx);
+  async list(@Query() query: ListDealsQuery, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    return sendServiceJson(reply, await this.rpc.requestJson(CrmSubjects.listDeals, query, ctx));
   }
 
   @RequirePermission('deals', 'create')

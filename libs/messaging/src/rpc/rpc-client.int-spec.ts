@@ -48,6 +48,13 @@ describe('RpcClient', () => {
     expect(error).toMatchObject({ code: 'not_found', status: 404 });
   });
 
+  it('hands over a result as the JSON bytes the service wrote, and still rethrows a domain error', async () => {
+    const ctx = systemContext({ requestId: 'req-json-0001' });
+    const bytes = await client.requestJson('test.echo', { n: 7, delay_ms: 0 }, ctx);
+    expect(new TextDecoder().decode(bytes)).toBe('{"n":7,"request_id":"req-json-0001"}');
+    await expect(client.requestJson('test.missing', {}, systemContext())).rejects.toMatchObject({ code: 'not_found', status: 404 });
+  });
+
   it('answers 504 timeout when the service holds the request past the deadline, and ignores the late reply', async () => {
     const started = Date.now();
     const error = await client.request('test.echo', { n: 1, delay_ms: 600 }, systemContext()).catch((e: unknown) => e);

@@ -4,7 +4,7 @@ import { lastValueFrom } from 'rxjs';
 import { contextFromHeaders, runWithContext } from '@engage/context';
 import { DomainError, toErrorEnvelope } from '@engage/errors';
 import type { Logger } from '@engage/logging';
-import { decodeJson, encodeJson } from '../connection';
+import { decodeJson, encodeDataReply, encodeJson } from '../connection';
 import { NatsRpcContext } from './rpc-context';
 import type { RpcMetrics } from './rpc-metrics';
 
@@ -55,7 +55,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
         const result = await lastValueFrom(this.transformToObservable(await handler(data, new NatsRpcContext([ctx, subject]))), {
           defaultValue: null,
         });
-        msg.respond(encodeJson({ data: result ?? null }));
+        msg.respond(encodeDataReply(result));
       } catch (error) {
         outcome = error instanceof DomainError ? error.code : 'internal';
         if (!(error instanceof DomainError) || error.status >= 500) {
