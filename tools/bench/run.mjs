@@ -222,6 +222,8 @@ until \`GET /v1/imports/:id\` reports the end; crm-service's resident memory sam
 | rows | status | created | failed | upload s | total s | rows/s | crm-service RSS MB (start / max) |
 |---|---|---|---|---|---|---|---|
 | ${imported.rows} | ${imported.status} | ${imported.created} | ${imported.failed} | ${imported.upload_s} | ${imported.total_s} | ${imported.rows_per_s} | ${imported.crm_service_rss_mb.at_start} / ${imported.crm_service_rss_mb.max} |
+
+Why this stays above 60 s on two cores, and where PostgreSQL's time goes: ADR 0021.
 `
     : previousSection('## CSV import');
   const crmSection = crm
