@@ -32,6 +32,8 @@ await rm(outRoot, { recursive: true, force: true });
 const sources = [
   ...(await walk(join(root, 'apps'))),
   ...(await walk(join(root, 'libs'))),
+  // The provider stand-ins are TypeScript too, run as compiled JS by the stack runner.
+  ...(await walk(join(root, 'tools/providers'))),
 ];
 // Bounded concurrency keeps memory flat on small machines.
 let next = 0;

@@ -10,7 +10,8 @@ import { ALL_APPS, run, startProcess, stopPids, waitForHealthy } from './process
 import { ROOT, STATE_DIR, stackEnv } from './services.mjs';
 
 const require = createRequire(import.meta.url);
-const TEST_DATABASE = 'engage_test';
+// Overridable so that two checkouts on one machine can run their suites side by side.
+const TEST_DATABASE = process.env.ENGAGE_TEST_DATABASE ?? 'engage_test';
 const TEST_BASE_PORT = Number(process.env.ENGAGE_TEST_PORT ?? 3100);
 const REDIS_TEST_URL = process.env.ENGAGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
 export const E2E_STATE_FILE = join(STATE_DIR, 'e2e-stack.json');
