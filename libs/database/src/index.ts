@@ -4,3 +4,5 @@ export * from './rls';
 export * from './migrate';
 export * from './time-ordered-id';
 export * from './named-parameters';
+export * from './tx';
+export * from './sql';

@@ -12,3 +12,5 @@ export * from './outbox/outbox-relay';
 export * from './consumer/durable-consumer';
 export * from './jetstream/streams';
 export * from './rpc/rpc-controller.decorator';
+export * from './rpc/handles.decorator';
+export * from './consumer/on-event.decorator';

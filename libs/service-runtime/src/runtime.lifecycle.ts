@@ -1,14 +1,14 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { JetStreamManager, NatsConnection } from 'nats';
-import type { DataSource } from 'typeorm';
 import type { ServiceConfig } from '@engage/config';
 import type { Logger } from '@engage/logging';
 import { EventStreams } from '@engage/contracts';
 import { TenantDatabase } from '@engage/database';
 import { ensureStream, OutboxRelay } from '@engage/messaging';
+import { EventConsumers } from './event-consumers';
 import type { ServiceDefinition } from './service-definition';
-import { DATA_SOURCE, JETSTREAM_MANAGER, LOGGER, NATS_CONNECTION, REDIS, SERVICE_CONFIG, SERVICE_DEFINITION } from './tokens';
+import { JETSTREAM_MANAGER, LOGGER, NATS_CONNECTION, REDIS, SERVICE_CONFIG, SERVICE_DEFINITION } from './tokens';
 
 /** Starts the outbox relay once the service is up; on shutdown, stops it and closes connections in order. */
 @Injectable()
@@ -20,9 +20,9 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
     private readonly db: TenantDatabase,
+    private readonly consumers: EventConsumers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -30,15 +30,16 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await ensureStream(this.jsm, this.definition.stream, settings);
     await ensureStream(this.jsm, EventStreams.deadLetter, settings);
     await this.relay.start();
+    this.consumers.start();
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'shutting down');
+    await this.consumers.stop();
     await this.relay.stop();
     // Drain: finish in-flight requests and flush publishes before closing.
     await this.nc.drain().catch(() => undefined);
     await this.db.close().catch(() => undefined);
-    await this.dataSource.destroy().catch(() => undefined);
     this.redis.disconnect();
     this.logger.info('stopped');
     this.logger.flush();

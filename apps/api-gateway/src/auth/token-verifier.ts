@@ -3,9 +3,8 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import {
   type AccessTokenClaims,
   AuthRedisKeys,
-  IdentitySubjects,
+  Subjects,
   isRole,
-  type VerifyApiKeyReply,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { DomainError, UnauthorizedError } from '@engage/errors';
@@ -145,7 +144,7 @@ export class TokenVerifier {
   }
 
   private async verifyApiKey(key: string, ctx: RequestContext): Promise<Principal> {
-    const reply = await this.rpc.request<VerifyApiKeyReply>(IdentitySubjects.verifyApiKey, { key }, ctx, { timeoutMs: 3000 });
+    const reply = await this.rpc.request(Subjects.user.apiKeys.verify, { key }, ctx, { timeoutMs: 3000 });
     return { tenantId: reply.tenant_id, userId: reply.user_id, role: reply.role, apiKeyId: reply.api_key_id };
   }
 }

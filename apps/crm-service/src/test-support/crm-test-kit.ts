@@ -115,7 +115,6 @@ export async function startCrmKit(appUrl: string) {
     },
     close: async () => {
       await db.close();
-      await dataSource.destroy();
     },
   };
 }

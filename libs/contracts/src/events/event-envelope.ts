@@ -25,3 +25,11 @@ export const EventStreams = {
   /** Events a consumer gave up on after its last delivery, with the failure recorded. */
   deadLetter: { name: 'DEAD_LETTER', subjects: ['dlq.>'] },
 } as const;
+
+/** The stream an event is published on, found by its subject's service prefix (`evt.crm.…` → EVT_CRM). */
+export function streamOfEvent(subject: string): string {
+  const prefix = subject.split('.').slice(0, 2).join('.');
+  const stream = Object.values(EventStreams).find((s) => s.subjects.some((pattern) => pattern === `${prefix}.>`));
+  if (!stream) throw new Error(`no stream carries events of ${subject}`);
+  return stream.name;
+}

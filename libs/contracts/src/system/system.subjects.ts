@@ -1,3 +1,6 @@
+import { rpcSubject, type EmptyRequest } from '../subjects/typed-subject';
+import type { ContextEchoReply, ServiceHealthReply } from './system.dto';
+
 /** The services of the suite; each is also its NATS queue group and its subject prefix. */
 export const Services = {
   user: 'user-service',
@@ -21,7 +24,7 @@ export const ServicePrefix: Record<ServiceName, string> = {
 export const systemSubjects = (service: ServiceName) => {
   const prefix = ServicePrefix[service];
   return {
-    health: `${prefix}.system.health`,
-    context: `${prefix}.system.context`,
+    health: rpcSubject<EmptyRequest, ServiceHealthReply>(`${prefix}.system.health`),
+    context: rpcSubject<EmptyRequest, ContextEchoReply>(`${prefix}.system.context`),
   } as const;
 };

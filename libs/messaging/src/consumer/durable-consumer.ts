@@ -8,10 +8,9 @@ import {
   type JsMsg,
   nanos,
 } from 'nats';
-import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@engage/contracts';
 import { runWithContext, systemContext } from '@engage/context';
-import type { TenantDatabase } from '@engage/database';
+import type { TenantDatabase, Tx } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { decodeJson } from '../connection';
 import { isStreamNotFound } from '../jetstream/streams';
@@ -32,7 +31,7 @@ export interface DurableConsumerOptions<TPayload> {
   jsm: JetStreamManager;
   logger: Logger;
   /** The effect, inside the same transaction that records the event as processed. */
-  handle: (tx: EntityManager, event: EventEnvelope<TPayload>) => Promise<void>;
+  handle: (tx: Tx, event: EventEnvelope<TPayload>) => Promise<void>;
 }
 
 export type ProcessOutcome = 'applied' | 'duplicate' | 'stale' | 'retry' | 'dead-lettered';
@@ -50,6 +49,10 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
   private stopped = false;
 
   constructor(private readonly options: DurableConsumerOptions<TPayload>) {}
+
+  get name(): string {
+    return this.options.name;
+  }
 
   get maxDeliver(): number {
     return this.options.maxDeliver ?? 5;
@@ -109,7 +112,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     });
   }
 
-  private async applyOnce(tx: EntityManager, event: EventEnvelope<TPayload>): Promise<ProcessOutcome> {
+  private async applyOnce(tx: Tx, event: EventEnvelope<TPayload>): Promise<ProcessOutcome> {
     const { schema, name } = this.options;
     const inserted: unknown[] = await tx.query(
       `INSERT INTO ${schema}.inbox (tenant_id, consumer, event_id) VALUES ($1, $2, $3)

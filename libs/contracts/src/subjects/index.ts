@@ -1,0 +1,20 @@
+import { CrmEvents, CrmSubjects } from '../crm/crm.subjects';
+import { IdentityEvents, IdentitySubjects } from '../identity/identity.subjects';
+
+export * from './typed-subject';
+
+/**
+ * Every request subject of the suite, by service: `Subjects.crm.contacts.get` carries the
+ * request it takes and the reply it gives. (System subjects every service answers come from
+ * `systemSubjects(service)`.)
+ */
+export const Subjects = {
+  user: IdentitySubjects,
+  crm: CrmSubjects,
+} as const;
+
+/** Every event of the suite, by publishing service: `Events.crm.contactMerged` carries its payload type. */
+export const Events = {
+  user: IdentityEvents,
+  crm: CrmEvents,
+} as const;
