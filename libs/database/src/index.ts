@@ -6,3 +6,4 @@ export * from './time-ordered-id';
 export * from './named-parameters';
 export * from './tx';
 export * from './sql';
+export * from './keyset';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CompanyView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { Cursor, SortSpec } from '../shared/keyset';
+import type { Cursor, SortSpec } from '@engage/database';
 import { escapeLike, isoTime, type Tx } from '@engage/database';
 
 const VIEW = `c.id, c.name, c.domain, c.industry, c.size, c.owner_id, c.custom_fields,

@@ -16,8 +16,8 @@ import { ContactsService } from '../contacts/contacts.service';
 import { foldText, wordsOf } from '../contacts/contact-search';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { validateCustomFields } from '../custom-fields/custom-field-values';
-import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
-import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
+import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
+import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
 import type { Tx } from '@engage/database';
 import { type CompanyWrite, CompaniesRepository } from './companies.repository';
 

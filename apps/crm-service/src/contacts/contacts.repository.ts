@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactView, PhoneView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { SortSpec, Cursor } from '../shared/keyset';
+import type { SortSpec, Cursor } from '@engage/database';
 import { type Tx } from '@engage/database';
 import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DealStageChangeView, DealView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { Cursor, SortSpec } from '../shared/keyset';
+import type { Cursor, SortSpec } from '@engage/database';
 import { isoTime, type Tx } from '@engage/database';
 
 const VIEW = `d.id, d.name, d.amount::text AS amount, d.currency, d.pipeline_id, d.stage, d.probability,

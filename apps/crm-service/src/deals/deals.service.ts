@@ -19,9 +19,9 @@ import { foldText } from '../contacts/contact-search';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { validateCustomFields } from '../custom-fields/custom-field-values';
 import { PipelinesService } from '../pipelines/pipelines.service';
-import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
-import { UserDirectory } from '../shared/user-directory';
-import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
+import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
+import { UserDirectory } from '@engage/access';
+import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
 import type { Tx } from '@engage/database';
 import { type DealWrite, DealsRepository } from './deals.repository';
 

@@ -16,7 +16,7 @@ import type { RequestContext, TenantContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter, outboxEvent } from '@engage/messaging';
-import { assertGranted, requireTenant } from '../shared/access';
+import { assertGranted, requireTenant } from '@engage/access';
 import type { Tx } from '@engage/database';
 import { PipelinesRepository } from './pipelines.repository';
 

@@ -12,7 +12,7 @@ import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { NotFoundError, UnauthorizedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
-import { assertAllowed } from '../access';
+import { assertAllowed } from '@engage/access';
 import { issueScopedToken, tenantOfScopedToken } from '../auth/scoped-token';
 import { sha256 } from '../crypto/secret-box';
 import { recordEvent } from '../identity-events';

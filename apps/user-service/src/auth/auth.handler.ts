@@ -13,7 +13,7 @@ import {
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { Caller, Handles, RpcController } from '@engage/messaging';
-import { assertSignedIn } from '../access';
+import { assertSignedIn } from '@engage/access';
 import { MfaService } from '../mfa/mfa.service';
 import { AuthService } from './auth.service';
 import { SigningKeysService } from './signing-keys.service';

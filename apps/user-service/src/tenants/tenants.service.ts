@@ -4,7 +4,7 @@ import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
-import { assertAllowed } from '../access';
+import { assertAllowed } from '@engage/access';
 import { recordEvent } from '../identity-events';
 import { toTenantView } from '../views';
 import { TenantsRepository } from './tenants.repository';

@@ -14,7 +14,7 @@ import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
-import { assertAllowed, assertSignedIn } from '../access';
+import { assertAllowed, assertSignedIn } from '@engage/access';
 import { AuthService } from '../auth/auth.service';
 import { assertPasswordAcceptable } from '../auth/password-policy';
 import { hashPassword } from '../auth/passwords';

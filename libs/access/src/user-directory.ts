@@ -11,8 +11,8 @@ export type UserStanding = 'active' | 'deactivated' | 'unknown';
 const ownerInvalid = (message: string) => new ValidationError('The request is not valid.', { fields: { owner_id: [message] } });
 
 /**
- * The tenant's users as the CRM needs them: a record can only be given to a user who exists in
- * the caller's tenant and is active. Users belong to user-service, so the answer comes from there.
+ * The tenant's users as services need them: a record can only be given to a user who exists in
+ * the caller's tenant and is active. Users belong to user-service, so the answer comes from there (`user.users.get`, as the caller).
  */
 export abstract class UserDirectory {
   protected abstract standing(ctx: RequestContext, userId: string): Promise<UserStanding>;
