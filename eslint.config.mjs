@@ -1,7 +1,8 @@
 // Lint: typescript-eslint's recommended rules plus Nx module boundaries with real tags —
 // apps depend on libs only (never on another app), libs never on apps, and contracts on no
-// other project at all.
+// other project at all; and no import cycle between modules of one project.
 import nx from '@nx/eslint-plugin';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default [
@@ -9,8 +10,16 @@ export default [
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    plugins: { '@nx': nx },
+    plugins: { '@nx': nx, 'import-x': importX },
+    settings: {
+      // Relative imports inside a project; cycles between projects are the Nx rule's.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
     rules: {
+      // A module that imports itself through others cannot be read, tested or split in isolation.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@nx/enforce-module-boundaries': [
         'error',
         {

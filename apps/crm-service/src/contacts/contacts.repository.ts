@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactView, PhoneView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { SortSpec, Cursor } from '@engage/database';
 import { type Tx } from '@engage/database';
-import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
+import { prefixRange } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
+import type { ContactListFilter } from './contact-list-filter';
 import { orderedSearch, searchSql } from './contacts-search.sql';
 import { addVocabulary, namesForSearchRead, uniquePairs } from './name-vocabulary.sql';
 
@@ -32,24 +32,6 @@ export interface ContactWrite {
   vocabulary: Array<[string, string]>;
   /** `e:<email>`, `p:<e164>` (duplicate detection) and `r:<reversed digits>` (phone search) rows. */
   channels: string[];
-}
-
-export interface ContactListFilter {
-  terms: SearchTerm[];
-  ownerId?: string;
-  companyId?: string;
-  tag?: string;
-  lifecycleStage?: string;
-  updatedSince?: string;
-  /** JSON documents the custom_fields must contain. */
-  customFields: Array<Record<string, unknown>>;
-  deleted: boolean;
-  sort: SortSpec;
-  after: Cursor | null;
-  /** The same cursor read as a relevance position (relevance sort only). */
-  afterRelevance?: RelevanceKey | null;
-  /** Rows to fetch: the page size plus one, to know whether there is more. */
-  take: number;
 }
 
 /** A listed row: the view plus the text of its sort key, for the next cursor. */

@@ -1,7 +1,7 @@
 import { type NamedRead, namedRead } from '@engage/database';
 import { type Tx } from '@engage/database';
 import { deriveSearchColumns } from './contact-search';
-import { LOOKUP_LIMIT } from './contacts-search.sql';
+import { LOOKUP_LIMIT } from './contact-list-filter';
 
 /**
  * The tenant's typo vocabulary (`crm.name_vocabulary`): each word of every first and last name
