@@ -14,3 +14,5 @@ export * from './jetstream/streams';
 export * from './rpc/rpc-controller.decorator';
 export * from './rpc/handles.decorator';
 export * from './consumer/on-event.decorator';
+export * from './outbox/messaging.migrations';
+export * from './consumer/messaging-retention';

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import type { JetStreamClient, NatsConnection } from 'nats';
@@ -45,7 +46,7 @@ export class ServiceRuntimeModule {
   static forRoot({ definition, config, logger }: RuntimeOptions): DynamicModule {
     return {
       module: ServiceRuntimeModule,
-      imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule],
+      imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule, ScheduleModule.forRoot()],
       controllers: [HealthController, createSystemHandler(definition.name)],
       providers: [
         { provide: SERVICE_DEFINITION, useValue: definition },

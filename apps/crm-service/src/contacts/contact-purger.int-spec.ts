@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { createLogger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import type { CrmConfig } from '../config';
@@ -15,7 +16,7 @@ describe('purging contacts past the restore window', () => {
     kit = await startCrmKit();
     purger = new ContactPurger(kit.db, new DealsRepository(kit.db), new OutboxWriter(SCHEMA), createLogger({ service: 'purge-int-spec', level: 'silent', sync: true }), {
       PURGE_INTERVAL_MS: 60_000,
-    } as CrmConfig);
+    } as CrmConfig, new SchedulerRegistry());
   });
   afterAll(() => kit.close());
 

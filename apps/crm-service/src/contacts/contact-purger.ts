@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Events, RESTORE_WINDOW_DAYS } from '@engage/contracts';
 import { systemContext, type TenantContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
@@ -29,9 +30,10 @@ export interface PurgeRound {
  * those contacts. Runs every PURGE_INTERVAL_MS on each replica; replicas skip rows
  * another one has locked.
  */
+const PURGE_JOB = 'crm-contact-purge';
+
 @Injectable()
 export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -40,17 +42,20 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
+  /** Runs a round every PURGE_INTERVAL_MS, as the scheduler's `crm-contact-purge` job (stopped by it at shutdown). */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
+    const timer = setInterval(() => {
       this.running = this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'contact purge failed'));
     }, this.config.PURGE_INTERVAL_MS);
-    this.timer.unref();
+    timer.unref();
+    this.scheduler.addInterval(PURGE_JOB, timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.scheduler.doesExist('interval', PURGE_JOB)) this.scheduler.deleteInterval(PURGE_JOB);
     await this.running;
   }
 

@@ -131,7 +131,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       `INSERT INTO ${schema}.applied_versions (tenant_id, consumer, aggregate_type, aggregate_id, version)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant_id, consumer, aggregate_type, aggregate_id)
-       DO UPDATE SET version = EXCLUDED.version WHERE applied_versions.version <= EXCLUDED.version
+       DO UPDATE SET version = EXCLUDED.version, applied_at = now() WHERE applied_versions.version <= EXCLUDED.version
        RETURNING version`,
       [event.tenant_id, name, event.aggregate_type, event.aggregate_id, event.version],
     );
