@@ -16,3 +16,4 @@ export * from './rpc/handles.decorator';
 export * from './consumer/on-event.decorator';
 export * from './outbox/messaging.migrations';
 export * from './consumer/messaging-retention';
+export * from './retry';

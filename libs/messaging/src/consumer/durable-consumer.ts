@@ -14,6 +14,12 @@ import type { TenantDatabase, Tx } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { decodeJson } from '../connection';
 import { isStreamNotFound } from '../jetstream/streams';
+import { backoffDelay, retry } from '../retry';
+
+/** A failed event is redelivered after 0.5 s, 1 s, 2 s… up to a minute. */
+const REDELIVERY_BACKOFF = { baseMs: 500, maxMs: 60_000 };
+/** Waiting for the publisher's stream: every 0.5 s… 2 s, for about a minute and a half. */
+const STREAM_WAIT = { attempts: 50, baseMs: 500, maxMs: 2000 };
 
 export interface DurableConsumerOptions<TPayload> {
   /** Durable name: one per purpose (e.g. `activity-timeline`); replicas share it. */
@@ -104,7 +110,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
           await this.deadLetter(msg, error);
           return 'dead-lettered';
         }
-        const delay = Math.min(60_000, 500 * 2 ** (msg.info.redeliveryCount - 1));
+        const delay = backoffDelay(REDELIVERY_BACKOFF, msg.info.redeliveryCount - 1);
         this.options.logger.warn({ err: error, event_id: event.id, consumer: this.options.name, retry_in_ms: delay }, 'event failed; will retry');
         msg.nak(delay);
         return 'retry';
@@ -161,22 +167,12 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       max_deliver: this.maxDeliver,
       ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
     };
-    // The publishing service creates its stream; wait for it rather than failing at boot.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await jsm.consumers.add(stream, config);
-        return;
-      } catch (error) {
-        if (isStreamNotFound(error) && !this.stopped && attempt < 120) {
-          await new Promise((r) => setTimeout(r, 500));
-          continue;
-        }
-        if (String((error as Error).message).includes('already exists')) {
-          await jsm.consumers.update(stream, name, config);
-          return;
-        }
-        throw error;
-      }
+    // The publishing service creates its stream; wait for it (about a minute) rather than failing at boot.
+    try {
+      await retry(() => jsm.consumers.add(stream, config), { ...STREAM_WAIT, retryable: isStreamNotFound, stopped: () => this.stopped });
+    } catch (error) {
+      if (!String((error as Error).message).includes('already exists')) throw error;
+      await jsm.consumers.update(stream, name, config);
     }
   }
 }

@@ -4,6 +4,10 @@ import { ContextHeader, EventHeader, type EventEnvelope } from '@engage/contract
 import type { TenantDatabase } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { encodeJson } from '../connection';
+import { backoffDelay } from '../retry';
+
+/** After a failed batch: 0.5 s, 1 s, 2 s… up to 30 s while NATS or PostgreSQL is down. */
+const RELAY_BACKOFF = { baseMs: 250, maxMs: 30_000 };
 
 export interface OutboxRelayOptions {
   db: TenantDatabase;
@@ -87,7 +91,7 @@ export class OutboxRelay {
       this.schedulePoll(this.options.pollIntervalMs ?? 1000);
     } catch (error) {
       this.failures += 1;
-      const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
+      const delay = backoffDelay(RELAY_BACKOFF, this.failures);
       this.options.logger.warn({ err: error, retry_in_ms: delay }, 'outbox relay failed; rows stay queued');
       this.schedulePoll(delay);
     }
