@@ -94,6 +94,15 @@ export async function runTests(argv) {
       say('lint…');
       const lint = await attempt('npm', ['run', '--silent', 'lint'], { NX_DAEMON: 'false' });
       record('lint', { passed: lint === 0 ? 1 : 0, failed: lint });
+      // Generated files match the service registry, and the skeleton services are what the
+      // service generator writes.
+      for (const [name, script, args] of [
+        ['registry', 'tools/registry/generate.mjs', ['--check']],
+        ['generator', 'tools/generator/new-service.mjs', ['--check-skeletons']],
+      ]) {
+        const code = await attempt(process.execPath, [script, ...args]);
+        record(name, { passed: code === 0 ? 1 : 0, failed: code });
+      }
     }
 
     const projects = ['unit', 'integration'].filter(wants);

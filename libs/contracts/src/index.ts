@@ -13,3 +13,4 @@ export * from './identity/identity.events';
 export * from './identity/jwks.dto';
 export * from './identity/identity.dto';
 export * from './crm';
+// new:service exports

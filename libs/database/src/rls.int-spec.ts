@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { ServiceSchemas } from '@engage/contracts';
 import { testEnv } from '@engage/testing';
 import { createDataSource } from './data-source';
 import { type PreparedRead, TenantDatabase } from './tenant-database';
@@ -105,7 +106,7 @@ describe('row-level security (runtime role)', () => {
         SELECT n.nspname || '.' || c.relname AS table_name, c.relrowsecurity, c.relforcerowsecurity
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-         WHERE c.relkind = 'r' AND n.nspname IN ('identity', 'crm', 'telephony', 'activity', 'notification')`),
+         WHERE c.relkind = 'r' AND n.nspname = ANY($1::text[])`, [Object.values(ServiceSchemas)]),
     );
     expect(rows.length).toBeGreaterThan(10);
     // Global registries carry a tenant id but belong to no tenant; the runtime role may only read and add to them.

@@ -1,5 +1,6 @@
 import { CrmEvents, CrmSubjects } from '../crm/crm.subjects';
 import { IdentityEvents, IdentitySubjects } from '../identity/identity.subjects';
+// new:service imports
 
 export * from './typed-subject';
 
@@ -11,10 +12,12 @@ export * from './typed-subject';
 export const Subjects = {
   user: IdentitySubjects,
   crm: CrmSubjects,
+  // new:service subjects
 } as const;
 
 /** Every event of the suite, by publishing service: `Events.crm.contactMerged` carries its payload type. */
 export const Events = {
   user: IdentityEvents,
   crm: CrmEvents,
+  // new:service events
 } as const;
