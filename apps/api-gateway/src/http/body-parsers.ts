@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '@engage/contracts';
 import { BadRequestError, DomainError } from '@engage/errors';
 
@@ -111,23 +111,28 @@ export function installBodyParsers(fastify: FastifyInstance, { bodyLimit, bodyTi
     const type = mediaTypeOf(req);
     if (!accepted.includes(type)) return done(new UnsupportedMediaTypeError(accepted), undefined);
     if (CSV_STREAM_TYPES.includes(type) || type === 'multipart/form-data') return done(null, payload);
-    done(null, withDeadline(payload, bodyTimeoutMs, () => void reply.header('connection', 'close')));
+    done(null, withDeadline(payload, bodyTimeoutMs, reply));
   });
 }
 
 /**
  * The body stream, failing with {@link BodyTimeoutError} unless it ends within `ms`. The error
- * reaches Fastify's body reader, which answers it; `onTimeout` marks the connection for closing.
+ * reaches Fastify's body reader, which answers it and closes the connection. The timer stops
+ * when the body ends or the response is over (an early 413 or 415 stops reading the body).
  */
-function withDeadline(payload: NodeJS.ReadableStream, ms: number, onTimeout: () => void): PassThrough {
+function withDeadline(payload: NodeJS.ReadableStream, ms: number, reply: FastifyReply): PassThrough {
   const body = new PassThrough();
+  // Errors are for Fastify's reader when it still listens; none may go unhandled afterwards.
+  body.on('error', () => undefined);
   const timer = setTimeout(() => {
-    onTimeout();
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.header('connection', 'close');
     payload.unpipe(body);
     body.destroy(new BodyTimeoutError());
   }, ms);
   const stop = () => clearTimeout(timer);
   body.once('end', stop).once('close', stop);
+  reply.raw.once('close', stop);
   payload.once('error', (error) => {
     stop();
     body.destroy(error);
