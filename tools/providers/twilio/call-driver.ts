@@ -114,18 +114,21 @@ export class CallDriver {
     if (call.recording) this.startRecording(call);
     const talk = call.outcome.talkSeconds;
     if (talk === undefined) call.held = true;
-    else this.after(call, talk, () => this.end(call, 'completed'));
+    // A call that runs its scripted course lasts exactly the scripted time, however busy the machine.
+    else this.after(call, talk, () => this.end(call, 'completed', talk));
     if (call.twiml !== undefined) this.apply(call, call.twiml, undefined);
     else if (call.voiceUrl) void this.fetchTwiml(call, call.voiceUrl);
   }
 
-  private end(call: CallRecord, status: CallStatus): void {
+  private end(call: CallRecord, status: CallStatus, scriptedSeconds?: number): void {
     if (FINAL_CALL_STATUSES.has(call.status)) return;
     this.clearTimers(call);
     call.held = false;
     const now = new Date();
     call.endTime = now;
-    call.duration = call.answeredAt ? this.simulatedSeconds(now.getTime() - call.answeredAt.getTime()) : 0;
+    call.duration = !call.answeredAt
+      ? 0
+      : (scriptedSeconds ?? this.simulatedSeconds(now.getTime() - call.answeredAt.getTime()));
     this.options.store.setCallStatus(call, status, now);
     this.callbacks.status(call, 'completed');
     this.finishRecording(call);
