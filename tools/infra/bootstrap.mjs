@@ -10,7 +10,7 @@
 //
 //   node tools/infra/bootstrap.mjs        (npm run infra)
 //
-// Node builtins plus `pg` and `nats` only: this runs before anything is built.
+// Node builtins plus `pg`, `nats` and `ioredis` only: this runs before anything is built.
 
 import { spawn } from 'node:child_process';
 import {
@@ -30,6 +30,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { connect as natsConnect } from 'nats';
+import Redis from 'ioredis';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STATE_DIR = path.join(REPO_ROOT, '.engage');
@@ -499,47 +500,39 @@ async function startPostgres({ port }, log) {
 // ---------------------------------------------------------------------------------------
 // Redis
 
-function respCommand(...parts) {
-  return `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
-}
-
-/** Speaks just enough RESP to prove the port is Redis: optional AUTH, then PING → +PONG. */
-function verifyRedis() {
-  const { host, port, username, password, tls } = redisTarget();
-  if (tls) {
-    // Raw TLS handshakes are out of scope here; the services' client will verify it.
-    return tcpOpen(host, port).then((open) => {
-      if (!open) throw new Error('port closed');
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    let reply = '';
-    const expected = password ? 2 : 1;
-    const fail = (err) => {
-      socket.destroy();
-      reject(err);
-    };
-    socket.setTimeout(3000, () => fail(new Error(`no reply to PING from ${host}:${port}`)));
-    socket.once('error', fail);
-    socket.once('connect', () => {
-      const auth = password ? (username ? respCommand('AUTH', username, password) : respCommand('AUTH', password)) : '';
-      socket.write(`${auth}PING\r\n`);
-    });
-    socket.on('data', (chunk) => {
-      reply += chunk;
-      const lines = reply.split('\r\n').filter(Boolean);
-      if (lines.length < expected) return;
-      socket.destroy();
-      const pong = lines[expected - 1];
-      if (pong === '+PONG') return resolve();
-      if (/^-(NOAUTH|WRONGPASS|ERR.*AUTH)/i.test(lines.join(' '))) {
-        return reject(permanentError(`Redis at ${host}:${port} rejected authentication (${lines.join(' ')}); put the password in REDIS_URL.`));
-      }
-      if (pong.startsWith('-LOADING')) return reject(new Error('Redis is loading its dataset'));
-      reject(permanentError(`${host}:${port} answers but is not Redis (PING → ${JSON.stringify(lines.join(' ').slice(0, 80))}).`));
-    });
+/**
+ * Proves the port is Redis with the services' own client (ioredis): AUTH when REDIS_URL has a
+ * password, TLS for rediss://, then PING → PONG. A refusal of the password, or a reply that is not
+ * Redis, is permanent: retrying will not fix it.
+ */
+async function verifyRedis() {
+  const { host, port } = redisTarget();
+  const client = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
   });
+  // The client reports a reply it cannot parse as an 'error' event, then only "Connection is closed".
+  let transportError = null;
+  client.on('error', (err) => (transportError = err));
+  try {
+    await client.connect();
+    const pong = await client.ping();
+    if (pong !== 'PONG') throw permanentError(`${host}:${port} answers but is not Redis (PING → ${JSON.stringify(pong)}).`);
+  } catch (err) {
+    if (err.permanent) throw err;
+    const message = [err?.message ?? err, transportError?.message].filter(Boolean).join('; ');
+    if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(message)) {
+      throw permanentError(`Redis at ${host}:${port} rejected authentication (${message}); put the password in REDIS_URL.`);
+    }
+    if (/LOADING/.test(message)) throw new Error('Redis is loading its dataset');
+    if (/Protocol error|unknown reply|Parse/i.test(message)) throw permanentError(`${host}:${port} answers but is not Redis (${message.slice(0, 80)}).`);
+    throw new Error(`no reply to PING from ${host}:${port}: ${message}`);
+  } finally {
+    client.disconnect();
+  }
 }
 
 async function startRedis({ host, port }, log) {

@@ -19,8 +19,10 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { adminQuery, pgTarget, urlHost } from './bootstrap.mjs';
+import { readRegistry } from '../registry/registry.mjs';
 
-export const SERVICE_SCHEMAS = ['identity', 'crm', 'telephony', 'activity', 'notification'];
+/** The schemas of the services, from the service registry. */
+export const SERVICE_SCHEMAS = readRegistry().services.map((s) => s.schema);
 
 // Arbitrary constants; one for the cluster-wide roles (locked in the maintenance
 // database), one for the per-database objects (advisory locks are scoped per database).

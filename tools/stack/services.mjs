@@ -1,19 +1,16 @@
-// The six processes of the suite, and the environment each one gets locally.
+// The processes of the suite (from the service registry), and the environment each one gets locally.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegistry } from '../registry/registry.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const STATE_DIR = join(ROOT, '.engage');
 
-export const SERVICES = [
-  { app: 'user-service', schema: 'identity', offset: 1 },
-  { app: 'crm-service', schema: 'crm', offset: 2 },
-  { app: 'telephony-service', schema: 'telephony', offset: 3 },
-  { app: 'activity-service', schema: 'activity', offset: 4 },
-  { app: 'notification-service', schema: 'notification', offset: 5 },
-];
-export const GATEWAY = { app: 'api-gateway', offset: 0 };
+const registry = readRegistry();
+/** The services and the gateway, from the service registry (libs/contracts/src/system/services.json). */
+export const SERVICES = registry.services.map((s) => ({ app: s.app, schema: s.schema, offset: s.portOffset }));
+export const GATEWAY = { app: registry.gateway.app, offset: registry.gateway.portOffset };
 
 /**
  * Development secrets, made once per checkout and kept in .engage/ (git-ignored), so tokens and

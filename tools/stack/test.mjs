@@ -31,8 +31,9 @@ async function jest(projects, outputFile, env, extra = []) {
   await attempt(process.execPath, args, env);
   if (!existsSync(outputFile)) return { passed: 0, failed: 1, note: 'jest produced no results' };
   const result = JSON.parse(readFileSync(outputFile, 'utf8'));
-  // A suite that failed to load counts as a failure even though it ran no test.
-  const brokenSuites = result.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  // A suite that failed to load, or whose set-up or tear-down failed after its tests passed,
+  // counts as a failure even though none of its tests did.
+  const brokenSuites = result.testResults.filter((r) => r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed')).length;
   return { passed: result.numPassedTests, failed: result.numFailedTests + brokenSuites };
 }
 
@@ -93,6 +94,15 @@ export async function runTests(argv) {
       say('lint…');
       const lint = await attempt('npm', ['run', '--silent', 'lint'], { NX_DAEMON: 'false' });
       record('lint', { passed: lint === 0 ? 1 : 0, failed: lint });
+      // Generated files match the service registry, and the skeleton services are what the
+      // service generator writes.
+      for (const [name, script, args] of [
+        ['registry', 'tools/registry/generate.mjs', ['--check']],
+        ['generator', 'tools/generator/new-service.mjs', ['--check-skeletons']],
+      ]) {
+        const code = await attempt(process.execPath, [script, ...args]);
+        record(name, { passed: code === 0 ? 1 : 0, failed: code });
+      }
     }
 
     const projects = ['unit', 'integration'].filter(wants);

@@ -17,6 +17,7 @@ import { CrmGatewayModule } from './crm/crm-gateway.module';
 import { IdentityGatewayModule } from './identity/identity-gateway.module';
 import { AccessGate } from './auth/access-gate';
 import { GATEWAY_REDIS } from './infra/tokens';
+// new:service imports
 
 /**
  * The gateway: authenticates, rate-limits and validates, then forwards to the owning service
@@ -27,7 +28,12 @@ export class AppModule {
   static register(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config, logger), IdentityGatewayModule, CrmGatewayModule],
+      imports: [
+        InfraModule.forRoot(config, logger),
+        IdentityGatewayModule,
+        CrmGatewayModule,
+        // new:service modules
+      ],
       controllers: [HealthController, MetricsController, JwksController, DiagnosticsController, ...(config.BENCH_PROBES ? [BenchProbesController] : [])],
       providers: [
         JwksStore,

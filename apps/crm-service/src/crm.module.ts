@@ -21,7 +21,7 @@ import { PipelinesHandler } from './pipelines/pipelines.handler';
 import { PipelinesRepository } from './pipelines/pipelines.repository';
 import { PipelinesService } from './pipelines/pipelines.service';
 import { TenantCreatedConsumer } from './pipelines/tenant-created.consumer';
-import { IdentityUserDirectory, UserDirectory } from './shared/user-directory';
+import { IdentityUserDirectory, UserDirectory } from '@engage/access';
 
 /**
  * The CRM bounded context: contacts, companies, pipelines and deals, custom fields, imports. One module,

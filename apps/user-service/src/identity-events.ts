@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
+import type { EventSubject } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
-import type { OutboxWriter } from '@engage/messaging';
+import type { Tx } from '@engage/database';
+import { type OutboxWriter, outboxEvent } from '@engage/messaging';
 
 /**
  * Identity events double as the audit trail of SPEC section 7: every mutation and every
@@ -8,15 +9,13 @@ import type { OutboxWriter } from '@engage/messaging';
  * Payloads never contain passwords, hashes or tokens (the reset and invitation token is the
  * one exception: the notification service mails it, see docs/adr/0006).
  */
-export async function recordEvent(
+export async function recordEvent<TPayload extends object>(
   outbox: OutboxWriter,
-  tx: EntityManager,
+  tx: Tx,
   ctx: TenantContext,
-  subject: string,
-  aggregate: { type: 'tenant' | 'user' | 'api_key'; id: string; version?: number },
-  payload: Record<string, unknown>,
+  event: EventSubject<TPayload>,
+  aggregate: { id: string; version?: number },
+  payload: NoInfer<TPayload>,
 ): Promise<void> {
-  await outbox.append(tx, ctx, [
-    { subject, aggregateType: aggregate.type, aggregateId: aggregate.id, version: aggregate.version ?? 0, payload },
-  ]);
+  await outbox.append(tx, ctx, [outboxEvent(event, { aggregateId: aggregate.id, version: aggregate.version ?? 0, payload })]);
 }

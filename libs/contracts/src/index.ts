@@ -3,11 +3,14 @@ export * from './common/headers';
 export * from './common/errors';
 export * from './common/roles';
 export * from './common/pagination';
+export * from './subjects';
 export * from './system/system.subjects';
 export * from './system/system.dto';
 export * from './events/event-envelope';
 export * from './common/permissions';
-export * from './identity/identity.subjects';
+export { AuthRedisKeys, ACCESS_TOKEN_TTL_S, REFRESH_TOKEN_TTL_S } from './identity/identity.subjects';
+export * from './identity/identity.events';
 export * from './identity/jwks.dto';
 export * from './identity/identity.dto';
 export * from './crm';
+// new:service exports

@@ -4,3 +4,6 @@ export * from './rls';
 export * from './migrate';
 export * from './time-ordered-id';
 export * from './named-parameters';
+export * from './tx';
+export * from './sql';
+export * from './keyset';

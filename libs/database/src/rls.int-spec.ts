@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { ServiceSchemas } from '@engage/contracts';
 import { testEnv } from '@engage/testing';
 import { createDataSource } from './data-source';
 import { type PreparedRead, TenantDatabase } from './tenant-database';
@@ -105,7 +106,7 @@ describe('row-level security (runtime role)', () => {
         SELECT n.nspname || '.' || c.relname AS table_name, c.relrowsecurity, c.relforcerowsecurity
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-         WHERE c.relkind = 'r' AND n.nspname IN ('identity', 'crm', 'telephony', 'activity', 'notification')`),
+         WHERE c.relkind = 'r' AND n.nspname = ANY($1::text[])`, [Object.values(ServiceSchemas)]),
     );
     expect(rows.length).toBeGreaterThan(10);
     // Global registries carry a tenant id but belong to no tenant; the runtime role may only read and add to them.
@@ -123,10 +124,7 @@ describe('TenantDatabase', () => {
   const db = new TenantDatabase(dataSource);
 
   beforeAll(() => dataSource.initialize());
-  afterAll(async () => {
-    await db.close();
-    await dataSource.destroy();
-  });
+  afterAll(() => db.close());
 
   it('binds the tenant for a transaction and the one-round-trip read alike', async () => {
     await db.transaction(tenant, (tx) =>
@@ -179,6 +177,33 @@ describe('TenantDatabase', () => {
       db.readInTenant(tenant, (lit) => `DELETE FROM identity.api_keys WHERE tenant_id = ${lit(tenant)} RETURNING id`),
     ).rejects.toThrow(/read-only/);
     expect(await db.readInTenant(tenant, () => 'SELECT count(*)::int AS n FROM identity.api_keys')).toEqual([{ n: 1 }]);
+  });
+
+  it('returns the rows of every statement in a transaction, UPDATE … RETURNING included', async () => {
+    const renamed = await db.transaction(tenant, (tx) => tx.query<{ name: string }>(`UPDATE identity.api_keys SET name = 'renamed' RETURNING name`));
+    expect(renamed).toEqual([{ name: 'renamed' }]);
+  });
+
+  it('spans tenants only for a named reason, and each reason sees only what its policies allow', async () => {
+    const eventId = randomUUID();
+    await db.transaction(tenant, (tx) =>
+      tx.query(`INSERT INTO identity.outbox (id, tenant_id, subject, envelope) VALUES ($1, $2, 'evt.user.test', '{}'::jsonb)`, [eventId, tenant]),
+    );
+    // The relay's reason shows it every tenant's outbox rows, and nothing of the tenant tables.
+    const relayed = await db.acrossTenants('outbox_relay', (tx) => tx.query<{ id: string }>(`SELECT id FROM identity.outbox WHERE id = $1`, [eventId]));
+    expect(relayed).toEqual([{ id: eventId }]);
+    expect(await db.acrossTenants('outbox_relay', (tx) => tx.query(`SELECT id FROM identity.api_keys`))).toEqual([]);
+    // Another reason does not open the outbox, nor any tenant's rows.
+    expect(await db.acrossTenants('slug_lookup', (tx) => tx.query(`SELECT id FROM identity.outbox WHERE id = $1`, [eventId]))).toEqual([]);
+    expect(await db.acrossTenants('slug_lookup', (tx) => tx.query(`SELECT id FROM identity.api_keys`))).toEqual([]);
+    // Setting a flag by hand inside a tenant transaction is not a way around it: the policies that
+    // honour a reason only ever widen to their own rows, and the tenant binding still holds.
+    const sneaky = await db.transaction(randomUUID(), async (tx) => {
+      await tx.query(`SELECT set_config('app.tenant_id', '', true)`);
+      return tx.query(`SELECT id FROM identity.api_keys`);
+    });
+    expect(sneaky).toEqual([]);
+    await expect(db.acrossTenants('anything' as never, async () => undefined)).rejects.toThrow('unknown cross-tenant reason');
   });
 
   it('refuses a tenant id that is not a UUID', async () => {

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { Tx } from './tx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,21 +19,87 @@ export const assertTenantId = (tenantId: string): void => {
 };
 
 /**
- * Every tenant-scoped database access goes through here, with the tenant bound in
- * `app.tenant_id` so that row-level security filters every table. Writes run in a transaction
- * that binds it transaction-locally (a pooled connection never carries one tenant into another's
- * request); reads run on a separate read-only pool whose connections are rebound per tenant.
+ * Why a piece of work may see rows of more than one tenant. Each reason is a transaction-local
+ * flag (`app.<reason> = on`) that specific row-level-security policies honour, for specific rows
+ * only (the relay sees unpublished outbox rows, the purge worker contacts past the restore
+ * window…); the runtime role reads nothing of another tenant without one. Adding a reason means
+ * adding a policy in a migration that says exactly what it may see.
+ */
+export const CrossTenantReasons = [
+  /** The outbox relay publishes and purges every tenant's outbox rows. */
+  'outbox_relay',
+  /** The purge worker erases contacts past the restore window, for every tenant. */
+  'purge_worker',
+  /** The import worker claims queued import jobs of any tenant. */
+  'import_worker',
+  /** Login and password reset find a tenant by its slug before any tenant is known. */
+  'slug_lookup',
+  /** The token signing keys belong to the platform, not to a tenant. */
+  'signing_keys',
+  /** Retention of the inbox and applied-versions bookkeeping, for every tenant. */
+  'messaging_retention',
+] as const;
+export type CrossTenantReason = (typeof CrossTenantReasons)[number];
+
+/**
+ * Every database access of a service goes through here. Tenant work runs with the tenant bound in
+ * `app.tenant_id`, so that row-level security filters every table: writes in a transaction that
+ * binds it transaction-locally (a pooled connection never carries one tenant into another's
+ * request), reads on a separate read-only pool whose connections are rebound per tenant. Work that
+ * must span tenants says why, through {@link acrossTenants}; the data source itself stays private.
  */
 export class TenantDatabase {
-  constructor(readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** Runs `work` in one transaction bound to `tenantId`. */
-  async transaction<T>(tenantId: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     assertTenantId(tenantId);
-    return this.dataSource.transaction(async (tx) => {
+    return this.dataSource.transaction(async (manager) => {
+      const tx = sqlTx(manager);
       await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
       return work(tx);
     });
+  }
+
+  /**
+   * The same transaction as {@link transaction}, handed over as TypeORM's entity manager, for
+   * user-service's repositories, which are still written against TypeORM entities. New code
+   * takes a {@link Tx}.
+   */
+  async entityTransaction<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    assertTenantId(tenantId);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      return work(manager);
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction with no tenant bound and the cross-tenant flag of `reason`
+   * set: it sees only what the policies of that reason allow (and tables that hold no tenant's
+   * rows). Grep for `acrossTenants(` to find every place that spans tenants.
+   */
+  async acrossTenants<T>(reason: CrossTenantReason, work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (!CrossTenantReasons.includes(reason)) throw new TypeError(`unknown cross-tenant reason: ${String(reason)}`);
+    return this.dataSource.transaction(async (manager) => {
+      const tx = sqlTx(manager);
+      await tx.query(`SELECT set_config($1, 'on', true)`, [`app.${reason}`]);
+      return work(tx);
+    });
+  }
+
+  /** Like {@link acrossTenants}, with TypeORM's entity manager (user-service's repositories). */
+  async entitiesAcrossTenants<T>(reason: CrossTenantReason, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!CrossTenantReasons.includes(reason)) throw new TypeError(`unknown cross-tenant reason: ${String(reason)}`);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config($1, 'on', true)`, [`app.${reason}`]);
+      return work(manager);
+    });
+  }
+
+  /** One round trip to the database, for health checks. */
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
   }
 
   /**
@@ -74,11 +141,12 @@ export class TenantDatabase {
     });
   }
 
-  /** Closes the read pool (the data source is closed by its owner). */
+  /** Closes the read pool and then the data source. */
   async close(): Promise<void> {
     const pool = this.readPool;
     this.readPool = undefined;
     await pool?.end();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
   private async onBoundConnection<T>(tenantId: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -129,4 +197,16 @@ export class TenantDatabase {
     this.readPool.on('error', () => undefined);
     return this.readPool;
   }
+}
+
+/**
+ * A {@link Tx} over TypeORM's transaction: every statement returns its rows, whatever it is
+ * (TypeORM's own `query` returns `[rows, count]` for UPDATE and DELETE).
+ */
+function sqlTx(manager: EntityManager): Tx {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('a transaction needs a query runner');
+  return {
+    query: async (text, params = []) => (await runner.query(text, params as unknown[], true)).records,
+  };
 }

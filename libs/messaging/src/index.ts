@@ -12,3 +12,8 @@ export * from './outbox/outbox-relay';
 export * from './consumer/durable-consumer';
 export * from './jetstream/streams';
 export * from './rpc/rpc-controller.decorator';
+export * from './rpc/handles.decorator';
+export * from './consumer/on-event.decorator';
+export * from './outbox/messaging.migrations';
+export * from './consumer/messaging-retention';
+export * from './retry';

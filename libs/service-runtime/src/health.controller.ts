@@ -3,8 +3,8 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type { Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, METRICS_REGISTRY, NATS_CONNECTION, REDIS } from './tokens';
+import { TenantDatabase } from '@engage/database';
+import { METRICS_REGISTRY, NATS_CONNECTION, REDIS } from './tokens';
 import { withTimeout } from './with-timeout';
 
 /**
@@ -16,7 +16,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
@@ -31,7 +31,7 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.probe('database', () => this.dataSource.query('SELECT 1')),
+      () => this.probe('database', () => this.db.ping()),
       () => this.probe('nats', () => this.nc.flush()),
       () => this.probe('redis', () => this.redis.ping()),
     ]);

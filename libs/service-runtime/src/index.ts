@@ -5,3 +5,4 @@ export * from './runtime.lifecycle';
 export * from './bootstrap';
 export * from './migrate-cli';
 export * from './with-timeout';
+export * from './event-consumers';

@@ -1,4 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import type { JetStreamClient, NatsConnection } from 'nats';
@@ -8,12 +10,12 @@ import type { ServiceConfig } from '@engage/config';
 import { createDataSource, runMigrations, TenantDatabase } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { connectNats, OutboxRelay, OutboxWriter, RpcClient, RpcMetrics } from '@engage/messaging';
+import { EventConsumers } from './event-consumers';
 import { HealthController } from './health.controller';
 import { RuntimeLifecycle } from './runtime.lifecycle';
 import type { ServiceDefinition } from './service-definition';
 import { createSystemHandler } from './system.handler';
 import {
-  DATA_SOURCE,
   JETSTREAM,
   JETSTREAM_MANAGER,
   LOGGER,
@@ -23,6 +25,9 @@ import {
   SERVICE_CONFIG,
   SERVICE_DEFINITION,
 } from './tokens';
+
+/** The service's TypeORM data source: private to this module; everything else uses TenantDatabase. */
+const DATA_SOURCE = Symbol('DATA_SOURCE');
 
 export interface RuntimeOptions {
   definition: ServiceDefinition;
@@ -41,7 +46,7 @@ export class ServiceRuntimeModule {
   static forRoot({ definition, config, logger }: RuntimeOptions): DynamicModule {
     return {
       module: ServiceRuntimeModule,
-      imports: [TerminusModule.forRoot({ logger: false })],
+      imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule, ScheduleModule.forRoot()],
       controllers: [HealthController, createSystemHandler(definition.name)],
       providers: [
         { provide: SERVICE_DEFINITION, useValue: definition },
@@ -102,9 +107,9 @@ export class ServiceRuntimeModule {
         { provide: OutboxWriter, useValue: new OutboxWriter(definition.schema) },
         {
           provide: OutboxRelay,
-          inject: [DATA_SOURCE, JETSTREAM],
-          useFactory: (dataSource: DataSource, js: JetStreamClient) =>
-            new OutboxRelay({ dataSource, listenUrl: config.DATABASE_URL, schema: definition.schema, js, logger }),
+          inject: [TenantDatabase, JETSTREAM],
+          useFactory: (db: TenantDatabase, js: JetStreamClient) =>
+            new OutboxRelay({ db, listenUrl: config.DATABASE_URL, schema: definition.schema, js, logger }),
         },
         {
           provide: RpcClient,
@@ -112,6 +117,7 @@ export class ServiceRuntimeModule {
           useFactory: (nc: NatsConnection) => new RpcClient(nc, config.NATS_REQUEST_TIMEOUT_MS),
         },
         RuntimeLifecycle,
+        EventConsumers,
       ],
       exports: [
         SERVICE_DEFINITION,
@@ -123,7 +129,6 @@ export class ServiceRuntimeModule {
         JETSTREAM,
         JETSTREAM_MANAGER,
         REDIS,
-        DATA_SOURCE,
         TenantDatabase,
         OutboxWriter,
         OutboxRelay,

@@ -1,12 +1,12 @@
 import { Inject, type Type } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
-import type { DataSource } from 'typeorm';
-import { type ContextEchoReply, type ServiceHealthReply, type ServiceName, systemSubjects } from '@engage/contracts';
+import { type ContextEchoReply, type EmptyRequest, type ServiceHealthReply, type ServiceName, systemSubjects } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
-import { DATA_SOURCE, NATS_CONNECTION, REDIS } from './tokens';
+import { TenantDatabase } from '@engage/database';
+import { Caller, Handles, RpcController } from '@engage/messaging';
+import { NATS_CONNECTION, REDIS } from './tokens';
 import { withTimeout } from './with-timeout';
 
 const started = Date.now();
@@ -28,14 +28,14 @@ export function createSystemHandler(service: ServiceName): Type<unknown> {
   @RpcController()
   class SystemHandler {
     constructor(
-      @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+      private readonly db: TenantDatabase,
       @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
       @Inject(REDIS) private readonly redis: Redis,
     ) {}
 
-    @MessagePattern(subjects.health)
+    @Handles(subjects.health)
     async health(): Promise<ServiceHealthReply> {
-      const [database, redis] = await Promise.all([check(() => this.dataSource.query('SELECT 1')), check(() => this.redis.ping())]);
+      const [database, redis] = await Promise.all([check(() => this.db.ping()), check(() => this.redis.ping())]);
       const checks = { database, redis, nats: { status: this.nc.isClosed() ? ('down' as const) : ('up' as const) } };
       return {
         service,
@@ -46,8 +46,8 @@ export function createSystemHandler(service: ServiceName): Type<unknown> {
       };
     }
 
-    @MessagePattern(subjects.context)
-    context(@Caller() ctx: RequestContext): ContextEchoReply {
+    @Handles(subjects.context)
+    context(@Payload() _request: EmptyRequest, @Caller() ctx: RequestContext): ContextEchoReply {
       return {
         service,
         request_id: ctx.requestId,

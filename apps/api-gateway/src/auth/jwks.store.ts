@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
-import { IdentitySubjects, type JwksReply } from '@engage/contracts';
+import { Subjects, type JwksReply } from '@engage/contracts';
 import { systemContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 
@@ -29,7 +29,7 @@ export class JwksStore {
 
   refresh(): Promise<void> {
     this.inflight ??= this.rpc
-      .request<JwksReply>(IdentitySubjects.jwks, {}, systemContext(), { timeoutMs: 2000 })
+      .request(Subjects.user.auth.jwks, {}, systemContext(), { timeoutMs: 2000 })
       .then((jwks) => {
         this.keySet = createLocalJWKSet({ keys: jwks.keys as unknown as import('jose').JWK[] });
         this.kids = new Set(jwks.keys.map((k) => k.kid));
@@ -43,6 +43,6 @@ export class JwksStore {
 
   /** The key set as served at /.well-known/jwks.json. */
   async publicKeys(): Promise<JwksReply> {
-    return this.rpc.request<JwksReply>(IdentitySubjects.jwks, {}, systemContext(), { timeoutMs: 2000 });
+    return this.rpc.request(Subjects.user.auth.jwks, {}, systemContext(), { timeoutMs: 2000 });
   }
 }

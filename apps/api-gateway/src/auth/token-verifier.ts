@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import {
   type AccessTokenClaims,
   AuthRedisKeys,
-  IdentitySubjects,
+  Subjects,
   isRole,
-  type VerifyApiKeyReply,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { DomainError, UnauthorizedError } from '@engage/errors';
@@ -23,7 +23,6 @@ const signatureOf = (token: string) => token.slice(token.lastIndexOf('.') + 1);
 /** A verified access token, and the gate call its requests make (kept per budget rule). */
 interface RememberedToken extends Authentication {
   token: string;
-  expiresAtMs: number;
   budgetsOf?: (principal: Principal) => readonly Budget[];
   call?: GateCall;
 }
@@ -102,17 +101,14 @@ export class TokenVerifier {
    * remembered with its principal and revocation keys until it expires. Revocation is still
    * checked every time. The map is keyed by the token's signature (hashing it is cheaper than
    * hashing the whole token on every request), and a hit counts only if the whole token is the
-   * same text.
+   * same text. At most 10,000 tokens are remembered (least recently used go first), each until
+   * it expires.
    */
-  private readonly verified = new Map<string, RememberedToken>();
+  private readonly verified = new LRUCache<string, RememberedToken>({ max: 10_000 });
 
   private remembered(token: string): RememberedToken | undefined {
-    const signature = signatureOf(token);
-    const known = this.verified.get(signature);
-    if (!known || known.token !== token) return undefined;
-    if (known.expiresAtMs > Date.now()) return known;
-    this.verified.delete(signature);
-    return undefined;
+    const known = this.verified.get(signatureOf(token));
+    return known && known.token === token ? known : undefined;
   }
 
   private async verifySignature(token: string): Promise<Authentication> {
@@ -139,13 +135,12 @@ export class TokenVerifier {
         issuedAtMs: claims.iat_ms ?? claims.iat * 1000,
       },
     };
-    if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(signatureOf(token), { ...authentication, token, expiresAtMs: claims.exp * 1000 });
+    this.verified.set(signatureOf(token), { ...authentication, token }, { ttl: Math.max(1, claims.exp * 1000 - Date.now()) });
     return authentication;
   }
 
   private async verifyApiKey(key: string, ctx: RequestContext): Promise<Principal> {
-    const reply = await this.rpc.request<VerifyApiKeyReply>(IdentitySubjects.verifyApiKey, { key }, ctx, { timeoutMs: 3000 });
+    const reply = await this.rpc.request(Subjects.user.apiKeys.verify, { key }, ctx, { timeoutMs: 3000 });
     return { tenantId: reply.tenant_id, userId: reply.user_id, role: reply.role, apiKeyId: reply.api_key_id };
   }
 }

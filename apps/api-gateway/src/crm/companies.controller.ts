@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CompanyPage, CompanyView, CreateCompanyRequest, CrmSubjects, ListCompaniesQuery, UpdateCompanyRequest } from '@engage/contracts';
+import { CompanyPage, CompanyView, CreateCompanyRequest, Subjects, ListCompaniesQuery, UpdateCompanyRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -21,7 +21,7 @@ export class CompaniesController {
   @ApiOperation({ summary: 'List companies' })
   @ApiOkResponse({ type: CompanyPage })
   async list(@Query() query: ListCompaniesQuery, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    return sendServiceJson(reply, await this.rpc.requestJson(CrmSubjects.listCompanies, query, ctx));
+    return sendServiceJson(reply, await this.rpc.requestJson(Subjects.crm.companies.list, query, ctx));
   }
 
   @RequirePermission('companies', 'create')
@@ -31,7 +31,7 @@ export class CompaniesController {
   @ApiCreatedResponse({ type: CompanyView })
   @ApiConflictResponse({ description: '`duplicate`, with details.existing_id' })
   async create(@Body() body: CreateCompanyRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CompanyView> {
-    const company = await this.rpc.request<CompanyView>(CrmSubjects.createCompany, body, ctx);
+    const company = await this.rpc.request(Subjects.crm.companies.create, body, ctx);
     setEtag(reply, company.version);
     return company;
   }
@@ -42,7 +42,7 @@ export class CompaniesController {
   @ApiOkResponse({ type: CompanyView })
   @ApiNotFoundResponse()
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CompanyView> {
-    const company = await this.rpc.request<CompanyView>(CrmSubjects.getCompany, { id }, ctx);
+    const company = await this.rpc.request(Subjects.crm.companies.get, { id }, ctx);
     setEtag(reply, company.version);
     return company;
   }
@@ -59,7 +59,7 @@ export class CompaniesController {
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CompanyView> {
-    const company = await this.rpc.request<CompanyView>(CrmSubjects.updateCompany, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    const company = await this.rpc.request(Subjects.crm.companies.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
     setEtag(reply, company.version);
     return company;
   }
@@ -70,6 +70,6 @@ export class CompaniesController {
   @ApiOperation({ summary: 'Delete a company (its contacts and deals are unlinked)' })
   @ApiNoContentResponse()
   async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
-    await this.rpc.request(CrmSubjects.deleteCompany, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    await this.rpc.request(Subjects.crm.companies.delete, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
   }
 }

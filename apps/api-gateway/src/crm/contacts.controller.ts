@@ -16,7 +16,7 @@ import {
   ContactView,
   CreateContactQuery,
   CreateContactRequest,
-  CrmSubjects,
+  Subjects,
   ListContactsQuery,
   MergeContactRequest,
   UpdateContactRequest,
@@ -42,7 +42,7 @@ export class ContactsController {
   @ApiOperation({ summary: 'List contacts: fuzzy search, filters, keyset pagination' })
   @ApiOkResponse({ type: ContactPage })
   async list(@Query() query: ListContactsQuery, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    return sendServiceJson(reply, await this.rpc.requestJson(CrmSubjects.listContacts, query, ctx));
+    return sendServiceJson(reply, await this.rpc.requestJson(Subjects.crm.contacts.list, query, ctx));
   }
 
   @RequirePermission('contacts', 'create')
@@ -57,7 +57,7 @@ export class ContactsController {
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactView> {
-    const contact = await this.rpc.request<ContactView>(CrmSubjects.createContact, { ...body, allow_duplicate: query.allow_duplicate }, ctx);
+    const contact = await this.rpc.request(Subjects.crm.contacts.create, { ...body, allow_duplicate: query.allow_duplicate }, ctx);
     setEtag(reply, contact.version);
     return contact;
   }
@@ -68,7 +68,7 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactView, headers: { ETag: { description: 'The contact’s version' } } })
   @ApiNotFoundResponse()
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<ContactView> {
-    const contact = await this.rpc.request<ContactView>(CrmSubjects.getContact, { id }, ctx);
+    const contact = await this.rpc.request(Subjects.crm.contacts.get, { id }, ctx);
     setEtag(reply, contact.version);
     return contact;
   }
@@ -86,7 +86,7 @@ export class ContactsController {
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactView> {
-    const contact = await this.rpc.request<ContactView>(CrmSubjects.updateContact, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    const contact = await this.rpc.request(Subjects.crm.contacts.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
     setEtag(reply, contact.version);
     return contact;
   }
@@ -98,7 +98,7 @@ export class ContactsController {
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse()
   async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
-    await this.rpc.request(CrmSubjects.deleteContact, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    await this.rpc.request(Subjects.crm.contacts.delete, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
   }
 
   @RequirePermission('contacts', 'delete')
@@ -108,7 +108,7 @@ export class ContactsController {
   @ApiOperation({ summary: 'Restore a contact deleted in the last 30 days' })
   @ApiOkResponse({ type: ContactView })
   async restore(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<ContactView> {
-    const contact = await this.rpc.request<ContactView>(CrmSubjects.restoreContact, { id }, ctx);
+    const contact = await this.rpc.request(Subjects.crm.contacts.restore, { id }, ctx);
     setEtag(reply, contact.version);
     return contact;
   }
@@ -127,7 +127,7 @@ export class ContactsController {
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactView> {
-    const contact = await this.rpc.request<ContactView>(CrmSubjects.mergeContacts, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    const contact = await this.rpc.request(Subjects.crm.contacts.merge, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
     setEtag(reply, contact.version);
     return contact;
   }

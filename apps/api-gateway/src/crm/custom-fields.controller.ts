@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateCustomFieldRequest, CrmSubjects, CustomFieldList, CustomFieldView, ListCustomFieldsQuery } from '@engage/contracts';
+import { CreateCustomFieldRequest, Subjects, CustomFieldList, CustomFieldView, ListCustomFieldsQuery } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -18,7 +18,7 @@ export class CustomFieldsController {
   @ApiOperation({ summary: 'Custom field definitions of contacts, companies and deals' })
   @ApiOkResponse({ type: CustomFieldList })
   list(@Query() query: ListCustomFieldsQuery, @Ctx() ctx: TenantContext): Promise<CustomFieldList> {
-    return this.rpc.request(CrmSubjects.listCustomFields, query, ctx);
+    return this.rpc.request(Subjects.crm.customFields.list, query, ctx);
   }
 
   @RequirePermission('custom_fields', 'create')
@@ -28,7 +28,7 @@ export class CustomFieldsController {
   @ApiCreatedResponse({ type: CustomFieldView })
   @ApiConflictResponse({ description: 'The key is taken for this object type' })
   create(@Body() body: CreateCustomFieldRequest, @Ctx() ctx: TenantContext): Promise<CustomFieldView> {
-    return this.rpc.request(CrmSubjects.createCustomField, body, ctx);
+    return this.rpc.request(Subjects.crm.customFields.create, body, ctx);
   }
 
   @RequirePermission('custom_fields', 'delete')
@@ -37,6 +37,6 @@ export class CustomFieldsController {
   @ApiOperation({ summary: 'Delete a custom field and the values records hold for it (admin)' })
   @ApiNoContentResponse()
   async remove(@Param() { id }: IdParam, @Ctx() ctx: TenantContext): Promise<void> {
-    await this.rpc.request(CrmSubjects.deleteCustomField, { id }, ctx);
+    await this.rpc.request(Subjects.crm.customFields.delete, { id }, ctx);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CreateDealRequest, CrmSubjects, DealPage, DealStageHistory, DealView, ListDealsQuery, UpdateDealRequest } from '@engage/contracts';
+import { CreateDealRequest, Subjects, DealPage, DealStageHistory, DealView, ListDealsQuery, UpdateDealRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -21,7 +21,7 @@ export class DealsController {
   @ApiOperation({ summary: 'List deals' })
   @ApiOkResponse({ type: DealPage })
   async list(@Query() query: ListDealsQuery, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    return sendServiceJson(reply, await this.rpc.requestJson(CrmSubjects.listDeals, query, ctx));
+    return sendServiceJson(reply, await this.rpc.requestJson(Subjects.crm.deals.list, query, ctx));
   }
 
   @RequirePermission('deals', 'create')
@@ -30,7 +30,7 @@ export class DealsController {
   @ApiOperation({ summary: 'Create a deal (default pipeline and its first stage unless given)' })
   @ApiCreatedResponse({ type: DealView })
   async create(@Body() body: CreateDealRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DealView> {
-    const deal = await this.rpc.request<DealView>(CrmSubjects.createDeal, body, ctx);
+    const deal = await this.rpc.request(Subjects.crm.deals.create, body, ctx);
     setEtag(reply, deal.version);
     return deal;
   }
@@ -41,7 +41,7 @@ export class DealsController {
   @ApiOkResponse({ type: DealView })
   @ApiNotFoundResponse()
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DealView> {
-    const deal = await this.rpc.request<DealView>(CrmSubjects.getDeal, { id }, ctx);
+    const deal = await this.rpc.request(Subjects.crm.deals.get, { id }, ctx);
     setEtag(reply, deal.version);
     return deal;
   }
@@ -51,7 +51,7 @@ export class DealsController {
   @ApiOperation({ summary: 'Every stage the deal went through: who moved it, and when' })
   @ApiOkResponse({ type: DealStageHistory })
   stageHistory(@Param() { id }: IdParam, @Ctx() ctx: TenantContext): Promise<DealStageHistory> {
-    return this.rpc.request(CrmSubjects.dealStageHistory, { id }, ctx);
+    return this.rpc.request(Subjects.crm.deals.stageHistory, { id }, ctx);
   }
 
   @RequirePermission('deals', 'update')
@@ -66,7 +66,7 @@ export class DealsController {
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DealView> {
-    const deal = await this.rpc.request<DealView>(CrmSubjects.updateDeal, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    const deal = await this.rpc.request(Subjects.crm.deals.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
     setEtag(reply, deal.version);
     return deal;
   }
@@ -77,6 +77,6 @@ export class DealsController {
   @ApiOperation({ summary: 'Delete a deal' })
   @ApiNoContentResponse()
   async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
-    await this.rpc.request(CrmSubjects.deleteDeal, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    await this.rpc.request(Subjects.crm.deals.delete, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
   }
 }

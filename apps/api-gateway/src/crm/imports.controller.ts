@@ -6,11 +6,9 @@ import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import {
-  type ContactPage,
-  CrmSubjects,
+  Subjects,
   IMPORT_CHUNK_BYTES,
   ImportAccepted,
-  type ImportErrorPage,
   ImportOptionsQuery,
   ImportView,
   ListContactsQuery,
@@ -59,13 +57,13 @@ export class ImportsController {
     if (upload.stream) {
       for await (const chunk of chunksOf(upload.stream, IMPORT_CHUNK_BYTES, MAX_IMPORT_BYTES)) {
         jobId ??= (
-          await this.rpc.request<ImportAccepted>(
-            CrmSubjects.createImport,
+          await this.rpc.request(
+            Subjects.crm.imports.create,
             { mapping, on_duplicate: options.on_duplicate, default_country: options.default_country, filename: upload.filename ?? undefined },
             ctx,
           )
         ).job_id;
-        const append = this.rpc.request(CrmSubjects.appendImport, { id: jobId, seq: seq++, data: chunk.toString('base64') }, ctx, { timeoutMs: 30_000 });
+        const append = this.rpc.request(Subjects.crm.imports.append, { id: jobId, seq: seq++, data: chunk.toString('base64') }, ctx, { timeoutMs: 30_000 });
         inflight.add(append);
         void append.finally(() => inflight.delete(append)).catch(() => undefined);
         if (inflight.size >= APPEND_CONCURRENCY) await Promise.race(inflight);
@@ -73,7 +71,7 @@ export class ImportsController {
     }
     await Promise.all(inflight);
     if (!jobId) throw new ValidationError('The CSV file is empty.', { fields: { file: ['is empty'] } });
-    const started = await this.rpc.request<ImportAccepted>(CrmSubjects.startImport, { id: jobId }, ctx);
+    const started = await this.rpc.request(Subjects.crm.imports.start, { id: jobId }, ctx);
     void reply.header('Location', `/v1/imports/${jobId}`);
     return started;
   }
@@ -83,7 +81,7 @@ export class ImportsController {
   @ApiOperation({ summary: 'Progress of an import: processed, created, updated, skipped, failed rows with reasons' })
   @ApiOkResponse({ type: ImportView })
   get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext): Promise<ImportView> {
-    return this.rpc.request(CrmSubjects.getImport, { id }, ctx);
+    return this.rpc.request(Subjects.crm.imports.get, { id }, ctx);
   }
 
   @RequirePermission('imports', 'read')
@@ -91,7 +89,7 @@ export class ImportsController {
   @ApiOperation({ summary: 'Every row error of an import, as CSV (row, field, reason)' })
   @ApiProduces('text/csv')
   async errors(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res() reply: FastifyReply): Promise<void> {
-    const first = await this.rpc.request<ImportErrorPage>(CrmSubjects.importErrors, { id, limit: 5000 }, ctx);
+    const first = await this.rpc.request(Subjects.crm.imports.errors, { id, limit: 5000 }, ctx);
     const rpc = this.rpc;
     async function* rows() {
       yield stringify([['row', 'field', 'reason']]);
@@ -99,7 +97,7 @@ export class ImportsController {
       for (;;) {
         if (page.data.length) yield stringify(page.data.map((e) => [e.row, e.field ?? '', e.reason]));
         if (!page.has_more) return;
-        page = await rpc.request<ImportErrorPage>(CrmSubjects.importErrors, { id, limit: 5000, after_row: page.data[page.data.length - 1].row }, ctx);
+        page = await rpc.request(Subjects.crm.imports.errors, { id, limit: 5000, after_row: page.data[page.data.length - 1].row }, ctx);
       }
     }
     void reply
@@ -116,7 +114,7 @@ export class ImportsController {
   async export(@Query() query: ListContactsQuery, @Ctx() ctx: TenantContext, @Res() reply: FastifyReply): Promise<void> {
     const filters = { ...query, limit: EXPORT_PAGE, cursor: undefined };
     // The first page is fetched before any byte is sent, so bad filters still answer a clean 400.
-    const first = await this.rpc.request<ContactPage>(CrmSubjects.listContacts, filters, ctx);
+    const first = await this.rpc.request(Subjects.crm.contacts.list, filters, ctx);
     const rpc = this.rpc;
     async function* rows() {
       yield stringify([[...EXPORT_COLUMNS]]);
@@ -124,7 +122,7 @@ export class ImportsController {
       for (;;) {
         if (page.data.length) yield stringify(page.data.map(exportRow));
         if (!page.page.next_cursor) return;
-        page = await rpc.request<ContactPage>(CrmSubjects.listContacts, { ...filters, cursor: page.page.next_cursor }, ctx);
+        page = await rpc.request(Subjects.crm.contacts.list, { ...filters, cursor: page.page.next_cursor }, ctx);
       }
     }
     void reply

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Inject, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CreatePipelineRequest, CrmSubjects, PipelineList, PipelineView, UpdatePipelineRequest } from '@engage/contracts';
+import { CreatePipelineRequest, Subjects, PipelineList, PipelineView, UpdatePipelineRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -20,7 +20,7 @@ export class PipelinesController {
   @ApiOperation({ summary: 'The tenant’s pipelines, default first' })
   @ApiOkResponse({ type: PipelineList })
   list(@Ctx() ctx: TenantContext): Promise<PipelineList> {
-    return this.rpc.request(CrmSubjects.listPipelines, {}, ctx);
+    return this.rpc.request(Subjects.crm.pipelines.list, {}, ctx);
   }
 
   @RequirePermission('pipelines', 'create')
@@ -29,7 +29,7 @@ export class PipelinesController {
   @ApiOperation({ summary: 'Create a pipeline with ordered stages' })
   @ApiCreatedResponse({ type: PipelineView })
   async create(@Body() body: CreatePipelineRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<PipelineView> {
-    const pipeline = await this.rpc.request<PipelineView>(CrmSubjects.createPipeline, body, ctx);
+    const pipeline = await this.rpc.request(Subjects.crm.pipelines.create, body, ctx);
     setEtag(reply, pipeline.version);
     return pipeline;
   }
@@ -47,7 +47,7 @@ export class PipelinesController {
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PipelineView> {
-    const pipeline = await this.rpc.request<PipelineView>(CrmSubjects.updatePipeline, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+    const pipeline = await this.rpc.request(Subjects.crm.pipelines.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
     setEtag(reply, pipeline.version);
     return pipeline;
   }

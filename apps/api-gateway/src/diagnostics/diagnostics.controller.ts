@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type ContextEchoReply, Services, systemSubjects } from '@engage/contracts';
+import { Services, systemSubjects } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -18,7 +18,7 @@ export class DiagnosticsController {
   @ApiOkResponse({ description: 'What each service saw: request id, tenant, user, role, traceparent' })
   async context(@Ctx() ctx: TenantContext) {
     const replies = await Promise.all(
-      Object.values(Services).map((service) => this.rpc.request<ContextEchoReply>(systemSubjects(service).context, {}, ctx)),
+      Object.values(Services).map((service) => this.rpc.request(systemSubjects(service).context, {}, ctx)),
     );
     return { request_id: ctx.requestId, services: replies };
   }

@@ -29,7 +29,7 @@ export class HealthController {
     const services = await Promise.all(
       Object.values(Services).map(async (service): Promise<ServiceStatus> => {
         try {
-          return await this.rpc.request<ServiceHealthReply>(systemSubjects(service).health, {}, systemContext(), { timeoutMs: 2000 });
+          return await this.rpc.request(systemSubjects(service).health, {}, systemContext(), { timeoutMs: 2000 });
         } catch (error) {
           return { service, status: 'down', error: error instanceof DomainError ? error.code : 'unavailable' };
         }

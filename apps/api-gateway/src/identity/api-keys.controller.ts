@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyView, CreateApiKeyRequest, CreatedApiKeyView, IdentitySubjects, IdParam } from '@engage/contracts';
+import { ApiKeyView, CreateApiKeyRequest, CreatedApiKeyView, Subjects, IdParam } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -15,7 +15,7 @@ export class ApiKeysController {
   @Get()
   @ApiOperation({ summary: 'API keys of the tenant (never the keys themselves)' })
   list(@Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.listApiKeys, {}, ctx);
+    return this.rpc.request(Subjects.user.apiKeys.list, {}, ctx);
   }
 
   @RequirePermission('api_keys', 'create')
@@ -24,7 +24,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create a key; the response is the only time the key is shown' })
   @ApiCreatedResponse({ type: CreatedApiKeyView })
   create(@Body() body: CreateApiKeyRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.createApiKey, body, ctx);
+    return this.rpc.request(Subjects.user.apiKeys.create, body, ctx);
   }
 
   @RequirePermission('api_keys', 'delete')
@@ -32,6 +32,6 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke a key; it stops working at once' })
   @ApiOkResponse({ type: ApiKeyView })
   revoke(@Param() { id }: IdParam, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.revokeApiKey, { id }, ctx);
+    return this.rpc.request(Subjects.user.apiKeys.revoke, { id }, ctx);
   }
 }

@@ -3,11 +3,10 @@ import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, A
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import {
-  IdentitySubjects,
+  Subjects,
   LoginMfaRequest,
   LoginRequest,
   MfaActivatedView,
-  MfaChallengeView,
   MfaCodeRequest,
   MfaEnrollView,
   PasswordResetConfirm,
@@ -37,7 +36,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create a tenant and its first admin; returns a session' })
   @ApiCreatedResponse({ type: SignupView })
   async signup(@Body() body: SignupRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return deliverTokens(req, reply, await this.rpc.request<SignupView>(IdentitySubjects.signup, body, ctx, SLOW));
+    return deliverTokens(req, reply, await this.rpc.request(Subjects.user.auth.signup, body, ctx, SLOW));
   }
 
   @Public()
@@ -47,7 +46,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairView })
   @ApiTooManyRequestsResponse({ description: '5 failed attempts per 15 minutes per account and IP' })
   async login(@Body() body: LoginRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.rpc.request<TokenPairView | MfaChallengeView>(IdentitySubjects.login, { ...body, ip: req.ip }, ctx, SLOW);
+    const result = await this.rpc.request(Subjects.user.auth.login, { ...body, ip: req.ip }, ctx, SLOW);
     return 'access_token' in result ? deliverTokens(req, reply, result) : result;
   }
 
@@ -57,7 +56,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Second sign-in step: a TOTP or recovery code' })
   @ApiOkResponse({ type: TokenPairView })
   async loginMfa(@Body() body: LoginMfaRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return deliverTokens(req, reply, await this.rpc.request<TokenPairView>(IdentitySubjects.loginMfa, { ...body, ip: req.ip }, ctx, SLOW));
+    return deliverTokens(req, reply, await this.rpc.request(Subjects.user.auth.loginMfa, { ...body, ip: req.ip }, ctx, SLOW));
   }
 
   @Public()
@@ -66,7 +65,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a refresh token (body or cookie) for a new pair; the old one is spent' })
   @ApiOkResponse({ type: TokenPairView })
   async refresh(@Body() body: RefreshRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const pair = await this.rpc.request<TokenPairView>(IdentitySubjects.refresh, { refresh_token: refreshTokenFrom(req, body.refresh_token) }, ctx);
+    const pair = await this.rpc.request(Subjects.user.auth.refresh, { refresh_token: refreshTokenFrom(req, body.refresh_token) }, ctx);
     return deliverTokens(req, reply, pair);
   }
 
@@ -75,11 +74,12 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke the refresh family and this access token' })
   async logout(@Body() body: RefreshRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    // The guard has verified the token; here we only need its id and expiry to denylist it.
+    // The guard has verified the token (ours always carry jti and exp); here we only need its id
+    // and expiry to denylist it.
     const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
     const claims = token.startsWith('ek_') ? { jti: `api-key:${ctx.apiKeyId}`, exp: Math.floor(Date.now() / 1000) } : decodeJwt(token);
     clearRefreshCookie(reply);
-    return this.rpc.request(IdentitySubjects.logout, { refresh_token: refreshTokenFrom(req, body.refresh_token), jti: claims.jti, exp: claims.exp }, ctx);
+    return this.rpc.request(Subjects.user.auth.logout, { refresh_token: refreshTokenFrom(req, body.refresh_token), jti: String(claims.jti), exp: Number(claims.exp) }, ctx);
   }
 
   /**
@@ -100,7 +100,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Ask for a reset link; always 202, whether or not the account exists' })
   @ApiAcceptedResponse({ description: 'If the account exists, a link is on its way' })
   passwordReset(@Body() body: PasswordResetRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.passwordResetRequest, body, ctx);
+    return this.rpc.request(Subjects.user.auth.passwordResetRequest, body, ctx);
   }
 
   @Public()
@@ -108,7 +108,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Set a new password with a reset or invitation token; ends every session' })
   passwordResetConfirm(@Body() body: PasswordResetConfirm, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.passwordResetConfirm, body, ctx, SLOW);
+    return this.rpc.request(Subjects.user.auth.passwordResetConfirm, body, ctx, SLOW);
   }
 
   @Authenticated()
@@ -117,7 +117,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Start two-factor enrolment: a TOTP secret for the authenticator app' })
   @ApiOkResponse({ type: MfaEnrollView })
   mfaEnroll(@Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.mfaEnroll, {}, ctx);
+    return this.rpc.request(Subjects.user.mfa.enroll, {}, ctx);
   }
 
   @Authenticated()
@@ -126,7 +126,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Confirm a code to switch two-factor sign-in on; returns recovery codes once' })
   @ApiOkResponse({ type: MfaActivatedView })
   mfaActivate(@Body() body: MfaCodeRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.mfaActivate, body, ctx);
+    return this.rpc.request(Subjects.user.mfa.activate, body, ctx);
   }
 
   @Authenticated()
@@ -134,6 +134,6 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Switch two-factor sign-in off (needs a current code)' })
   mfaDisable(@Body() body: MfaCodeRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.mfaDisable, body, ctx);
+    return this.rpc.request(Subjects.user.mfa.disable, body, ctx);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Inject, Patch, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { IdentitySubjects, TenantView, UpdateTenantRequest } from '@engage/contracts';
+import { Subjects, TenantView, UpdateTenantRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -18,7 +18,7 @@ export class TenantController {
   @ApiOperation({ summary: 'The caller’s tenant' })
   @ApiOkResponse({ type: TenantView })
   async get(@Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    return setEtag(reply, await this.rpc.request<TenantView>(IdentitySubjects.getTenant, {}, ctx));
+    return setEtag(reply, await this.rpc.request(Subjects.user.tenant.get, {}, ctx));
   }
 
   @RequirePermission('tenant', 'update')
@@ -33,7 +33,7 @@ export class TenantController {
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const tenant = await this.rpc.request<TenantView>(IdentitySubjects.updateTenant, { ...body, if_match: ifMatchVersion(ifMatch) }, ctx);
+    const tenant = await this.rpc.request(Subjects.user.tenant.update, { ...body, if_match: ifMatchVersion(ifMatch) }, ctx);
     return setEtag(reply, tenant);
   }
 }

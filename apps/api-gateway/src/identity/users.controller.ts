@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Pu
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CreateUserRequest,
-  IdentitySubjects,
+  Subjects,
   IdParam,
   ListUsersQuery,
   SetRoleRequest,
@@ -25,14 +25,14 @@ export class UsersController {
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserView })
   me(@Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.me, {}, ctx);
+    return this.rpc.request(Subjects.user.users.me, {}, ctx);
   }
 
   @RequirePermission('users', 'read')
   @Get('users')
   @ApiOperation({ summary: 'Users of the tenant, oldest first (cursor pagination)' })
   list(@Query() query: ListUsersQuery, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.listUsers, query, ctx);
+    return this.rpc.request(Subjects.user.users.list, query, ctx);
   }
 
   @RequirePermission('users', 'create')
@@ -42,7 +42,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user (with password) or invite one (without)' })
   @ApiCreatedResponse({ type: UserView })
   create(@Body() body: CreateUserRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.createUser, body, ctx, { timeoutMs: 15_000 });
+    return this.rpc.request(Subjects.user.users.create, body, ctx, { timeoutMs: 15_000 });
   }
 
   @RequirePermission('users', 'read')
@@ -50,7 +50,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserView })
   @ApiNotFoundResponse({ description: 'No such user in this tenant' })
   get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.getUser, { id }, ctx);
+    return this.rpc.request(Subjects.user.users.get, { id }, ctx);
   }
 
   /** Admins change anyone; any user may change their own name (checked in user-service). */
@@ -59,7 +59,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Change a user (admins: anyone; others: their own name)' })
   @ApiOkResponse({ type: UserView })
   update(@Param() { id }: IdParam, @Body() body: UpdateUserRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.updateUser, { ...body, id }, ctx);
+    return this.rpc.request(Subjects.user.users.update, { ...body, id }, ctx);
   }
 
   @RequirePermission('users', 'delete')
@@ -67,7 +67,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Deactivate a user: sign-in refused and live tokens void at once' })
   @ApiOkResponse({ type: UserView })
   deactivate(@Param() { id }: IdParam, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.deactivateUser, { id }, ctx);
+    return this.rpc.request(Subjects.user.users.deactivate, { id }, ctx);
   }
 
   @RequirePermission('users', 'update')
@@ -75,6 +75,6 @@ export class UsersController {
   @ApiOperation({ summary: 'Change a user’s role (the last admin cannot be demoted)' })
   @ApiOkResponse({ type: UserView })
   setRole(@Param() { id }: IdParam, @Body() body: SetRoleRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(IdentitySubjects.setRole, { ...body, id }, ctx);
+    return this.rpc.request(Subjects.user.users.setRole, { ...body, id }, ctx);
   }
 }

@@ -1,34 +1,34 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CompanyIdCommand, CreateCompanyRequest, CrmSubjects, DeleteCompanyCommand, ListCompaniesQuery, UpdateCompanyCommand } from '@engage/contracts';
+import { Payload } from '@nestjs/microservices';
+import { CompanyIdCommand, CreateCompanyRequest, Subjects, DeleteCompanyCommand, ListCompaniesQuery, UpdateCompanyCommand } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
+import { Caller, Handles, RpcController } from '@engage/messaging';
 import { CompaniesService } from './companies.service';
 
 @RpcController()
 export class CompaniesHandler {
   constructor(private readonly service: CompaniesService) {}
 
-  @MessagePattern(CrmSubjects.createCompany)
+  @Handles(Subjects.crm.companies.create)
   create(@Payload() input: CreateCompanyRequest, @Caller() ctx: RequestContext) {
     return this.service.create(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.getCompany)
+  @Handles(Subjects.crm.companies.get)
   get(@Payload() input: CompanyIdCommand, @Caller() ctx: RequestContext) {
     return this.service.get(ctx, input.id);
   }
 
-  @MessagePattern(CrmSubjects.listCompanies)
+  @Handles(Subjects.crm.companies.list)
   list(@Payload() query: ListCompaniesQuery, @Caller() ctx: RequestContext) {
     return this.service.list(ctx, query);
   }
 
-  @MessagePattern(CrmSubjects.updateCompany)
+  @Handles(Subjects.crm.companies.update)
   update(@Payload() input: UpdateCompanyCommand, @Caller() ctx: RequestContext) {
     return this.service.update(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.deleteCompany)
+  @Handles(Subjects.crm.companies.delete)
   delete(@Payload() input: DeleteCompanyCommand, @Caller() ctx: RequestContext) {
     return this.service.delete(ctx, input);
   }

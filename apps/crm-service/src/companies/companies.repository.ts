@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { CompanyView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { Cursor, SortSpec } from '../shared/keyset';
-import { escapeLike, isoTime, sql, type Tx } from '../shared/sql';
+import type { Cursor, SortSpec } from '@engage/database';
+import { escapeLike, isoTime, type Tx } from '@engage/database';
 
 const VIEW = `c.id, c.name, c.domain, c.industry, c.size, c.owner_id, c.custom_fields,
   ${isoTime('c.created_at')} AS created_at, ${isoTime('c.updated_at')} AS updated_at, c.version`;
@@ -51,7 +51,7 @@ export class CompaniesRepository {
 
   /** The name of a live company (what contacts are searched by), or null when there is none. */
   async findName(tx: Tx, tenantId: string, id: string): Promise<string | null> {
-    const rows: Array<{ name: string }> = await sql(tx, `SELECT name FROM crm.companies WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`, [
+    const rows: Array<{ name: string }> = await tx.query(`SELECT name FROM crm.companies WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`, [
       tenantId,
       id,
     ]);
@@ -59,7 +59,7 @@ export class CompaniesRepository {
   }
 
   async lock(tx: Tx, tenantId: string, id: string): Promise<CompanyView | null> {
-    const rows: CompanyView[] = await sql(tx, `SELECT ${VIEW} FROM crm.companies c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS NULL FOR UPDATE`, [
+    const rows: CompanyView[] = await tx.query(`SELECT ${VIEW} FROM crm.companies c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS NULL FOR UPDATE`, [
       tenantId,
       id,
     ]);
@@ -68,9 +68,8 @@ export class CompaniesRepository {
 
   /** A live company of the tenant with this domain (other than `excludeId`). */
   async findIdByDomain(tx: Tx, tenantId: string, domain: string, excludeId: string | null): Promise<string | null> {
-    await sql(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1 || 'domain:' || $2, 0))`, [tenantId, domain]);
-    const rows: Array<{ id: string }> = await sql(tx, 
-      `SELECT id FROM crm.companies WHERE tenant_id = $1 AND domain = $2 AND deleted_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || 'domain:' || $2, 0))`, [tenantId, domain]);
+    const rows: Array<{ id: string }> = await tx.query(`SELECT id FROM crm.companies WHERE tenant_id = $1 AND domain = $2 AND deleted_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
       [tenantId, domain, excludeId],
     );
     return rows[0]?.id ?? null;
@@ -79,8 +78,7 @@ export class CompaniesRepository {
   /** A live company with this exact (folded) name, for imports that link contacts by company name. */
   async findIdsByNames(tx: Tx, tenantId: string, nameSorts: string[]): Promise<Array<{ id: string; name_sort: string; name: string }>> {
     if (nameSorts.length === 0) return [];
-    return sql(tx, 
-      `SELECT DISTINCT ON (name_sort) id, name_sort, name FROM crm.companies
+    return tx.query(`SELECT DISTINCT ON (name_sort) id, name_sort, name FROM crm.companies
         WHERE tenant_id = $1 AND name_sort = ANY($2::text[]) AND deleted_at IS NULL ORDER BY name_sort, created_at`,
       [tenantId, nameSorts],
     );
@@ -89,9 +87,7 @@ export class CompaniesRepository {
   /** Companies an import names but the tenant does not have yet. */
   async insertMany(tx: Tx, tenantId: string, rows: Array<CompanyWrite & { id: string }>): Promise<void> {
     if (rows.length === 0) return;
-    await sql(
-      tx,
-      `INSERT INTO crm.companies (tenant_id, id, name, name_sort, domain, industry, size, owner_id, custom_fields, search_doc)
+    await tx.query(`INSERT INTO crm.companies (tenant_id, id, name, name_sort, domain, industry, size, owner_id, custom_fields, search_doc)
        SELECT $1, x.id, x.name, x.name_sort, x.domain, x.industry, x.size, x.owner_id, x.custom_fields, x.search_doc
          FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, name text, name_sort text, domain text, industry text, size text,
                                                  owner_id uuid, custom_fields jsonb, search_doc text)`,
@@ -100,8 +96,7 @@ export class CompaniesRepository {
   }
 
   async insert(tx: Tx, tenantId: string, id: string, w: CompanyWrite): Promise<CompanyView> {
-    const rows: CompanyView[] = await sql(tx, 
-      `INSERT INTO crm.companies AS c (tenant_id, id, name, name_sort, domain, industry, size, owner_id, custom_fields, search_doc)
+    const rows: CompanyView[] = await tx.query(`INSERT INTO crm.companies AS c (tenant_id, id, name, name_sort, domain, industry, size, owner_id, custom_fields, search_doc)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) RETURNING ${VIEW}`,
       [tenantId, id, ...params(w)],
     );
@@ -109,8 +104,7 @@ export class CompaniesRepository {
   }
 
   async update(tx: Tx, tenantId: string, id: string, w: CompanyWrite): Promise<CompanyView> {
-    const rows: CompanyView[] = await sql(tx, 
-      `UPDATE crm.companies c SET (name, name_sort, domain, industry, size, owner_id, custom_fields, search_doc) =
+    const rows: CompanyView[] = await tx.query(`UPDATE crm.companies c SET (name, name_sort, domain, industry, size, owner_id, custom_fields, search_doc) =
          ($3, $4, $5, $6, $7, $8, $9::jsonb, $10), version = c.version + 1, updated_at = now()
        WHERE c.tenant_id = $1 AND c.id = $2 RETURNING ${VIEW}`,
       [tenantId, id, ...params(w)],
@@ -119,11 +113,10 @@ export class CompaniesRepository {
   }
 
   async softDelete(tx: Tx, tenantId: string, id: string): Promise<number> {
-    const rows: Array<{ version: number }> = await sql(tx, 
-      `UPDATE crm.companies SET deleted_at = now(), version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING version`,
+    const rows: Array<{ version: number }> = await tx.query(`UPDATE crm.companies SET deleted_at = now(), version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING version`,
       [tenantId, id],
     );
-    await sql(tx, `UPDATE crm.deals SET company_id = NULL, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND company_id = $2`, [
+    await tx.query(`UPDATE crm.deals SET company_id = NULL, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND company_id = $2`, [
       tenantId,
       id,
     ]);

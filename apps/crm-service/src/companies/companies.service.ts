@@ -3,7 +3,7 @@ import {
   type CompanyPage,
   type CompanyView,
   type CreateCompanyRequest,
-  CrmEvents,
+  Events,
   type DeleteCompanyCommand,
   type ListCompaniesQuery,
   type UpdateCompanyCommand,
@@ -11,14 +11,14 @@ import {
 import type { RequestContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '@engage/errors';
-import { OutboxWriter } from '@engage/messaging';
+import { OutboxWriter, outboxEvent } from '@engage/messaging';
 import { ContactsService } from '../contacts/contacts.service';
 import { foldText, wordsOf } from '../contacts/contact-search';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { validateCustomFields } from '../custom-fields/custom-field-values';
-import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
-import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
-import type { Tx } from '../shared/sql';
+import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
+import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
+import type { Tx } from '@engage/database';
 import { type CompanyWrite, CompaniesRepository } from './companies.repository';
 
 const blankToNull = (s: string | null | undefined) => (s == null ? null : s.trim() || null);
@@ -56,7 +56,7 @@ export class CompaniesService {
       await this.assertDomainFree(tx, tctx.tenantId, write.domain, null);
       const company = await this.companies.insert(tx, tctx.tenantId, timeOrderedId(), write);
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.companyCreated, aggregateType: 'company', aggregateId: company.id, version: company.version, payload: { company } },
+        outboxEvent(Events.crm.companyCreated, { aggregateId: company.id, version: company.version, payload: { company } }),
       ]);
       return company;
     });
@@ -87,7 +87,7 @@ export class CompaniesService {
       const company = await this.companies.update(tx, tctx.tenantId, current.id, write);
       const changed = Object.keys(input).filter((k) => k !== 'id' && k !== 'if_match');
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.companyUpdated, aggregateType: 'company', aggregateId: company.id, version: company.version, payload: { company, changed } },
+        outboxEvent(Events.crm.companyUpdated, { aggregateId: company.id, version: company.version, payload: { company, changed } }),
       ]);
       return company;
     });
@@ -105,7 +105,7 @@ export class CompaniesService {
       await this.contacts.unlinkCompany(tx, tctx.tenantId, current.id);
       const version = await this.companies.softDelete(tx, tctx.tenantId, current.id);
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.companyDeleted, aggregateType: 'company', aggregateId: current.id, version, payload: { company_id: current.id } },
+        outboxEvent(Events.crm.companyDeleted, { aggregateId: current.id, version, payload: { company_id: current.id } }),
       ]);
     });
   }

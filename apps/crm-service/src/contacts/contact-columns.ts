@@ -1,5 +1,5 @@
 /** Column lists shared by the contact repository and the search query builder. */
-import { isoTime } from '../shared/sql';
+import { isoTime } from '@engage/database';
 
 /** The columns of a contact as the API shows it, computed by Postgres (one JSON-ready row). */
 export const VIEW = `c.id, c.first_name, c.last_name, c.emails, c.phones, c.company_id, c.title, c.owner_id, c.lifecycle_stage,

@@ -1,10 +1,10 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { createLogger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
-import { testEnv } from '@engage/testing';
 import type { CrmConfig } from '../config';
 import { SCHEMA } from '../database/definition';
 import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
-import { domainError } from '../test-support/expect-error';
+import { domainError } from '@engage/testing/kit';
 import { DealsRepository } from '../deals/deals.repository';
 import { ContactPurger } from './contact-purger';
 
@@ -13,10 +13,10 @@ describe('purging contacts past the restore window', () => {
   let purger: ContactPurger;
 
   beforeAll(async () => {
-    kit = await startCrmKit(testEnv.databaseUrls('crm').app);
+    kit = await startCrmKit();
     purger = new ContactPurger(kit.db, new DealsRepository(kit.db), new OutboxWriter(SCHEMA), createLogger({ service: 'purge-int-spec', level: 'silent', sync: true }), {
       PURGE_INTERVAL_MS: 60_000,
-    } as CrmConfig);
+    } as CrmConfig, new SchedulerRegistry());
   });
   afterAll(() => kit.close());
 

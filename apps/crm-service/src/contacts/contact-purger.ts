@@ -1,14 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type ContactsPurgedEvent, CrmEvents, RESTORE_WINDOW_DAYS } from '@engage/contracts';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Events, RESTORE_WINDOW_DAYS } from '@engage/contracts';
 import { systemContext, type TenantContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
 import type { Logger } from '@engage/logging';
-import { OutboxWriter } from '@engage/messaging';
+import { OutboxWriter, outboxEvent } from '@engage/messaging';
 import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { CrmConfig } from '../config';
 import { contactChangedEvents } from '../deals/deal-events';
 import { DealsRepository } from '../deals/deals.repository';
-import { sql } from '../shared/sql';
+
 import { pruneVocabulary } from './name-vocabulary.sql';
 
 /** Contacts erased per transaction: a bounded lock set and event, whatever the backlog. */
@@ -29,9 +30,10 @@ export interface PurgeRound {
  * those contacts. Runs every PURGE_INTERVAL_MS on each replica; replicas skip rows
  * another one has locked.
  */
+const PURGE_JOB = 'crm-contact-purge';
+
 @Injectable()
 export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -40,17 +42,20 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
+  /** Runs a round every PURGE_INTERVAL_MS, as the scheduler's `crm-contact-purge` job (stopped by it at shutdown). */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
+    const timer = setInterval(() => {
       this.running = this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'contact purge failed'));
     }, this.config.PURGE_INTERVAL_MS);
-    this.timer.unref();
+    timer.unref();
+    this.scheduler.addInterval(PURGE_JOB, timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.scheduler.doesExist('interval', PURGE_JOB)) this.scheduler.deleteInterval(PURGE_JOB);
     await this.running;
   }
 
@@ -71,15 +76,12 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The only read across tenants: the contacts_purge_discovery policy shows expired deletions and nothing else. */
   private async tenantsWithExpiredContacts(): Promise<string[]> {
-    const rows = await this.db.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('app.purge_worker', 'on', true)`);
-      return sql<{ tenant_id: string }>(
-        tx,
-        `SELECT DISTINCT tenant_id FROM crm.contacts
+    const rows = await this.db.acrossTenants('purge_worker', (tx) =>
+      tx.query<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM crm.contacts
           WHERE deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $1) LIMIT $2`,
         [RESTORE_WINDOW_DAYS, TENANTS_PER_ROUND],
-      );
-    });
+      ),
+    );
     return rows.map((r) => r.tenant_id);
   }
 
@@ -87,9 +89,7 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
   private async purgeBatch(tenantId: string): Promise<number> {
     const ctx = systemContext({ tenantId, requestId: timeOrderedId() }) as TenantContext;
     return this.db.transaction(tenantId, async (tx) => {
-      const expired = await sql<{ id: string; first_key: string; last_key: string }>(
-        tx,
-        `SELECT id, first_key, last_key FROM crm.contacts
+      const expired = await tx.query<{ id: string; first_key: string; last_key: string }>(`SELECT id, first_key, last_key FROM crm.contacts
           WHERE tenant_id = $1 AND deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $2)
           ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
         [tenantId, RESTORE_WINDOW_DAYS, BATCH],
@@ -97,18 +97,16 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
       if (expired.length === 0) return 0;
       const ids = expired.map((r) => r.id);
       const unlinked = await this.deals.relinkContacts(tx, tenantId, ids, null);
-      await sql(tx, `DELETE FROM crm.contacts WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids]);
+      await tx.query(`DELETE FROM crm.contacts WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids]);
       // A name no remaining contact carries leaves the typo vocabulary with its last holder.
       await pruneVocabulary(tx, tenantId, expired.flatMap((r) => [r.first_key, r.last_key]));
       const batchId = timeOrderedId();
-      await this.outbox.append<object>(tx, ctx, [
-        {
-          subject: CrmEvents.contactsPurged,
-          aggregateType: 'contact_purge',
+      await this.outbox.append(tx, ctx, [
+        outboxEvent(Events.crm.contactsPurged, {
           aggregateId: batchId,
           version: 1,
-          payload: { contact_ids: ids, unlinked_deal_ids: unlinked.map((d) => d.id) } satisfies ContactsPurgedEvent,
-        },
+          payload: { contact_ids: ids, unlinked_deal_ids: unlinked.map((d) => d.id) },
+        }),
         ...contactChangedEvents(unlinked),
       ]);
       return ids.length;

@@ -1,12 +1,10 @@
 import { type Literal, namedRead, type PreparedRead } from '@engage/database';
 import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
-import type { ContactListFilter } from './contacts.repository';
+import { type ContactListFilter, LOOKUP_LIMIT } from './contact-list-filter';
 
 /** Rows one search arm may contribute: a one-letter prefix must not turn into a million-row sort. */
 const ARM_LIMIT = 5000;
-/** Ids an email or company prefix may contribute (also the companies one search word may name). */
-export const LOOKUP_LIMIT = 2000;
 /** Names one word may be looked up under by the ordered search (typos and prefixes). */
 const MAX_NAME_PROBES = 120;
 /** First-and-last name pairs a two-word query may be looked up under by the ordered search. */

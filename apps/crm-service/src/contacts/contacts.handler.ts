@@ -1,52 +1,52 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   ContactIdCommand,
   CreateContactCommand,
-  CrmSubjects,
+  Subjects,
   DeleteContactCommand,
   ListContactsQuery,
   MergeContactCommand,
   UpdateContactCommand,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
+import { Caller, Handles, RpcController } from '@engage/messaging';
 import { ContactsService } from './contacts.service';
 
 @RpcController()
 export class ContactsHandler {
   constructor(private readonly service: ContactsService) {}
 
-  @MessagePattern(CrmSubjects.createContact)
+  @Handles(Subjects.crm.contacts.create)
   create(@Payload() input: CreateContactCommand, @Caller() ctx: RequestContext) {
     return this.service.create(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.getContact)
+  @Handles(Subjects.crm.contacts.get)
   get(@Payload() input: ContactIdCommand, @Caller() ctx: RequestContext) {
     return this.service.get(ctx, input.id);
   }
 
-  @MessagePattern(CrmSubjects.listContacts)
+  @Handles(Subjects.crm.contacts.list)
   list(@Payload() query: ListContactsQuery, @Caller() ctx: RequestContext) {
     return this.service.list(ctx, query);
   }
 
-  @MessagePattern(CrmSubjects.updateContact)
+  @Handles(Subjects.crm.contacts.update)
   update(@Payload() input: UpdateContactCommand, @Caller() ctx: RequestContext) {
     return this.service.update(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.deleteContact)
+  @Handles(Subjects.crm.contacts.delete)
   delete(@Payload() input: DeleteContactCommand, @Caller() ctx: RequestContext) {
     return this.service.delete(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.restoreContact)
+  @Handles(Subjects.crm.contacts.restore)
   restore(@Payload() input: ContactIdCommand, @Caller() ctx: RequestContext) {
     return this.service.restore(ctx, input.id);
   }
 
-  @MessagePattern(CrmSubjects.mergeContacts)
+  @Handles(Subjects.crm.contacts.merge)
   merge(@Payload() input: MergeContactCommand, @Caller() ctx: RequestContext) {
     return this.service.merge(ctx, input);
   }

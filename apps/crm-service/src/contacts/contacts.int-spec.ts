@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { testEnv } from '@engage/testing';
 import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
-import { domainError } from '../test-support/expect-error';
+import { domainError } from '@engage/testing/kit';
 
 describe('contacts against PostgreSQL', () => {
   let kit: CrmKit;
 
   beforeAll(async () => {
-    kit = await startCrmKit(testEnv.databaseUrls('crm').app);
+    kit = await startCrmKit();
   });
   afterAll(() => kit.close());
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ContactView, PhoneView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { SortSpec, Cursor } from '../shared/keyset';
-import { sql, type Tx } from '../shared/sql';
-import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
+import { type Tx } from '@engage/database';
+import { prefixRange } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
+import type { ContactListFilter } from './contact-list-filter';
 import { orderedSearch, searchSql } from './contacts-search.sql';
 import { addVocabulary, namesForSearchRead, uniquePairs } from './name-vocabulary.sql';
 
@@ -32,24 +32,6 @@ export interface ContactWrite {
   vocabulary: Array<[string, string]>;
   /** `e:<email>`, `p:<e164>` (duplicate detection) and `r:<reversed digits>` (phone search) rows. */
   channels: string[];
-}
-
-export interface ContactListFilter {
-  terms: SearchTerm[];
-  ownerId?: string;
-  companyId?: string;
-  tag?: string;
-  lifecycleStage?: string;
-  updatedSince?: string;
-  /** JSON documents the custom_fields must contain. */
-  customFields: Array<Record<string, unknown>>;
-  deleted: boolean;
-  sort: SortSpec;
-  after: Cursor | null;
-  /** The same cursor read as a relevance position (relevance sort only). */
-  afterRelevance?: RelevanceKey | null;
-  /** Rows to fetch: the page size plus one, to know whether there is more. */
-  take: number;
 }
 
 /** A listed row: the view plus the text of its sort key, for the next cursor. */
@@ -111,16 +93,14 @@ export class ContactsRepository {
 
   /** Locks the contact for a change; `deleted` selects a soft-deleted one (restore) instead of a live one. */
   async lock(tx: Tx, tenantId: string, id: string, deleted = false): Promise<ContactView | null> {
-    const rows: ContactView[] = await sql(tx, 
-      `SELECT ${VIEW} FROM crm.contacts c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS ${deleted ? 'NOT NULL' : 'NULL'} FOR UPDATE`,
+    const rows: ContactView[] = await tx.query(`SELECT ${VIEW} FROM crm.contacts c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS ${deleted ? 'NOT NULL' : 'NULL'} FOR UPDATE`,
       [tenantId, id],
     );
     return rows[0] ?? null;
   }
 
   async insert(tx: Tx, tenantId: string, id: string, write: ContactWrite): Promise<ContactView> {
-    const rows: ContactView[] = await sql(tx, 
-      `INSERT INTO crm.contacts AS c (tenant_id, id, ${COLUMNS})
+    const rows: ContactView[] = await tx.query(`INSERT INTO crm.contacts AS c (tenant_id, id, ${COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20)
        RETURNING ${VIEW}`,
       [tenantId, id, ...values(write)],
@@ -131,8 +111,7 @@ export class ContactsRepository {
   }
 
   async update(tx: Tx, tenantId: string, id: string, write: ContactWrite, channelsChanged: boolean): Promise<ContactView> {
-    const rows: ContactView[] = await sql(tx, 
-      `UPDATE crm.contacts c SET (${COLUMNS}) =
+    const rows: ContactView[] = await tx.query(`UPDATE crm.contacts c SET (${COLUMNS}) =
          ($3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20),
          version = c.version + 1, updated_at = now()
        WHERE c.tenant_id = $1 AND c.id = $2
@@ -140,7 +119,7 @@ export class ContactsRepository {
       [tenantId, id, ...values(write)],
     );
     if (channelsChanged) {
-      await sql(tx, `DELETE FROM crm.contact_channels WHERE tenant_id = $1 AND contact_id = $2`, [tenantId, id]);
+      await tx.query(`DELETE FROM crm.contact_channels WHERE tenant_id = $1 AND contact_id = $2`, [tenantId, id]);
       await this.insertChannels(tx, tenantId, id, write.channels);
     }
     await addVocabulary(tx, tenantId, write.vocabulary);
@@ -148,8 +127,7 @@ export class ContactsRepository {
   }
 
   async softDelete(tx: Tx, tenantId: string, id: string, mergedInto: string | null = null): Promise<ContactView> {
-    const rows: ContactView[] = await sql(tx, 
-      `UPDATE crm.contacts c SET deleted_at = now(), merged_into = $3, version = c.version + 1, updated_at = now()
+    const rows: ContactView[] = await tx.query(`UPDATE crm.contacts c SET deleted_at = now(), merged_into = $3, version = c.version + 1, updated_at = now()
        WHERE c.tenant_id = $1 AND c.id = $2 RETURNING ${VIEW}`,
       [tenantId, id, mergedInto],
     );
@@ -158,8 +136,7 @@ export class ContactsRepository {
 
   /** Null when the contact was deleted longer ago than the restore window. */
   async restore(tx: Tx, tenantId: string, id: string, windowDays: number): Promise<ContactView | null> {
-    const rows: ContactView[] = await sql(tx, 
-      `UPDATE crm.contacts c SET deleted_at = NULL, merged_into = NULL, version = c.version + 1, updated_at = now()
+    const rows: ContactView[] = await tx.query(`UPDATE crm.contacts c SET deleted_at = NULL, merged_into = NULL, version = c.version + 1, updated_at = now()
        WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at > now() - make_interval(days => $3) AND c.merged_into IS NULL
        RETURNING ${VIEW}`,
       [tenantId, id, windowDays],
@@ -173,8 +150,7 @@ export class ContactsRepository {
    */
   async lockChannels(tx: Tx, tenantId: string, channels: string[]): Promise<void> {
     if (channels.length === 0) return;
-    await sql(tx, 
-      `SELECT pg_advisory_xact_lock(hashtextextended($1 || k, 0)) FROM unnest($2::text[]) AS k ORDER BY k`,
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || k, 0)) FROM unnest($2::text[]) AS k ORDER BY k`,
       [tenantId, [...channels].sort()],
     );
   }
@@ -182,8 +158,7 @@ export class ContactsRepository {
   /** A live contact (other than `excludeId`) that already has one of these emails or phones. */
   async findDuplicate(tx: Tx, tenantId: string, channels: string[], excludeId: string | null): Promise<DuplicateHit | null> {
     if (channels.length === 0) return null;
-    const rows: DuplicateHit[] = await sql(tx, 
-      `SELECT ch.contact_id, ch.value FROM crm.contact_channels ch
+    const rows: DuplicateHit[] = await tx.query(`SELECT ch.contact_id, ch.value FROM crm.contact_channels ch
          JOIN crm.contacts c ON c.tenant_id = ch.tenant_id AND c.id = ch.contact_id AND c.deleted_at IS NULL
         WHERE ch.tenant_id = $1 AND ch.value = ANY($2::text[]) AND ($3::uuid IS NULL OR ch.contact_id <> $3::uuid)
         ORDER BY c.created_at LIMIT 1`,
@@ -194,9 +169,7 @@ export class ContactsRepository {
 
   /** A company was deleted: its contacts no longer belong to it. */
   async unlinkCompany(tx: Tx, tenantId: string, companyId: string): Promise<void> {
-    await sql(
-      tx,
-      `UPDATE crm.contacts SET company_id = NULL, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND company_id = $2`,
+    await tx.query(`UPDATE crm.contacts SET company_id = NULL, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND company_id = $2`,
       [tenantId, companyId],
     );
   }
@@ -225,8 +198,7 @@ export class ContactsRepository {
 
   async insertChannels(tx: Tx, tenantId: string, contactId: string, channels: string[]): Promise<void> {
     if (channels.length === 0) return;
-    await sql(tx, 
-      `INSERT INTO crm.contact_channels (tenant_id, value, contact_id) SELECT $1, v, $2 FROM unnest($3::text[]) AS v ON CONFLICT DO NOTHING`,
+    await tx.query(`INSERT INTO crm.contact_channels (tenant_id, value, contact_id) SELECT $1, v, $2 FROM unnest($3::text[]) AS v ON CONFLICT DO NOTHING`,
       [tenantId, contactId, channels],
     );
   }
@@ -240,9 +212,7 @@ export class ContactsRepository {
    */
   async findByChannels(tx: Tx, tenantId: string, channels: string[]): Promise<DuplicateHit[]> {
     if (channels.length === 0) return [];
-    return sql(
-      tx,
-      `SELECT k.value, hit.contact_id FROM unnest($2::text[]) AS k(value)
+    return tx.query(`SELECT k.value, hit.contact_id FROM unnest($2::text[]) AS k(value)
          CROSS JOIN LATERAL (
            SELECT ch.contact_id,
                   (SELECT c.deleted_at IS NULL FROM crm.contacts c WHERE c.tenant_id = $1 AND c.id = ch.contact_id) AS live
@@ -256,9 +226,7 @@ export class ContactsRepository {
 
   async lockMany(tx: Tx, tenantId: string, ids: string[]): Promise<ContactView[]> {
     if (ids.length === 0) return [];
-    return sql(
-      tx,
-      `SELECT ${VIEW} FROM unnest($2::uuid[]) AS k(id)
+    return tx.query(`SELECT ${VIEW} FROM unnest($2::uuid[]) AS k(id)
          JOIN LATERAL (SELECT * FROM crm.contacts x WHERE x.tenant_id = $1 AND x.id = k.id AND x.deleted_at IS NULL) c ON true
         ORDER BY c.id FOR UPDATE OF c`,
       [tenantId, ids],
@@ -271,9 +239,7 @@ export class ContactsRepository {
    */
   async insertMany(tx: Tx, tenantId: string, rows: Array<ContactWrite & { id: string }>): Promise<void> {
     if (rows.length === 0) return;
-    await sql(
-      tx,
-      `INSERT INTO crm.contacts (tenant_id, id, ${COLUMNS})
+    await tx.query(`INSERT INTO crm.contacts (tenant_id, id, ${COLUMNS})
        SELECT $1, x.id, x.first_name, x.last_name, ARRAY(SELECT jsonb_array_elements_text(x.emails)), x.phones, x.company_id, x.title,
               x.owner_id, x.lifecycle_stage, x.lead_score, ARRAY(SELECT jsonb_array_elements_text(x.tags)), x.source, x.timezone,
               x.custom_fields, x.notes, x.last_contacted_at, x.name_sort, x.first_key, x.last_key
@@ -286,9 +252,7 @@ export class ContactsRepository {
 
   async updateMany(tx: Tx, tenantId: string, rows: Array<ContactWrite & { id: string }>): Promise<void> {
     if (rows.length === 0) return;
-    await sql(
-      tx,
-      `UPDATE crm.contacts c SET (${COLUMNS}) = (x.first_name, x.last_name, ARRAY(SELECT jsonb_array_elements_text(x.emails)), x.phones,
+    await tx.query(`UPDATE crm.contacts c SET (${COLUMNS}) = (x.first_name, x.last_name, ARRAY(SELECT jsonb_array_elements_text(x.emails)), x.phones,
               x.company_id, x.title, x.owner_id, x.lifecycle_stage, x.lead_score, ARRAY(SELECT jsonb_array_elements_text(x.tags)), x.source,
               x.timezone, x.custom_fields, x.notes, x.last_contacted_at, x.name_sort, x.first_key, x.last_key),
               version = c.version + 1, updated_at = now()
@@ -316,9 +280,7 @@ export class ContactsRepository {
       }
     }
     if (values.length === 0) return;
-    await sql(
-      tx,
-      `INSERT INTO crm.contact_channels (tenant_id, value, contact_id)
+    await tx.query(`INSERT INTO crm.contact_channels (tenant_id, value, contact_id)
        SELECT $1, v, id FROM unnest($2::text[], $3::uuid[]) AS t(v, id)${contacts === 'existing' ? ' ON CONFLICT DO NOTHING' : ''}`,
       [tenantId, values, ids],
     );

@@ -7,7 +7,7 @@ import type { CustomFieldsService } from '../custom-fields/custom-fields.service
 import type { DealsRepository } from '../deals/deals.repository';
 import type { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
-import { UserDirectory, type UserStanding } from '../shared/user-directory';
+import { UserDirectory, type UserStanding } from '@engage/access';
 
 /** Every user id names an active user of the tenant (who exists is user-service's business, tested end to end). */
 class EveryoneActive extends UserDirectory {

@@ -3,7 +3,7 @@ import {
   type ContactPage,
   type ContactView,
   type CreateContactCommand,
-  CrmEvents,
+  Events,
   type DeleteContactCommand,
   type ListContactsQuery,
   type MergeContactCommand,
@@ -13,16 +13,16 @@ import {
 import type { RequestContext, TenantContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
-import { OutboxWriter } from '@engage/messaging';
+import { OutboxWriter, outboxEvent } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { customFieldFilter, validateCustomFields } from '../custom-fields/custom-field-values';
 import { contactChangedEvents } from '../deals/deal-events';
 import { DealsRepository } from '../deals/deals.repository';
-import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
-import { UserDirectory } from '../shared/user-directory';
-import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
-import type { Tx } from '../shared/sql';
+import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
+import { UserDirectory } from '@engage/access';
+import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
+import type { Tx } from '@engage/database';
 import { MAX_PREFIX_NAMES, deriveSearchColumns, parseSearch, relevanceKey, reversedPhoneKeys, type SearchTerm } from './contact-search';
 import { assertTimezone, channelKeys, derivedTimezone, normaliseEmails, normalisePhones } from './contact-input';
 import { normalisePhone } from './phone-numbers';
@@ -104,7 +104,7 @@ export class ContactsService {
       if (!input.allow_duplicate) await this.assertNoDuplicate(tx, tctx.tenantId, channelKeys(write.emails, write.phones), null);
       const contact = await this.contacts.insert(tx, tctx.tenantId, timeOrderedId(), write);
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.contactCreated, aggregateType: 'contact', aggregateId: contact.id, version: contact.version, payload: { contact } },
+        outboxEvent(Events.crm.contactCreated, { aggregateId: contact.id, version: contact.version, payload: { contact } }),
       ]);
       return contact;
     });
@@ -146,7 +146,7 @@ export class ContactsService {
       if (channelsChanged) await this.assertNoDuplicate(tx, tctx.tenantId, channelKeys(write.emails, write.phones), current.id);
       const contact = await this.contacts.update(tx, tctx.tenantId, current.id, write, channelsChanged);
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.contactUpdated, aggregateType: 'contact', aggregateId: contact.id, version: contact.version, payload: { contact, changed } },
+        outboxEvent(Events.crm.contactUpdated, { aggregateId: contact.id, version: contact.version, payload: { contact, changed } }),
       ]);
       return contact;
     });
@@ -165,7 +165,7 @@ export class ContactsService {
       const current = await this.lockLive(tx, tctx, input.id, 'delete', input.if_match);
       const deleted = await this.contacts.softDelete(tx, tctx.tenantId, current.id);
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.contactDeleted, aggregateType: 'contact', aggregateId: current.id, version: deleted.version, payload: { contact_id: current.id } },
+        outboxEvent(Events.crm.contactDeleted, { aggregateId: current.id, version: deleted.version, payload: { contact_id: current.id } }),
       ]);
     });
   }
@@ -181,7 +181,7 @@ export class ContactsService {
       if (!contact) throw new NotFoundError('Deleted contact', id);
       await this.assertNoDuplicate(tx, tctx.tenantId, channelKeys(contact.emails, contact.phones), contact.id);
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.contactRestored, aggregateType: 'contact', aggregateId: contact.id, version: contact.version, payload: { contact } },
+        outboxEvent(Events.crm.contactRestored, { aggregateId: contact.id, version: contact.version, payload: { contact } }),
       ]);
       return contact;
     });
@@ -235,16 +235,14 @@ export class ContactsService {
       const write = await this.complete(tx, tctx.tenantId, draft);
       const contact = await this.contacts.update(tx, tctx.tenantId, survivor.id, write, true);
       const moved = await this.deals.relinkContacts(tx, tctx.tenantId, [other.id], survivor.id);
-      await this.outbox.append<object>(tx, tctx, [
+      await this.outbox.append(tx, tctx, [
         ...contactChangedEvents(moved),
-        {
-          subject: CrmEvents.contactMerged,
-          aggregateType: 'contact',
+        outboxEvent(Events.crm.contactMerged, {
           aggregateId: contact.id,
           version: contact.version,
           payload: { survivor_id: contact.id, merged_id: other.id, contact },
-        },
-        { subject: CrmEvents.contactDeleted, aggregateType: 'contact', aggregateId: other.id, version: removed.version, payload: { contact_id: other.id } },
+        }),
+        outboxEvent(Events.crm.contactDeleted, { aggregateId: other.id, version: removed.version, payload: { contact_id: other.id } }),
       ]);
       return contact;
     });

@@ -1,7 +1,7 @@
 import { type NamedRead, namedRead } from '@engage/database';
-import { sql, type Tx } from '../shared/sql';
+import { type Tx } from '@engage/database';
 import { deriveSearchColumns } from './contact-search';
-import { LOOKUP_LIMIT } from './contacts-search.sql';
+import { LOOKUP_LIMIT } from './contact-list-filter';
 
 /**
  * The tenant's typo vocabulary (`crm.name_vocabulary`): each word of every first and last name
@@ -20,9 +20,7 @@ export const PREFIX_SCAN_LIMIT = 2000;
 export async function addVocabulary(tx: Tx, tenantId: string, unsorted: Array<[string, string]>): Promise<void> {
   if (unsorted.length === 0) return;
   const pairs = [...unsorted].sort(comparePairs);
-  await sql(
-    tx,
-    `INSERT INTO crm.name_vocabulary (tenant_id, variant, value)
+  await tx.query(`INSERT INTO crm.name_vocabulary (tenant_id, variant, value)
      SELECT $1, v, k FROM unnest($2::text[], $3::text[]) AS t(v, k) ON CONFLICT DO NOTHING`,
     [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
   );
@@ -36,9 +34,7 @@ export async function addVocabulary(tx: Tx, tenantId: string, unsorted: Array<[s
 export async function pruneVocabulary(tx: Tx, tenantId: string, keys: string[]): Promise<void> {
   const candidates = [...new Set(keys.filter(Boolean))];
   if (candidates.length === 0) return;
-  const held = await sql<{ key: string }>(
-    tx,
-    `SELECT k.key FROM unnest($2::text[]) AS k(key)
+  const held = await tx.query<{ key: string }>(`SELECT k.key FROM unnest($2::text[]) AS k(key)
       WHERE EXISTS (SELECT 1 FROM crm.contacts c WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.first_key = k.key)
          OR EXISTS (SELECT 1 FROM crm.contacts c WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.last_key = k.key)
      UNION
@@ -49,9 +45,7 @@ export async function pruneVocabulary(tx: Tx, tenantId: string, keys: string[]):
   const stillHeld = new Set(held.map((h) => h.key));
   const pairs = candidates.filter((key) => !stillHeld.has(key)).flatMap((key) => deriveSearchColumns({ firstName: key, lastName: null }).vocabulary);
   if (pairs.length === 0) return;
-  await sql(
-    tx,
-    `DELETE FROM crm.name_vocabulary v USING unnest($2::text[], $3::text[]) AS p(variant, value)
+  await tx.query(`DELETE FROM crm.name_vocabulary v USING unnest($2::text[], $3::text[]) AS p(variant, value)
       WHERE v.tenant_id = $1 AND v.variant = p.variant AND v.value = p.value`,
     [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
   );

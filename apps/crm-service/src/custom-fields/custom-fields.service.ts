@@ -4,8 +4,8 @@ import type { CreateCustomFieldRequest, CustomFieldList, CustomFieldObject, Cust
 import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { ConflictError, NotFoundError, ValidationError } from '@engage/errors';
-import { assertGranted, requireTenant } from '../shared/access';
-import type { Tx } from '../shared/sql';
+import { assertGranted, requireTenant } from '@engage/access';
+import type { Tx } from '@engage/database';
 import { CustomFieldsRepository } from './custom-fields.repository';
 import type { FieldDefinition } from './custom-field-values';
 

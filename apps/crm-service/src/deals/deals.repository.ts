@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { DealStageChangeView, DealView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { Cursor, SortSpec } from '../shared/keyset';
-import { isoTime, sql, type Tx } from '../shared/sql';
+import type { Cursor, SortSpec } from '@engage/database';
+import { isoTime, type Tx } from '@engage/database';
 
 const VIEW = `d.id, d.name, d.amount::text AS amount, d.currency, d.pipeline_id, d.stage, d.probability,
   to_char(d.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, d.owner_id, d.contact_id, d.company_id, d.custom_fields,
@@ -73,7 +73,7 @@ export class DealsRepository {
   }
 
   async lock(tx: Tx, tenantId: string, id: string): Promise<DealView | null> {
-    const rows: DealView[] = await sql(tx, `SELECT ${VIEW} FROM crm.deals d WHERE d.tenant_id = $1 AND d.id = $2 AND d.deleted_at IS NULL FOR UPDATE`, [
+    const rows: DealView[] = await tx.query(`SELECT ${VIEW} FROM crm.deals d WHERE d.tenant_id = $1 AND d.id = $2 AND d.deleted_at IS NULL FOR UPDATE`, [
       tenantId,
       id,
     ]);
@@ -81,8 +81,7 @@ export class DealsRepository {
   }
 
   async insert(tx: Tx, tenantId: string, id: string, w: DealWrite): Promise<DealView> {
-    const rows: DealView[] = await sql(tx, 
-      `INSERT INTO crm.deals AS d (tenant_id, id, ${COLUMNS})
+    const rows: DealView[] = await tx.query(`INSERT INTO crm.deals AS d (tenant_id, id, ${COLUMNS})
        VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10::date, $11, $12, $13, $14::jsonb) RETURNING ${VIEW}`,
       [tenantId, id, ...params(w)],
     );
@@ -90,8 +89,7 @@ export class DealsRepository {
   }
 
   async update(tx: Tx, tenantId: string, id: string, w: DealWrite): Promise<DealView> {
-    const rows: DealView[] = await sql(tx, 
-      `UPDATE crm.deals d SET (${COLUMNS}) = ($3, $4, $5::numeric, $6, $7, $8, $9, $10::date, $11, $12, $13, $14::jsonb),
+    const rows: DealView[] = await tx.query(`UPDATE crm.deals d SET (${COLUMNS}) = ($3, $4, $5::numeric, $6, $7, $8, $9, $10::date, $11, $12, $13, $14::jsonb),
               version = d.version + 1, updated_at = now()
         WHERE d.tenant_id = $1 AND d.id = $2 RETURNING ${VIEW}`,
       [tenantId, id, ...params(w)],
@@ -100,8 +98,7 @@ export class DealsRepository {
   }
 
   async softDelete(tx: Tx, tenantId: string, id: string): Promise<number> {
-    const rows: Array<{ version: number }> = await sql(tx, 
-      `UPDATE crm.deals SET deleted_at = now(), version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING version`,
+    const rows: Array<{ version: number }> = await tx.query(`UPDATE crm.deals SET deleted_at = now(), version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING version`,
       [tenantId, id],
     );
     return rows[0].version;
@@ -112,8 +109,7 @@ export class DealsRepository {
     tenantId: string,
     change: { id: string; dealId: string; pipelineId: string; from: string | null; to: string; by: string | null },
   ): Promise<DealStageChangeView> {
-    const rows: DealStageChangeView[] = await sql(tx, 
-      `INSERT INTO crm.deal_stage_history (tenant_id, id, deal_id, pipeline_id, from_stage, to_stage, changed_by)
+    const rows: DealStageChangeView[] = await tx.query(`INSERT INTO crm.deal_stage_history (tenant_id, id, deal_id, pipeline_id, from_stage, to_stage, changed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        RETURNING id, deal_id, pipeline_id, from_stage, to_stage, changed_by, ${isoTime('changed_at')} AS changed_at`,
       [tenantId, change.id, change.dealId, change.pipelineId, change.from, change.to, change.by],
@@ -143,9 +139,7 @@ export class DealsRepository {
    */
   async relinkContacts(tx: Tx, tenantId: string, fromContactIds: string[], toContactId: string | null): Promise<DealView[]> {
     if (fromContactIds.length === 0) return [];
-    const rows: Array<DealView & { live: boolean }> = await sql(
-      tx,
-      `UPDATE crm.deals d SET contact_id = $3, version = d.version + 1, updated_at = now()
+    const rows: Array<DealView & { live: boolean }> = await tx.query(`UPDATE crm.deals d SET contact_id = $3, version = d.version + 1, updated_at = now()
         WHERE d.tenant_id = $1 AND d.contact_id = ANY($2::uuid[]) RETURNING ${VIEW}, d.deleted_at IS NULL AS live`,
       [tenantId, fromContactIds, toContactId],
     );
@@ -153,7 +147,7 @@ export class DealsRepository {
   }
 
   async contactExists(tx: Tx, tenantId: string, contactId: string): Promise<boolean> {
-    const rows: unknown[] = await sql(tx, `SELECT 1 FROM crm.contacts WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`, [tenantId, contactId]);
+    const rows: unknown[] = await tx.query(`SELECT 1 FROM crm.contacts WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`, [tenantId, contactId]);
     return rows.length > 0;
   }
 

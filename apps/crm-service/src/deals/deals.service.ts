@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   type CreateDealRequest,
-  CrmEvents,
+  Events,
   type DealPage,
   type DealStageHistory,
   type DealView,
@@ -10,19 +10,19 @@ import {
   type PipelineView,
   type UpdateDealCommand,
 } from '@engage/contracts';
-import type { RequestContext, TenantContext } from '@engage/context';
+import type { RequestContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
-import { type NewEvent, OutboxWriter } from '@engage/messaging';
+import { type NewEvent, OutboxWriter, outboxEvent } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
 import { foldText } from '../contacts/contact-search';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { validateCustomFields } from '../custom-fields/custom-field-values';
 import { PipelinesService } from '../pipelines/pipelines.service';
-import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
-import { UserDirectory } from '../shared/user-directory';
-import { decodeCursor, pageLimit, parseSort, toPage } from '../shared/keyset';
-import type { Tx } from '../shared/sql';
+import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
+import { UserDirectory } from '@engage/access';
+import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
+import type { Tx } from '@engage/database';
 import { type DealWrite, DealsRepository } from './deals.repository';
 
 const invalid = (field: string, message: string) => new ValidationError('The request is not valid.', { fields: { [field]: [message] } });
@@ -78,9 +78,10 @@ export class DealsService {
         to: deal.stage,
         by: ctx.userId,
       });
-      await this.publish(tx, tctx, deal, [
-        { subject: CrmEvents.dealCreated, payload: { deal } },
-        { subject: CrmEvents.dealStageChanged, payload: { ...change, deal } },
+      const at = { aggregateId: deal.id, version: deal.version };
+      await this.outbox.append(tx, tctx, [
+        outboxEvent(Events.crm.dealCreated, { ...at, payload: { deal } }),
+        outboxEvent(Events.crm.dealStageChanged, { ...at, payload: { ...change, deal } }),
       ]);
       return deal;
     });
@@ -125,7 +126,8 @@ export class DealsService {
       });
       const deal = await this.deals.update(tx, tctx.tenantId, current.id, write);
       const changed = Object.keys(input).filter((k) => k !== 'id' && k !== 'if_match');
-      const events: Array<{ subject: string; payload: object }> = [{ subject: CrmEvents.dealUpdated, payload: { deal, changed } }];
+      const at = { aggregateId: deal.id, version: deal.version };
+      const events: NewEvent[] = [outboxEvent(Events.crm.dealUpdated, { ...at, payload: { deal, changed } })];
       if (stageChanged) {
         const change = await this.deals.recordStageChange(tx, tctx.tenantId, {
           id: timeOrderedId(),
@@ -135,9 +137,9 @@ export class DealsService {
           to: deal.stage,
           by: ctx.userId,
         });
-        events.push({ subject: CrmEvents.dealStageChanged, payload: { ...change, deal } });
+        events.push(outboxEvent(Events.crm.dealStageChanged, { ...at, payload: { ...change, deal } }));
       }
-      await this.publish(tx, tctx, deal, events);
+      await this.outbox.append(tx, tctx, events);
       return deal;
     });
   }
@@ -152,7 +154,7 @@ export class DealsService {
       if (input.if_match !== undefined && input.if_match !== current.version) throw new PreconditionFailedError();
       const version = await this.deals.softDelete(tx, tctx.tenantId, current.id);
       await this.outbox.append(tx, tctx, [
-        { subject: CrmEvents.dealDeleted, aggregateType: 'deal', aggregateId: current.id, version, payload: { deal_id: current.id } },
+        outboxEvent(Events.crm.dealDeleted, { aggregateId: current.id, version, payload: { deal_id: current.id } }),
       ]);
     });
   }
@@ -203,11 +205,4 @@ export class DealsService {
     if (links.company_id && (await this.companies.findName(tx, tenantId, links.company_id)) === null) throw invalid('company_id', 'no such company');
   }
 
-  private async publish(tx: Tx, ctx: TenantContext, deal: DealView, events: Array<{ subject: string; payload: object }>) {
-    await this.outbox.append(
-      tx,
-      ctx,
-      events.map<NewEvent<object>>((e) => ({ ...e, aggregateType: 'deal', aggregateId: deal.id, version: deal.version })),
-    );
-  }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { type ContactView, CrmEvents, grantFor } from '@engage/contracts';
+import { type ContactView, Events, grantFor } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
-import { type NewEvent, OutboxWriter } from '@engage/messaging';
+import { type NewEvent, OutboxWriter, outboxEvent } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
 import { channelKeys } from '../contacts/contact-input';
 import { deriveSearchColumns, foldText, reversedPhoneKeys } from '../contacts/contact-search';
@@ -147,15 +147,15 @@ export class ImportBatchWriter {
       counters.failed += problems.length;
       await this.imports.saveProgress(tx, tenantId, job.id, counters);
 
-      const events: Array<NewEvent<object>> = [];
+      const events: NewEvent[] = [];
       if (creates.length || updates.length) {
-        events.push({
-          subject: CrmEvents.contactsImported,
-          aggregateType: 'import',
-          aggregateId: job.id,
-          version: batch.lastRow * 2,
-          payload: { import_id: job.id, created_ids: creates.map((c) => c.id), updated_ids: updates.map((u) => u.id) },
-        });
+        events.push(
+          outboxEvent(Events.crm.contactsImported, {
+            aggregateId: job.id,
+            version: batch.lastRow * 2,
+            payload: { import_id: job.id, created_ids: creates.map((c) => c.id), updated_ids: updates.map((u) => u.id) },
+          }),
+        );
       }
       if (announceProgress) events.push(progressEvent(job, 'processing', counters, batch.lastRow * 2 + 1));
       await this.outbox.append(tx, ctx, events);
@@ -181,13 +181,8 @@ export class ImportBatchWriter {
   }
 }
 
-const progressEvent = (job: ImportJob, status: 'processing' | 'completed' | 'failed', c: ImportCounters, version: number) => ({
-  subject: CrmEvents.importProgress,
-  aggregateType: 'import',
-  aggregateId: job.id,
-  version,
-  payload: { import_id: job.id, status, ...c, user_id: job.created_by },
-});
+const progressEvent = (job: ImportJob, status: 'processing' | 'completed' | 'failed', c: ImportCounters, version: number) =>
+  outboxEvent(Events.crm.importProgress, { aggregateId: job.id, version, payload: { import_id: job.id, status, ...c, user_id: job.created_by } });
 
 const emptyDraft = (ownerId: string | null): Draft => ({
   first_name: null,

@@ -1,34 +1,34 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AppendImportCommand, CreateImportCommand, CrmSubjects, ImportErrorsCommand, ImportIdCommand } from '@engage/contracts';
+import { Payload } from '@nestjs/microservices';
+import { AppendImportCommand, CreateImportCommand, Subjects, ImportErrorsCommand, ImportIdCommand } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
+import { Caller, Handles, RpcController } from '@engage/messaging';
 import { ImportsService } from './imports.service';
 
 @RpcController()
 export class ImportsHandler {
   constructor(private readonly service: ImportsService) {}
 
-  @MessagePattern(CrmSubjects.createImport)
+  @Handles(Subjects.crm.imports.create)
   create(@Payload() input: CreateImportCommand, @Caller() ctx: RequestContext) {
     return this.service.create(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.appendImport)
+  @Handles(Subjects.crm.imports.append)
   append(@Payload() input: AppendImportCommand, @Caller() ctx: RequestContext) {
     return this.service.append(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.startImport)
+  @Handles(Subjects.crm.imports.start)
   start(@Payload() input: ImportIdCommand, @Caller() ctx: RequestContext) {
     return this.service.start(ctx, input.id);
   }
 
-  @MessagePattern(CrmSubjects.getImport)
+  @Handles(Subjects.crm.imports.get)
   get(@Payload() input: ImportIdCommand, @Caller() ctx: RequestContext) {
     return this.service.get(ctx, input.id);
   }
 
-  @MessagePattern(CrmSubjects.importErrors)
+  @Handles(Subjects.crm.imports.errors)
   errors(@Payload() input: ImportErrorsCommand, @Caller() ctx: RequestContext) {
     return this.service.errors(ctx, input);
   }

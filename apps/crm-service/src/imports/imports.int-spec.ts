@@ -1,12 +1,11 @@
-import { testEnv } from '@engage/testing';
 import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
-import { domainError } from '../test-support/expect-error';
+import { domainError } from '@engage/testing/kit';
 
 describe('CSV imports against PostgreSQL', () => {
   let kit: CrmKit;
 
   beforeAll(async () => {
-    kit = await startCrmKit(testEnv.databaseUrls('crm').app);
+    kit = await startCrmKit();
   });
   afterAll(() => kit.close());
 
@@ -103,11 +102,11 @@ describe('CSV imports against PostgreSQL', () => {
 
   it('refreshes the planner statistics once a large import has written its first batch', async () => {
     const ctx = kit.newTenant();
-    const before = await kit.dataSource.query(`SELECT now() AS at`);
+    const before = await kit.db.transaction(ctx.tenantId, (tx) => tx.query(`SELECT now() AS at`));
     const lines = ['first_name,last_name,email'];
     for (let i = 0; i < 2600; i++) lines.push(`S${i},Stats,s${i}@example.com`);
     expect(await kit.runImport(ctx, lines.join('\n'))).toMatchObject({ status: 'completed', created: 2600 });
-    const [stats] = await kit.dataSource.query(`SELECT last_analyze FROM pg_stat_user_tables WHERE relid = 'crm.contact_channels'::regclass`);
+    const [stats] = await kit.db.transaction(ctx.tenantId, (tx) => tx.query(`SELECT last_analyze FROM pg_stat_user_tables WHERE relid = 'crm.contact_channels'::regclass`));
     expect(new Date(stats.last_analyze).getTime()).toBeGreaterThanOrEqual(new Date(before[0].at).getTime());
   });
 

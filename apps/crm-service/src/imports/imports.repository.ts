@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ImportRowErrorView, ImportStatus, ImportView } from '@engage/contracts';
 import { TenantDatabase } from '@engage/database';
-import { isoTime, sql, type Tx } from '../shared/sql';
+import { isoTime, type Tx } from '@engage/database';
 
 export interface ImportJob {
   id: string;
@@ -42,50 +42,40 @@ export class ImportsRepository {
     tenantId: string,
     job: { id: string; filename: string | null; mapping: Record<string, string>; onDuplicate: string; defaultCountry: string | null; createdBy: string | null; role: string | null },
   ): Promise<void> {
-    await sql(
-      tx,
-      `INSERT INTO crm.imports (tenant_id, id, filename, mapping, on_duplicate, default_country, created_by, created_by_role)
+    await tx.query(`INSERT INTO crm.imports (tenant_id, id, filename, mapping, on_duplicate, default_country, created_by, created_by_role)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`,
       [tenantId, job.id, job.filename, JSON.stringify(job.mapping), job.onDuplicate, job.defaultCountry, job.createdBy, job.role],
     );
   }
 
   async lock(tx: Tx, tenantId: string, id: string): Promise<ImportJob | null> {
-    const rows = await sql<ImportJob>(tx, `SELECT ${JOB} FROM crm.imports WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
+    const rows = await tx.query<ImportJob>(`SELECT ${JOB} FROM crm.imports WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
     return rows[0] ?? null;
   }
 
   /** Stores one piece of the file; sending the same piece again replaces it. Returns the bytes now received. */
   async putChunk(tx: Tx, tenantId: string, id: string, seq: number, data: Buffer): Promise<number> {
-    const [{ previous }] = await sql<{ previous: number | null }>(
-      tx,
-      `SELECT (SELECT length(data) FROM crm.import_chunks WHERE tenant_id = $1 AND import_id = $2 AND seq = $3) AS previous`,
+    const [{ previous }] = await tx.query<{ previous: number | null }>(`SELECT (SELECT length(data) FROM crm.import_chunks WHERE tenant_id = $1 AND import_id = $2 AND seq = $3) AS previous`,
       [tenantId, id, seq],
     );
-    await sql(
-      tx,
-      `INSERT INTO crm.import_chunks (tenant_id, import_id, seq, data) VALUES ($1, $2, $3, $4)
+    await tx.query(`INSERT INTO crm.import_chunks (tenant_id, import_id, seq, data) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant_id, import_id, seq) DO UPDATE SET data = EXCLUDED.data`,
       [tenantId, id, seq, data],
     );
-    const [{ received_bytes }] = await sql<{ received_bytes: string }>(
-      tx,
-      `UPDATE crm.imports SET received_bytes = received_bytes + $3 WHERE tenant_id = $1 AND id = $2 RETURNING received_bytes`,
+    const [{ received_bytes }] = await tx.query<{ received_bytes: string }>(`UPDATE crm.imports SET received_bytes = received_bytes + $3 WHERE tenant_id = $1 AND id = $2 RETURNING received_bytes`,
       [tenantId, id, data.length - (previous ?? 0)],
     );
     return Number(received_bytes);
   }
 
   async setStatus(tx: Tx, tenantId: string, id: string, status: ImportStatus, message: string | null = null): Promise<void> {
-    await sql(
-      tx,
-      `UPDATE crm.imports SET status = $3, message = COALESCE($4, message),
+    await tx.query(`UPDATE crm.imports SET status = $3, message = COALESCE($4, message),
               finished_at = CASE WHEN $3 IN ('completed', 'failed') THEN now() ELSE finished_at END
         WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id, status, message],
     );
     if (status === 'completed' || status === 'failed') {
-      await sql(tx, `DELETE FROM crm.import_chunks WHERE tenant_id = $1 AND import_id = $2`, [tenantId, id]);
+      await tx.query(`DELETE FROM crm.import_chunks WHERE tenant_id = $1 AND import_id = $2`, [tenantId, id]);
     }
   }
 
@@ -116,11 +106,8 @@ export class ImportsRepository {
    * worker: FOR UPDATE SKIP LOCKED, so replicas never take the same job.
    */
   async claimNext(): Promise<ImportJob | null> {
-    return this.db.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('app.import_worker', 'on', true)`);
-      const rows = await sql<ImportJob>(
-        tx,
-        `SELECT ${JOB} FROM crm.imports
+    return this.db.acrossTenants('import_worker', async (tx) => {
+      const rows = await tx.query<ImportJob>(`SELECT ${JOB} FROM crm.imports
           WHERE status = 'queued' OR (status = 'processing' AND heartbeat_at < now() - make_interval(secs => $1))
           ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
         [STALE_AFTER_S],
@@ -128,9 +115,7 @@ export class ImportsRepository {
       const job = rows[0];
       if (!job) return null;
       await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [job.tenant_id]);
-      await sql(
-        tx,
-        `UPDATE crm.imports SET status = 'processing', heartbeat_at = now(), started_at = COALESCE(started_at, now()) WHERE tenant_id = $1 AND id = $2`,
+      await tx.query(`UPDATE crm.imports SET status = 'processing', heartbeat_at = now(), started_at = COALESCE(started_at, now()) WHERE tenant_id = $1 AND id = $2`,
         [job.tenant_id, job.id],
       );
       return { ...job, status: 'processing' };
@@ -139,25 +124,21 @@ export class ImportsRepository {
 
   async chunk(tenantId: string, id: string, seq: number): Promise<Buffer | null> {
     const rows = await this.db.transaction(tenantId, (tx) =>
-      sql<{ data: Buffer }>(tx, `SELECT data FROM crm.import_chunks WHERE tenant_id = $1 AND import_id = $2 AND seq = $3`, [tenantId, id, seq]),
+      tx.query<{ data: Buffer }>(`SELECT data FROM crm.import_chunks WHERE tenant_id = $1 AND import_id = $2 AND seq = $3`, [tenantId, id, seq]),
     );
     return rows[0]?.data ?? null;
   }
 
   async recordErrors(tx: Tx, tenantId: string, id: string, errors: Array<{ row: number; field: string | null; reason: string }>): Promise<void> {
     if (errors.length === 0) return;
-    await sql(
-      tx,
-      `INSERT INTO crm.import_errors (tenant_id, import_id, row, field, reason)
+    await tx.query(`INSERT INTO crm.import_errors (tenant_id, import_id, row, field, reason)
        SELECT $1, $2, r, f, m FROM unnest($3::int[], $4::text[], $5::text[]) AS t(r, f, m) ON CONFLICT DO NOTHING`,
       [tenantId, id, errors.map((e) => e.row), errors.map((e) => e.field), errors.map((e) => e.reason.slice(0, 500))],
     );
   }
 
   async saveProgress(tx: Tx, tenantId: string, id: string, c: ImportCounters): Promise<void> {
-    await sql(
-      tx,
-      `UPDATE crm.imports SET processed = $3, created = $4, updated = $5, skipped = $6, failed = $7, heartbeat_at = now()
+    await tx.query(`UPDATE crm.imports SET processed = $3, created = $4, updated = $5, skipped = $6, failed = $7, heartbeat_at = now()
         WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id, c.processed, c.created, c.updated, c.skipped, c.failed],
     );

@@ -14,7 +14,7 @@ import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '@engage/errors';
 import { ErrorCode } from '@engage/contracts';
-import { assertGranted, assertMayTouch, requireTenant } from '../shared/access';
+import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
 import { validateMapping } from './import-mapping';
 import { ImportRunner } from './import-runner';
 import { ImportsRepository } from './imports.repository';

@@ -6,6 +6,7 @@ import { SearchCoveringIndexes1795227900000 } from './1795227900000-SearchCoveri
 import { SearchOrderedNameIndexes1795228300000 } from './1795228300000-SearchOrderedNameIndexes';
 import { ImportStatistics1795228400000 } from './1795228400000-ImportStatistics';
 import { ContactPurge1795228600000 } from './1795228600000-ContactPurge';
+import { MessagingRetention1795229000000 } from './1795229000000-MessagingRetention';
 
 /** Applied in this order; each one is reversible (down). */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   SearchOrderedNameIndexes1795228300000,
   ImportStatistics1795228400000,
   ContactPurge1795228600000,
+  MessagingRetention1795229000000,
 ];

@@ -1,24 +1,24 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CreatePipelineRequest, CrmSubjects, UpdatePipelineCommand } from '@engage/contracts';
+import { Payload } from '@nestjs/microservices';
+import { CreatePipelineRequest, Subjects, UpdatePipelineCommand , type EmptyRequest } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
+import { Caller, Handles, RpcController } from '@engage/messaging';
 import { PipelinesService } from './pipelines.service';
 
 @RpcController()
 export class PipelinesHandler {
   constructor(private readonly service: PipelinesService) {}
 
-  @MessagePattern(CrmSubjects.listPipelines)
-  list(@Caller() ctx: RequestContext) {
+  @Handles(Subjects.crm.pipelines.list)
+  list(@Payload() _request: EmptyRequest, @Caller() ctx: RequestContext) {
     return this.service.list(ctx);
   }
 
-  @MessagePattern(CrmSubjects.createPipeline)
+  @Handles(Subjects.crm.pipelines.create)
   create(@Payload() input: CreatePipelineRequest, @Caller() ctx: RequestContext) {
     return this.service.create(ctx, input);
   }
 
-  @MessagePattern(CrmSubjects.updatePipeline)
+  @Handles(Subjects.crm.pipelines.update)
   update(@Payload() input: UpdatePipelineCommand, @Caller() ctx: RequestContext) {
     return this.service.update(ctx, input);
   }

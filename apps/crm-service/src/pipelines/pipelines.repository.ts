@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PipelineStageView, PipelineView } from '@engage/contracts';
 import { TenantDatabase } from '@engage/database';
-import { isoTime, sql, type Tx } from '../shared/sql';
+import { isoTime, type Tx } from '@engage/database';
 
 const VIEW = `p.id, p.name, p.is_default, p.stages, ${isoTime('p.created_at')} AS created_at, ${isoTime('p.updated_at')} AS updated_at, p.version`;
 
@@ -18,34 +18,30 @@ export class PipelinesRepository {
 
   /** Creates the tenant's default pipeline unless it has one (safe under concurrency: a unique partial index). */
   async ensureDefault(tx: Tx, tenantId: string, id: string, name: string, stages: PipelineStageView[]): Promise<PipelineView> {
-    await sql(tx, 
-      `INSERT INTO crm.pipelines (tenant_id, id, name, is_default, stages) VALUES ($1, $2, $3, true, $4::jsonb)
+    await tx.query(`INSERT INTO crm.pipelines (tenant_id, id, name, is_default, stages) VALUES ($1, $2, $3, true, $4::jsonb)
        ON CONFLICT (tenant_id) WHERE is_default DO NOTHING`,
       [tenantId, id, name, JSON.stringify(stages)],
     );
-    const rows: PipelineView[] = await sql(tx, `SELECT ${VIEW} FROM crm.pipelines p WHERE p.tenant_id = $1 AND p.is_default`, [tenantId]);
+    const rows: PipelineView[] = await tx.query(`SELECT ${VIEW} FROM crm.pipelines p WHERE p.tenant_id = $1 AND p.is_default`, [tenantId]);
     return rows[0];
   }
 
   async find(tx: Tx, tenantId: string, id: string, forUpdate = false): Promise<PipelineView | null> {
-    const rows: PipelineView[] = await sql(tx, 
-      `SELECT ${VIEW} FROM crm.pipelines p WHERE p.tenant_id = $1 AND p.id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    const rows: PipelineView[] = await tx.query(`SELECT ${VIEW} FROM crm.pipelines p WHERE p.tenant_id = $1 AND p.id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
       [tenantId, id],
     );
     return rows[0] ?? null;
   }
 
   async insert(tx: Tx, tenantId: string, id: string, name: string, stages: PipelineStageView[]): Promise<PipelineView> {
-    const rows: PipelineView[] = await sql(tx, 
-      `INSERT INTO crm.pipelines AS p (tenant_id, id, name, stages) VALUES ($1, $2, $3, $4::jsonb) RETURNING ${VIEW}`,
+    const rows: PipelineView[] = await tx.query(`INSERT INTO crm.pipelines AS p (tenant_id, id, name, stages) VALUES ($1, $2, $3, $4::jsonb) RETURNING ${VIEW}`,
       [tenantId, id, name, JSON.stringify(stages)],
     );
     return rows[0];
   }
 
   async update(tx: Tx, tenantId: string, id: string, name: string, stages: PipelineStageView[]): Promise<PipelineView> {
-    const rows: PipelineView[] = await sql(tx, 
-      `UPDATE crm.pipelines p SET name = $3, stages = $4::jsonb, version = p.version + 1, updated_at = now()
+    const rows: PipelineView[] = await tx.query(`UPDATE crm.pipelines p SET name = $3, stages = $4::jsonb, version = p.version + 1, updated_at = now()
         WHERE p.tenant_id = $1 AND p.id = $2 RETURNING ${VIEW}`,
       [tenantId, id, name, JSON.stringify(stages)],
     );
@@ -55,8 +51,7 @@ export class PipelinesRepository {
   /** Which of `stageKeys` live deals of the pipeline are in. */
   async stagesInUse(tx: Tx, tenantId: string, pipelineId: string, stageKeys: string[]): Promise<string[]> {
     if (stageKeys.length === 0) return [];
-    const rows: Array<{ stage: string }> = await sql(tx, 
-      `SELECT DISTINCT stage FROM crm.deals WHERE tenant_id = $1 AND pipeline_id = $2 AND stage = ANY($3::text[]) AND deleted_at IS NULL`,
+    const rows: Array<{ stage: string }> = await tx.query(`SELECT DISTINCT stage FROM crm.deals WHERE tenant_id = $1 AND pipeline_id = $2 AND stage = ANY($3::text[]) AND deleted_at IS NULL`,
       [tenantId, pipelineId, stageKeys],
     );
     return rows.map((r) => r.stage);

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type CreatePipelineRequest,
-  CrmEvents,
   DEFAULT_PIPELINE,
+  type EventSubject,
+  Events,
+  type PipelineEvent,
   type PipelineList,
   type PipelineStageInput,
   type PipelineStageView,
@@ -13,9 +15,9 @@ import {
 import type { RequestContext, TenantContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
-import { OutboxWriter } from '@engage/messaging';
-import { assertGranted, requireTenant } from '../shared/access';
-import type { Tx } from '../shared/sql';
+import { OutboxWriter, outboxEvent } from '@engage/messaging';
+import { assertGranted, requireTenant } from '@engage/access';
+import type { Tx } from '@engage/database';
 import { PipelinesRepository } from './pipelines.repository';
 
 /** Stages ordered, with distinct keys and orders; otherwise a 400 naming the problem. */
@@ -56,7 +58,7 @@ export class PipelinesService {
     return this.db.transaction(tctx.tenantId, async (tx) => {
       await this.ensureDefault(tx, tctx.tenantId);
       const pipeline = await this.pipelines.insert(tx, tctx.tenantId, randomUUID(), input.name.trim(), stages);
-      await this.publish(tx, tctx, CrmEvents.pipelineCreated, pipeline);
+      await this.publish(tx, tctx, Events.crm.pipelineCreated, pipeline);
       return pipeline;
     });
   }
@@ -76,7 +78,7 @@ export class PipelinesService {
         if (inUse.length > 0) throw new ConflictError('Deals are still in stages this change removes.', { stages: inUse }, 'stage_in_use');
       }
       const pipeline = await this.pipelines.update(tx, tctx.tenantId, current.id, input.name?.trim() ?? current.name, stages ?? current.stages);
-      await this.publish(tx, tctx, CrmEvents.pipelineUpdated, pipeline);
+      await this.publish(tx, tctx, Events.crm.pipelineUpdated, pipeline);
       return pipeline;
     });
   }
@@ -90,7 +92,7 @@ export class PipelinesService {
     return this.pipelines.find(tx, tenantId, id);
   }
 
-  private async publish(tx: Tx, ctx: TenantContext, subject: string, pipeline: PipelineView) {
-    await this.outbox.append(tx, ctx, [{ subject, aggregateType: 'pipeline', aggregateId: pipeline.id, version: pipeline.version, payload: { pipeline } }]);
+  private async publish(tx: Tx, ctx: TenantContext, event: EventSubject<PipelineEvent>, pipeline: PipelineView) {
+    await this.outbox.append(tx, ctx, [outboxEvent(event, { aggregateId: pipeline.id, version: pipeline.version, payload: { pipeline } })]);
   }
 }

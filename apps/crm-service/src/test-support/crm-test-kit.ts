@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import type { Role } from '@engage/contracts';
-import { systemContext, type TenantContext } from '@engage/context';
-import { createDataSource, TenantDatabase } from '@engage/database';
+import type { TenantContext } from '@engage/context';
 import { OutboxWriter } from '@engage/messaging';
 import { CompaniesRepository } from '../companies/companies.repository';
 import { CompaniesService } from '../companies/companies.service';
@@ -20,36 +17,14 @@ import { ImportsRepository } from '../imports/imports.repository';
 import { ImportsService } from '../imports/imports.service';
 import { PipelinesRepository } from '../pipelines/pipelines.repository';
 import { PipelinesService } from '../pipelines/pipelines.service';
-import { UserDirectory, type UserStanding } from '../shared/user-directory';
-
-/**
- * The users the kit's contexts name, standing in for user-service (which owns users): a user
- * exists in the tenant whose context made it, and is active until `deactivate`.
- */
-class KitUsers extends UserDirectory {
-  readonly users = new Map<string, { tenantId: string; active: boolean }>();
-
-  protected async standing(ctx: { tenantId: string | null }, userId: string): Promise<UserStanding> {
-    const user = this.users.get(userId);
-    if (!user || user.tenantId !== ctx.tenantId) return 'unknown';
-    return user.active ? 'active' : 'deactivated';
-  }
-}
+import { KitUsers, openServiceDatabase, outboxEvents } from '@engage/testing/kit';
 
 /**
  * crm-service's services wired by hand against a real database (the runtime role, so row-level
  * security applies), for integration specs. Each test makes its own tenant: no truncation.
  */
-export async function startCrmKit(appUrl: string) {
-  const dataSource: DataSource = createDataSource({
-    url: appUrl,
-    schema: SCHEMA,
-    entities: crmServiceDefinition.entities,
-    poolSize: 4,
-    applicationName: 'crm-int-spec',
-  });
-  await dataSource.initialize();
-  const db = new TenantDatabase(dataSource);
+export async function startCrmKit() {
+  const db = await openServiceDatabase(crmServiceDefinition);
   const users = new KitUsers();
   const outbox = new OutboxWriter(SCHEMA);
   const contactsRepository = new ContactsRepository(db);
@@ -71,7 +46,6 @@ export async function startCrmKit(appUrl: string) {
   const imports = new ImportsService(db, importsRepository, runner);
 
   return {
-    dataSource,
     db,
     contacts,
     companies,
@@ -92,30 +66,13 @@ export async function startCrmKit(appUrl: string) {
       if (job?.status === 'queued') await runner.process(job);
       return imports.get(ctx, job_id);
     },
-    /** A new tenant and a caller in it. */
-    newTenant(role: Role = 'admin'): TenantContext {
-      const tenantId = randomUUID();
-      const userId = randomUUID();
-      users.users.set(userId, { tenantId, active: true });
-      return systemContext({ tenantId, userId, role }) as TenantContext;
-    },
-    /** Another user of the same tenant. */
-    as(ctx: TenantContext, role: Role, userId: string = randomUUID()): TenantContext {
-      if (!users.users.has(userId)) users.users.set(userId, { tenantId: ctx.tenantId, active: true });
-      return { ...ctx, role, userId, requestId: randomUUID() };
-    },
-    /** Deactivates a user, as an admin would in user-service. */
-    deactivate(userId: string) {
-      const user = users.users.get(userId);
-      if (user) user.active = false;
-    },
+    newTenant: (role?: Role) => users.newTenant(role),
+    as: (ctx: TenantContext, role: Role, userId?: string) => users.as(ctx, role, userId),
+    deactivate: (userId: string) => users.deactivate(userId),
     /** The events the tenant's outbox holds, oldest first. */
-    async events(tenantId: string): Promise<Array<{ subject: string; envelope: { aggregate_id: string; version: number; payload: Record<string, unknown> } }>> {
-      return db.transaction(tenantId, (tx) => tx.query(`SELECT subject, envelope FROM crm.outbox WHERE tenant_id = $1 ORDER BY seq`, [tenantId]));
-    },
+    events: (tenantId: string) => outboxEvents(db, SCHEMA, tenantId),
     close: async () => {
       await db.close();
-      await dataSource.destroy();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Messaging1795225762748 } from './1795225762748-Messaging';
+import { MessagingRetention1795229000000 } from './1795229000000-MessagingRetention';
 
 /** Applied in this order; each one is reversible (down). */
-export const migrations = [Messaging1795225762748];
+export const migrations = [Messaging1795225762748, MessagingRetention1795229000000];

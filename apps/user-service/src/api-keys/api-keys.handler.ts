@@ -1,29 +1,29 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CreateApiKeyRequest, IdentitySubjects, IdParam, VerifyApiKeyCommand } from '@engage/contracts';
+import { Payload } from '@nestjs/microservices';
+import { CreateApiKeyRequest, Subjects, IdParam, VerifyApiKeyCommand , type EmptyRequest } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
+import { Caller, Handles, RpcController } from '@engage/messaging';
 import { ApiKeysService } from './api-keys.service';
 
 @RpcController()
 export class ApiKeysHandler {
   constructor(private readonly keys: ApiKeysService) {}
 
-  @MessagePattern(IdentitySubjects.listApiKeys)
-  list(@Caller() ctx: RequestContext) {
+  @Handles(Subjects.user.apiKeys.list)
+  list(@Payload() _request: EmptyRequest, @Caller() ctx: RequestContext) {
     return this.keys.list(ctx);
   }
 
-  @MessagePattern(IdentitySubjects.createApiKey)
+  @Handles(Subjects.user.apiKeys.create)
   create(@Payload() dto: CreateApiKeyRequest, @Caller() ctx: RequestContext) {
     return this.keys.create(ctx, dto);
   }
 
-  @MessagePattern(IdentitySubjects.revokeApiKey)
+  @Handles(Subjects.user.apiKeys.revoke)
   revoke(@Payload() dto: IdParam, @Caller() ctx: RequestContext) {
     return this.keys.revoke(ctx, dto.id);
   }
 
-  @MessagePattern(IdentitySubjects.verifyApiKey)
+  @Handles(Subjects.user.apiKeys.verify)
   verify(@Payload() dto: VerifyApiKeyCommand, @Caller() ctx: RequestContext) {
     return this.keys.verify(ctx, dto.key);
   }

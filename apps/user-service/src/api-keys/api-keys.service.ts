@@ -4,7 +4,7 @@ import {
   type ApiKeyView,
   type CreateApiKeyRequest,
   type CreatedApiKeyView,
-  IdentityEvents,
+  Events,
   lesserRole,
   type VerifyApiKeyReply,
 } from '@engage/contracts';
@@ -12,7 +12,7 @@ import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { NotFoundError, UnauthorizedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
-import { assertAllowed } from '../access';
+import { assertAllowed } from '@engage/access';
 import { issueScopedToken, tenantOfScopedToken } from '../auth/scoped-token';
 import { sha256 } from '../crypto/secret-box';
 import { recordEvent } from '../identity-events';
@@ -32,7 +32,7 @@ export class ApiKeysService {
 
   async list(ctx: RequestContext): Promise<{ data: ApiKeyView[] }> {
     assertAllowed(ctx, 'api_keys', 'read');
-    const rows = await this.db.transaction(ctx.tenantId, (tx) => this.keys.list(tx, ctx.tenantId));
+    const rows = await this.db.entityTransaction(ctx.tenantId, (tx) => this.keys.list(tx, ctx.tenantId));
     return { data: rows.map(toApiKeyView) };
   }
 
@@ -43,7 +43,7 @@ export class ApiKeysService {
       throw new ValidationError('The expiry must be in the future.', { fields: { expires_at: ['must be in the future'] } });
     }
     const key = issueScopedToken('ek', ctx.tenantId);
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const row = await this.keys.insert(tx, {
         tenantId: ctx.tenantId,
         id: randomUUID(),
@@ -55,7 +55,7 @@ export class ApiKeysService {
         createdBy: ctx.userId,
         expiresAt,
       });
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.apiKeyCreated, { type: 'api_key', id: row.id }, {
+      await recordEvent(this.outbox, tx, ctx, Events.user.apiKeyCreated, { id: row.id }, {
         api_key_id: row.id,
         name: row.name,
         role: row.role,
@@ -66,11 +66,11 @@ export class ApiKeysService {
 
   async revoke(ctx: RequestContext, id: string): Promise<ApiKeyView> {
     assertAllowed(ctx, 'api_keys', 'delete');
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const existing = await this.keys.find(tx, ctx.tenantId, id);
       if (!existing) throw new NotFoundError('API key', id);
       const row = await this.keys.revoke(tx, ctx.tenantId, id);
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.apiKeyRevoked, { type: 'api_key', id }, { api_key_id: id });
+      await recordEvent(this.outbox, tx, ctx, Events.user.apiKeyRevoked, { id }, { api_key_id: id });
       return toApiKeyView(row);
     });
   }
@@ -80,7 +80,7 @@ export class ApiKeysService {
     const tenantId = tenantOfScopedToken('ek', key);
     const invalid = new UnauthorizedError('The API key is not valid.');
     if (!tenantId) throw invalid;
-    const reply = await this.db.transaction(tenantId, async (tx) => {
+    const reply = await this.db.entityTransaction(tenantId, async (tx) => {
       const row = await this.keys.findByHash(tx, tenantId, sha256(key));
       if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
       const creator = await this.users.findById(tx, tenantId, row.createdBy);

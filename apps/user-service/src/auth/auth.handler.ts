@@ -1,6 +1,7 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
-  IdentitySubjects,
+  type EmptyRequest,
+  Subjects,
   LoginCommand,
   LoginMfaCommand,
   LogoutCommand,
@@ -11,8 +12,8 @@ import {
   SignupRequest,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
-import { assertSignedIn } from '../access';
+import { Caller, Handles, RpcController } from '@engage/messaging';
+import { assertSignedIn } from '@engage/access';
 import { MfaService } from '../mfa/mfa.service';
 import { AuthService } from './auth.service';
 import { SigningKeysService } from './signing-keys.service';
@@ -25,60 +26,60 @@ export class AuthHandler {
     private readonly keys: SigningKeysService,
   ) {}
 
-  @MessagePattern(IdentitySubjects.signup)
+  @Handles(Subjects.user.auth.signup)
   signup(@Payload() dto: SignupRequest, @Caller() ctx: RequestContext) {
     return this.auth.signup(ctx, dto);
   }
 
-  @MessagePattern(IdentitySubjects.login)
+  @Handles(Subjects.user.auth.login)
   login(@Payload() dto: LoginCommand, @Caller() ctx: RequestContext) {
     return this.auth.login(ctx, dto);
   }
 
-  @MessagePattern(IdentitySubjects.loginMfa)
+  @Handles(Subjects.user.auth.loginMfa)
   loginMfa(@Payload() dto: LoginMfaCommand, @Caller() ctx: RequestContext) {
     return this.auth.loginWithMfa(ctx, dto);
   }
 
-  @MessagePattern(IdentitySubjects.refresh)
+  @Handles(Subjects.user.auth.refresh)
   refresh(@Payload() dto: RefreshRequest, @Caller() ctx: RequestContext) {
     return this.auth.refresh(ctx, dto.refresh_token);
   }
 
-  @MessagePattern(IdentitySubjects.logout)
+  @Handles(Subjects.user.auth.logout)
   logout(@Payload() dto: LogoutCommand, @Caller() ctx: RequestContext) {
     assertSignedIn(ctx);
     return this.auth.logout(ctx, dto);
   }
 
-  @MessagePattern(IdentitySubjects.passwordResetRequest)
+  @Handles(Subjects.user.auth.passwordResetRequest)
   requestReset(@Payload() dto: PasswordResetRequest, @Caller() ctx: RequestContext) {
     return this.auth.requestPasswordReset(ctx, dto);
   }
 
-  @MessagePattern(IdentitySubjects.passwordResetConfirm)
+  @Handles(Subjects.user.auth.passwordResetConfirm)
   confirmReset(@Payload() dto: PasswordResetConfirm, @Caller() ctx: RequestContext) {
     return this.auth.confirmPasswordReset(ctx, dto);
   }
 
-  @MessagePattern(IdentitySubjects.jwks)
+  @Handles(Subjects.user.auth.jwks)
   jwks() {
     return this.keys.jwks();
   }
 
-  @MessagePattern(IdentitySubjects.mfaEnroll)
-  mfaEnroll(@Caller() ctx: RequestContext) {
+  @Handles(Subjects.user.mfa.enroll)
+  mfaEnroll(@Payload() _request: EmptyRequest, @Caller() ctx: RequestContext) {
     assertSignedIn(ctx);
     return this.mfa.enroll(ctx);
   }
 
-  @MessagePattern(IdentitySubjects.mfaActivate)
+  @Handles(Subjects.user.mfa.activate)
   mfaActivate(@Payload() dto: MfaCodeRequest, @Caller() ctx: RequestContext) {
     assertSignedIn(ctx);
     return this.mfa.activate(ctx, dto.code);
   }
 
-  @MessagePattern(IdentitySubjects.mfaDisable)
+  @Handles(Subjects.user.mfa.disable)
   mfaDisable(@Payload() dto: MfaCodeRequest, @Caller() ctx: RequestContext) {
     assertSignedIn(ctx);
     return this.mfa.disable(ctx, dto.code);

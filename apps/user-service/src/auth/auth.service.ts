@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import {
-  IdentityEvents,
+  Events,
   type LoginCommand,
   type LoginMfaCommand,
   type LogoutCommand,
@@ -66,7 +66,7 @@ export class AuthService {
     const tenantId = randomUUID();
     const userId = randomUUID();
     const tctx = inTenant(ctx, tenantId);
-    return this.db.transaction(tenantId, async (tx) => {
+    return this.db.entityTransaction(tenantId, async (tx) => {
       const slug = await this.claimFreeSlug(tx, input.company_name, tenantId);
       const tenant = await this.tenants.insert(tx, {
         id: tenantId,
@@ -87,10 +87,10 @@ export class AuthService {
         passwordHash,
       });
       const actor = { ...tctx, userId };
-      await recordEvent(this.outbox, tx, actor, IdentityEvents.tenantCreated, { type: 'tenant', id: tenantId, version: tenant.version }, {
+      await recordEvent(this.outbox, tx, actor, Events.user.tenantCreated, { id: tenantId, version: tenant.version }, {
         tenant: toTenantView(tenant),
       });
-      await recordEvent(this.outbox, tx, actor, IdentityEvents.userCreated, { type: 'user', id: userId, version: user.version }, {
+      await recordEvent(this.outbox, tx, actor, Events.user.userCreated, { id: userId, version: user.version }, {
         user_id: userId,
         email: user.email,
         role: user.role,
@@ -102,19 +102,19 @@ export class AuthService {
 
   async login(ctx: RequestContext, input: LoginCommand): Promise<TokenPairView | MfaChallengeView> {
     await this.throttle.assertAllowed(input.tenant, input.email, input.ip);
-    const tenantId = await this.db.dataSource.transaction((tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
+    const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) {
       await burnPasswordCheck(input.password);
       await this.throttle.recordFailure(input.tenant, input.email, input.ip);
       throw new UnauthorizedError(BAD_CREDENTIALS);
     }
     const tctx = inTenant(ctx, tenantId);
-    const user = await this.db.transaction(tenantId, (tx) => this.users.findByEmail(tx, tenantId, input.email));
+    const user = await this.db.entityTransaction(tenantId, (tx) => this.users.findByEmail(tx, tenantId, input.email));
     const ok = user?.isActive && user.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await burnPasswordCheck(input.password);
     if (!ok || !user) {
       await this.throttle.recordFailure(input.tenant, input.email, input.ip);
-      await this.db.transaction(tenantId, (tx) =>
-        recordEvent(this.outbox, tx, tctx, IdentityEvents.loginFailed, { type: 'user', id: user?.id ?? tenantId }, {
+      await this.db.entityTransaction(tenantId, (tx) =>
+        recordEvent(this.outbox, tx, tctx, Events.user.loginFailed, { id: user?.id ?? tenantId }, {
           user_id: user?.id ?? null,
           ip: input.ip,
           reason: !user ? 'unknown_email' : !user.isActive ? 'inactive' : 'bad_password',
@@ -133,9 +133,9 @@ export class AuthService {
     if (!raw) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
     const challenge = JSON.parse(raw) as { tenantId: string; userId: string; attempts: number };
     const tctx = inTenant(ctx, challenge.tenantId);
-    const user = await this.db.transaction(challenge.tenantId, (tx) => this.users.findById(tx, challenge.tenantId, challenge.userId));
+    const user = await this.db.entityTransaction(challenge.tenantId, (tx) => this.users.findById(tx, challenge.tenantId, challenge.userId));
     if (!user?.isActive) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
-    const valid = await this.db.transaction(challenge.tenantId, (tx) => this.mfa.verifyLoginCode(tx, user, input.code));
+    const valid = await this.db.entityTransaction(challenge.tenantId, (tx) => this.mfa.verifyLoginCode(tx, user, input.code));
     if (!valid) {
       // Five wrong codes end the challenge: a password alone never buys unlimited guesses.
       if (challenge.attempts + 1 >= 5) await this.redis.del(key);
@@ -151,12 +151,12 @@ export class AuthService {
     const tenantId = refreshToken ? tenantOfScopedToken('rt', refreshToken) : null;
     if (!refreshToken || !tenantId) throw new UnauthorizedError('The refresh token is not valid.');
     const tctx = inTenant(ctx, tenantId);
-    const outcome = await this.db.transaction(tenantId, async (tx) => {
+    const outcome = await this.db.entityTransaction(tenantId, async (tx) => {
       const row = await this.tokens.findRefreshForUpdate(tx, tenantId, sha256(refreshToken));
       if (!row) return { error: 'invalid' as const };
       if (row.usedAt || row.revokedAt) {
         await this.tokens.revokeFamily(tx, tenantId, row.familyId);
-        await recordEvent(this.outbox, tx, { ...tctx, userId: row.userId }, IdentityEvents.refreshReused, { type: 'user', id: row.userId }, {
+        await recordEvent(this.outbox, tx, { ...tctx, userId: row.userId }, Events.user.refreshReused, { id: row.userId }, {
           user_id: row.userId,
           family_id: row.familyId,
         });
@@ -178,12 +178,12 @@ export class AuthService {
 
   async logout(ctx: TenantContext, input: LogoutCommand): Promise<{ logged_out: true }> {
     await this.revocations.revokeAccessToken(input.jti, input.exp);
-    await this.db.transaction(ctx.tenantId, async (tx) => {
+    await this.db.entityTransaction(ctx.tenantId, async (tx) => {
       if (input.refresh_token && tenantOfScopedToken('rt', input.refresh_token) === ctx.tenantId) {
         const row = await this.tokens.findRefreshForUpdate(tx, ctx.tenantId, sha256(input.refresh_token));
         if (row && row.userId === ctx.userId) await this.tokens.revokeFamily(tx, ctx.tenantId, row.familyId);
       }
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.loggedOut, { type: 'user', id: ctx.userId! }, { user_id: ctx.userId });
+      await recordEvent(this.outbox, tx, ctx, Events.user.loggedOut, { id: ctx.userId! }, { user_id: ctx.userId });
     });
     return { logged_out: true };
   }
@@ -204,7 +204,7 @@ export class AuthService {
     const invalid = () => new DomainError('invalid_token', 400, 'The link is invalid or has expired; ask for a new one.');
     if (!tenantId) throw invalid();
     const tctx = inTenant(ctx, tenantId);
-    const result = await this.db.transaction(tenantId, async (tx) => {
+    const result = await this.db.entityTransaction(tenantId, async (tx) => {
       const row = await this.tokens.findOneTimeForUpdate(tx, tenantId, sha256(input.token));
       if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) return null;
       const user = await this.users.findById(tx, tenantId, row.userId);
@@ -213,7 +213,7 @@ export class AuthService {
       await this.tokens.markOneTimeUsed(tx, tenantId, row.id);
       const updated = await this.users.update(tx, tenantId, user.id, { passwordHash: await hashPassword(input.new_password) });
       await this.tokens.revokeAllOfUser(tx, tenantId, user.id);
-      await recordEvent(this.outbox, tx, { ...tctx, userId: user.id }, IdentityEvents.passwordReset, { type: 'user', id: user.id, version: updated.version }, {
+      await recordEvent(this.outbox, tx, { ...tctx, userId: user.id }, Events.user.passwordReset, { id: user.id, version: updated.version }, {
         user_id: user.id,
         purpose: row.purpose,
       });
@@ -236,8 +236,8 @@ export class AuthService {
       tokenHash: sha256(token),
       expiresAt: new Date(Date.now() + ttl),
     });
-    const subject = purpose === 'invitation' ? IdentityEvents.userInvited : IdentityEvents.passwordResetRequested;
-    await recordEvent(this.outbox, tx, ctx, subject, { type: 'user', id: user.id, version: user.version }, {
+    const subject = purpose === 'invitation' ? Events.user.userInvited : Events.user.passwordResetRequested;
+    await recordEvent(this.outbox, tx, ctx, subject, { id: user.id, version: user.version }, {
       user_id: user.id,
       email: user.email,
       full_name: user.fullName,
@@ -247,9 +247,9 @@ export class AuthService {
   }
 
   private async createResetToken(ctx: RequestContext, input: PasswordResetRequest): Promise<void> {
-    const tenantId = await this.db.dataSource.transaction((tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
+    const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) return;
-    await this.db.transaction(tenantId, async (tx) => {
+    await this.db.entityTransaction(tenantId, async (tx) => {
       const user = await this.users.findByEmail(tx, tenantId, input.email);
       if (!user?.isActive || !user.passwordHash) return;
       await this.issueOneTimeToken(tx, inTenant(ctx, tenantId), user, 'password_reset');
@@ -257,9 +257,9 @@ export class AuthService {
   }
 
   private async completeLogin(ctx: TenantContext, user: UserEntity, ip: string, method: 'password' | 'mfa'): Promise<TokenPairView> {
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       await this.users.touchLogin(tx, ctx.tenantId, user.id);
-      await recordEvent(this.outbox, tx, { ...ctx, userId: user.id }, IdentityEvents.loginSucceeded, { type: 'user', id: user.id }, {
+      await recordEvent(this.outbox, tx, { ...ctx, userId: user.id }, Events.user.loginSucceeded, { id: user.id }, {
         user_id: user.id,
         ip,
         method,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import { createDataSource } from '@engage/database';
+import { createDataSource, TenantDatabase } from '@engage/database';
 import { createLogger } from '@engage/logging';
 import { testEnv } from '@engage/testing';
 import type { UserConfig } from '../config';
@@ -11,12 +11,13 @@ import { SigningKeysService } from './signing-keys.service';
 describe('SigningKeysService', () => {
   const dataSource = createDataSource({ url: testEnv.databaseUrls('identity').app, schema: 'identity', entities: [SigningKeyEntity], applicationName: 'keys-test' });
   const logger = createLogger({ service: 'keys-test', level: 'silent' });
-  const serviceWith = (key: string) => new SigningKeysService(dataSource, { ENCRYPTION_KEY: key, JWT_ISSUER: 'engage' } as UserConfig, logger);
+  const db = new TenantDatabase(dataSource);
+  const serviceWith = (key: string) => new SigningKeysService(db, { ENCRYPTION_KEY: key, JWT_ISSUER: 'engage' } as UserConfig, logger);
   const kidOf = async (service: SigningKeysService) =>
     decodeProtectedHeader((await service.sign({ userId: crypto.randomUUID(), tenantId: crypto.randomUUID(), role: 'rep' })).token).kid;
 
   beforeAll(() => dataSource.initialize());
-  afterAll(() => dataSource.destroy());
+  afterAll(() => db.close());
 
   it('rotates instead of failing to start when the active key cannot be decrypted', async () => {
     const first = serviceWith(randomBytes(32).toString('base64'));

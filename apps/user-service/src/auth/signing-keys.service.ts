@@ -1,10 +1,11 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { type DataSource, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { ACCESS_TOKEN_TTL_S, type JwksReply, type PublicJwk, type Role } from '@engage/contracts';
 import type { Logger } from '@engage/logging';
-import { DATA_SOURCE, LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
+import { TenantDatabase } from '@engage/database';
+import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { UserConfig } from '../config';
 import { SecretBox } from '../crypto/secret-box';
 import { SigningKeyEntity } from './signing-key.entity';
@@ -31,7 +32,7 @@ export class SigningKeysService implements OnModuleInit {
   private readonly box: SecretBox;
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
     @Inject(SERVICE_CONFIG) private readonly config: UserConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -59,7 +60,7 @@ export class SigningKeysService implements OnModuleInit {
   }
 
   async jwks(): Promise<JwksReply> {
-    const rows = await this.dataSource.getRepository(SigningKeyEntity).find({ order: { createdAt: 'DESC' } });
+    const rows = await this.db.entitiesAcrossTenants('signing_keys', (tx) => tx.getRepository(SigningKeyEntity).find({ order: { createdAt: 'DESC' } }));
     const keys = rows
       .filter((r) => !r.retiredAt || Date.now() - r.retiredAt.getTime() < VERIFY_RETIRED_FOR_MS)
       .map((r) => r.publicJwk as unknown as PublicJwk);
@@ -74,7 +75,7 @@ export class SigningKeysService implements OnModuleInit {
    * signed with it end at their next refresh, rather than the service refusing to start.
    */
   private async loadOrRotate(unreadableKid?: string): Promise<void> {
-    const row = await this.dataSource.transaction(async (tx) => {
+    const row = await this.db.entitiesAcrossTenants('signing_keys', async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))`);
       const repo = tx.getRepository(SigningKeyEntity);
       const current = await repo.findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });

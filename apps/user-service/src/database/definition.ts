@@ -25,5 +25,5 @@ export const userServiceDefinition: ServiceDefinition = {
     SigningKeyEntity,
   ],
   migrations,
-  stream: EventStreams.identity,
+  stream: EventStreams.user,
 };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { authenticator } from 'otplib';
 import type { EntityManager } from 'typeorm';
-import { IdentityEvents, type MfaActivatedView, type MfaEnrollView } from '@engage/contracts';
+import { Events, type MfaActivatedView, type MfaEnrollView } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { ConflictError, DomainError, NotFoundError } from '@engage/errors';
@@ -34,7 +34,7 @@ export class MfaService {
   }
 
   async enroll(ctx: TenantContext): Promise<MfaEnrollView> {
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const user = await this.requireUser(tx, ctx);
       if (user.mfaEnabled) throw new ConflictError('Two-factor sign-in is already on; turn it off first to enrol again.');
       const secret = authenticator.generateSecret();
@@ -44,25 +44,25 @@ export class MfaService {
   }
 
   async activate(ctx: TenantContext, code: string): Promise<MfaActivatedView> {
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const user = await this.requireUser(tx, ctx);
       if (user.mfaEnabled) throw new ConflictError('Two-factor sign-in is already on.');
       if (!user.mfaSecretEnc) throw new DomainError('mfa_not_enrolled', 400, 'Enrol first: request a secret, add it to your authenticator, then confirm a code.');
       if (!(await this.spendTotpCode(tx, user, code))) throw invalidCode();
       const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
       const updated = await this.users.update(tx, ctx.tenantId, user.id, { mfaEnabled: true, recoveryCodeHashes: codes.map(sha256) });
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.mfaEnabled, { type: 'user', id: user.id, version: updated.version }, { user_id: user.id });
+      await recordEvent(this.outbox, tx, ctx, Events.user.mfaEnabled, { id: user.id, version: updated.version }, { user_id: user.id });
       return { recovery_codes: codes };
     });
   }
 
   async disable(ctx: TenantContext, code: string): Promise<{ mfa_enabled: false }> {
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const user = await this.requireUser(tx, ctx);
       if (!user.mfaEnabled) return { mfa_enabled: false as const };
       if (!(await this.verifyLoginCode(tx, user, code))) throw invalidCode();
       const updated = await this.users.update(tx, ctx.tenantId, user.id, { mfaEnabled: false, mfaSecretEnc: null, recoveryCodeHashes: [] });
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.mfaDisabled, { type: 'user', id: user.id, version: updated.version }, { user_id: user.id });
+      await recordEvent(this.outbox, tx, ctx, Events.user.mfaDisabled, { id: user.id, version: updated.version }, { user_id: user.id });
       return { mfa_enabled: false as const };
     });
   }

@@ -1,19 +1,19 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { IdentitySubjects, UpdateTenantCommand } from '@engage/contracts';
+import { Payload } from '@nestjs/microservices';
+import { Subjects, UpdateTenantCommand , type EmptyRequest } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { Caller, RpcController } from '@engage/messaging';
+import { Caller, Handles, RpcController } from '@engage/messaging';
 import { TenantsService } from './tenants.service';
 
 @RpcController()
 export class TenantsHandler {
   constructor(private readonly tenants: TenantsService) {}
 
-  @MessagePattern(IdentitySubjects.getTenant)
-  get(@Caller() ctx: RequestContext) {
+  @Handles(Subjects.user.tenant.get)
+  get(@Payload() _request: EmptyRequest, @Caller() ctx: RequestContext) {
     return this.tenants.get(ctx);
   }
 
-  @MessagePattern(IdentitySubjects.updateTenant)
+  @Handles(Subjects.user.tenant.update)
   update(@Payload() dto: UpdateTenantCommand, @Caller() ctx: RequestContext) {
     return this.tenants.update(ctx, dto);
   }

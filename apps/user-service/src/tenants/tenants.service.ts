@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { IdentityEvents, type TenantView, type UpdateTenantRequest } from '@engage/contracts';
+import { Events, type TenantView, type UpdateTenantRequest } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
-import { assertAllowed } from '../access';
+import { assertAllowed } from '@engage/access';
 import { recordEvent } from '../identity-events';
 import { toTenantView } from '../views';
 import { TenantsRepository } from './tenants.repository';
@@ -19,7 +19,7 @@ export class TenantsService {
 
   async get(ctx: RequestContext): Promise<TenantView> {
     assertAllowed(ctx, 'tenant', 'read');
-    const tenant = await this.db.transaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
+    const tenant = await this.db.entityTransaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
     if (!tenant) throw new NotFoundError('Tenant');
     return toTenantView(tenant);
   }
@@ -33,7 +33,7 @@ export class TenantsService {
     if (input.settings && JSON.stringify(input.settings).length > 10_000) {
       throw new ValidationError('Settings are too large.', { fields: { settings: ['at most 10,000 characters of JSON'] } });
     }
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const current = await this.tenants.find(tx, ctx.tenantId);
       if (!current) throw new NotFoundError('Tenant');
       if (input.if_match !== undefined && input.if_match !== current.version) throw new PreconditionFailedError();
@@ -42,7 +42,7 @@ export class TenantsService {
         ...(input.enabled_modules !== undefined ? { enabledModules: [...new Set(input.enabled_modules)] } : {}),
         ...(input.settings !== undefined ? { settings: { ...current.settings, ...input.settings } } : {}),
       });
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.tenantUpdated, { type: 'tenant', id: ctx.tenantId, version: updated.version }, {
+      await recordEvent(this.outbox, tx, ctx, Events.user.tenantUpdated, { id: ctx.tenantId, version: updated.version }, {
         tenant: toTenantView(updated),
       });
       return toTenantView(updated);

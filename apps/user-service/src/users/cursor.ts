@@ -1,15 +1,16 @@
 import { BadRequestError } from '@engage/errors';
+import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from '@engage/database';
 import type { UserPageCursor } from './users.repository';
 
-/** Opaque cursors: base64url JSON of the last row's sort key. A tampered cursor is a 400. */
-export const encodeCursor = (c: UserPageCursor): string => Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
+/** Users are listed by creation time: the shared keyset cursor, with its value checked to be a time. */
+const SORT = 'created_at';
 
-export function decodeCursor(cursor: string): UserPageCursor {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return { createdAt, id };
-  } catch {
-    throw new BadRequestError('The cursor is not valid.', { field: 'cursor' });
+export const encodeCursor = (c: UserPageCursor): string => encodeKeyset({ s: SORT, v: c.createdAt, id: c.id });
+
+export function decodeCursor(raw: string): UserPageCursor {
+  const cursor = decodeKeyset(raw, SORT);
+  if (!cursor || typeof cursor.v !== 'string' || Number.isNaN(Date.parse(cursor.v))) {
+    throw new BadRequestError('The cursor is not valid for this list.', { fields: { cursor: ['cursor is not valid for this list'] } });
   }
+  return { createdAt: cursor.v, id: cursor.id };
 }

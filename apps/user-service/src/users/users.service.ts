@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type CreateUserRequest,
-  IdentityEvents,
+  Events,
   type ListUsersQuery,
   type Page,
   type SetRoleCommand,
@@ -14,7 +14,7 @@ import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
-import { assertAllowed, assertSignedIn } from '../access';
+import { assertAllowed, assertSignedIn } from '@engage/access';
 import { AuthService } from '../auth/auth.service';
 import { assertPasswordAcceptable } from '../auth/password-policy';
 import { hashPassword } from '../auth/passwords';
@@ -48,7 +48,7 @@ export class UsersService {
     assertAllowed(ctx, 'users', 'read');
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const { rows, hasMore } = await this.db.transaction(ctx.tenantId, (tx) => this.users.page(tx, ctx.tenantId, { limit, after, role: query.role }));
+    const { rows, hasMore } = await this.db.entityTransaction(ctx.tenantId, (tx) => this.users.page(tx, ctx.tenantId, { limit, after, role: query.role }));
     const last = rows[rows.length - 1];
     return {
       data: rows.map(toUserView),
@@ -68,7 +68,7 @@ export class UsersService {
     assertAllowed(ctx, 'users', 'create');
     if (input.password) assertPasswordAcceptable(input.password, input.email);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return this.db.transaction(ctx.tenantId, async (tx) => {
+    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
       if (await this.users.emailTaken(tx, ctx.tenantId, input.email)) {
         throw new ConflictError('A user with this email already exists.', { field: 'email' }, 'duplicate');
       }
@@ -82,7 +82,7 @@ export class UsersService {
         isActive: true,
         passwordHash,
       });
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.userCreated, { type: 'user', id: user.id, version: user.version }, {
+      await recordEvent(this.outbox, tx, ctx, Events.user.userCreated, { id: user.id, version: user.version }, {
         user_id: user.id,
         email: user.email,
         role: user.role,
@@ -104,7 +104,7 @@ export class UsersService {
       throw new ForbiddenError();
     }
     if (input.is_active === false) return this.deactivate(ctx, input.id);
-    const view = await this.db.transaction(ctx.tenantId, async (tx) => {
+    const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, input.id);
       if (!user) throw new NotFoundError('User', input.id);
       if (input.email && (await this.users.emailTaken(tx, ctx.tenantId, input.email, user.id))) {
@@ -117,7 +117,7 @@ export class UsersService {
       };
       if (Object.keys(changes).length === 0) throw new ValidationError('Nothing to change.');
       const updated = await this.users.update(tx, ctx.tenantId, user.id, changes);
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.userUpdated, { type: 'user', id: user.id, version: updated.version }, {
+      await recordEvent(this.outbox, tx, ctx, Events.user.userUpdated, { id: user.id, version: updated.version }, {
         user_id: user.id,
         changed: Object.keys(input).filter((k) => k !== 'id'),
       });
@@ -130,13 +130,13 @@ export class UsersService {
   async deactivate(ctx: RequestContext, id: string): Promise<UserView> {
     assertAllowed(ctx, 'users', 'delete');
     if (id === ctx.userId) throw new BusinessRuleError('cannot_deactivate_self', 'You cannot deactivate yourself.');
-    const view = await this.db.transaction(ctx.tenantId, async (tx) => {
+    const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, id);
       if (!user) throw new NotFoundError('User', id);
       if (!user.isActive) return toUserView(user);
       const updated = await this.users.update(tx, ctx.tenantId, id, { isActive: false });
       await this.tokens.revokeAllOfUser(tx, ctx.tenantId, id);
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.userDeactivated, { type: 'user', id, version: updated.version }, { user_id: id });
+      await recordEvent(this.outbox, tx, ctx, Events.user.userDeactivated, { id, version: updated.version }, { user_id: id });
       return toUserView(updated);
     });
     await this.revocations.revokeAllAccessTokensOf(id);
@@ -146,7 +146,7 @@ export class UsersService {
   /** Role changes take effect at once: the user's current access tokens are voided. */
   async setRole(ctx: RequestContext, input: SetRoleCommand): Promise<UserView> {
     assertAllowed(ctx, 'users', 'update');
-    const view = await this.db.transaction(ctx.tenantId, async (tx) => {
+    const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, input.id);
       if (!user) throw new NotFoundError('User', input.id);
       if (user.role === input.role) return toUserView(user);
@@ -154,7 +154,7 @@ export class UsersService {
         throw new BusinessRuleError('last_admin', 'A tenant needs at least one active admin.');
       }
       const updated = await this.users.update(tx, ctx.tenantId, user.id, { role: input.role });
-      await recordEvent(this.outbox, tx, ctx, IdentityEvents.userRoleChanged, { type: 'user', id: user.id, version: updated.version }, {
+      await recordEvent(this.outbox, tx, ctx, Events.user.userRoleChanged, { id: user.id, version: updated.version }, {
         user_id: user.id,
         from: user.role,
         to: input.role,

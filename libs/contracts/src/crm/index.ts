@@ -1,4 +1,4 @@
-export * from './crm.subjects';
+export { MAX_IMPORT_BYTES, IMPORT_CHUNK_BYTES, RESTORE_WINDOW_DAYS } from './crm.subjects';
 export * from './text.validators';
 export * from './custom-field-value';
 export * from './contact.dto';

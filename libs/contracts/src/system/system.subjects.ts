@@ -1,27 +1,15 @@
-/** The services of the suite; each is also its NATS queue group and its subject prefix. */
-export const Services = {
-  user: 'user-service',
-  crm: 'crm-service',
-  telephony: 'telephony-service',
-  activity: 'activity-service',
-  notification: 'notification-service',
-} as const;
-export type ServiceName = (typeof Services)[keyof typeof Services];
+import { rpcSubject, type EmptyRequest } from '../subjects/typed-subject';
+import type { ContextEchoReply, ServiceHealthReply } from './system.dto';
 
-/** Subject prefix of each service (`<prefix>.<entity>.<verb>`). */
-export const ServicePrefix: Record<ServiceName, string> = {
-  'user-service': 'user',
-  'crm-service': 'crm',
-  'telephony-service': 'telephony',
-  'activity-service': 'activity',
-  'notification-service': 'notification',
-};
+import { ServicePrefix, type ServiceName } from './services.generated';
+
+export { Services, ServicePrefix, ServiceSchemas, type ServiceName } from './services.generated';
 
 /** Every service answers these two, so the gateway can report health and trace context. */
 export const systemSubjects = (service: ServiceName) => {
   const prefix = ServicePrefix[service];
   return {
-    health: `${prefix}.system.health`,
-    context: `${prefix}.system.context`,
+    health: rpcSubject<EmptyRequest, ServiceHealthReply>(`${prefix}.system.health`),
+    context: rpcSubject<EmptyRequest, ContextEchoReply>(`${prefix}.system.context`),
   } as const;
 };

@@ -8,13 +8,18 @@ import {
   type JsMsg,
   nanos,
 } from 'nats';
-import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@engage/contracts';
 import { runWithContext, systemContext } from '@engage/context';
-import type { TenantDatabase } from '@engage/database';
+import type { TenantDatabase, Tx } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { decodeJson } from '../connection';
 import { isStreamNotFound } from '../jetstream/streams';
+import { backoffDelay, retry } from '../retry';
+
+/** A failed event is redelivered after 0.5 s, 1 s, 2 s… up to a minute. */
+const REDELIVERY_BACKOFF = { baseMs: 500, maxMs: 60_000 };
+/** Waiting for the publisher's stream: every 0.5 s… 2 s, for about a minute and a half. */
+const STREAM_WAIT = { attempts: 50, baseMs: 500, maxMs: 2000 };
 
 export interface DurableConsumerOptions<TPayload> {
   /** Durable name: one per purpose (e.g. `activity-timeline`); replicas share it. */
@@ -32,7 +37,7 @@ export interface DurableConsumerOptions<TPayload> {
   jsm: JetStreamManager;
   logger: Logger;
   /** The effect, inside the same transaction that records the event as processed. */
-  handle: (tx: EntityManager, event: EventEnvelope<TPayload>) => Promise<void>;
+  handle: (tx: Tx, event: EventEnvelope<TPayload>) => Promise<void>;
 }
 
 export type ProcessOutcome = 'applied' | 'duplicate' | 'stale' | 'retry' | 'dead-lettered';
@@ -50,6 +55,10 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
   private stopped = false;
 
   constructor(private readonly options: DurableConsumerOptions<TPayload>) {}
+
+  get name(): string {
+    return this.options.name;
+  }
 
   get maxDeliver(): number {
     return this.options.maxDeliver ?? 5;
@@ -101,7 +110,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
           await this.deadLetter(msg, error);
           return 'dead-lettered';
         }
-        const delay = Math.min(60_000, 500 * 2 ** (msg.info.redeliveryCount - 1));
+        const delay = backoffDelay(REDELIVERY_BACKOFF, msg.info.redeliveryCount - 1);
         this.options.logger.warn({ err: error, event_id: event.id, consumer: this.options.name, retry_in_ms: delay }, 'event failed; will retry');
         msg.nak(delay);
         return 'retry';
@@ -109,7 +118,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     });
   }
 
-  private async applyOnce(tx: EntityManager, event: EventEnvelope<TPayload>): Promise<ProcessOutcome> {
+  private async applyOnce(tx: Tx, event: EventEnvelope<TPayload>): Promise<ProcessOutcome> {
     const { schema, name } = this.options;
     const inserted: unknown[] = await tx.query(
       `INSERT INTO ${schema}.inbox (tenant_id, consumer, event_id) VALUES ($1, $2, $3)
@@ -128,7 +137,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       `INSERT INTO ${schema}.applied_versions (tenant_id, consumer, aggregate_type, aggregate_id, version)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant_id, consumer, aggregate_type, aggregate_id)
-       DO UPDATE SET version = EXCLUDED.version WHERE applied_versions.version <= EXCLUDED.version
+       DO UPDATE SET version = EXCLUDED.version, applied_at = now() WHERE applied_versions.version <= EXCLUDED.version
        RETURNING version`,
       [event.tenant_id, name, event.aggregate_type, event.aggregate_id, event.version],
     );
@@ -158,22 +167,12 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       max_deliver: this.maxDeliver,
       ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
     };
-    // The publishing service creates its stream; wait for it rather than failing at boot.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await jsm.consumers.add(stream, config);
-        return;
-      } catch (error) {
-        if (isStreamNotFound(error) && !this.stopped && attempt < 120) {
-          await new Promise((r) => setTimeout(r, 500));
-          continue;
-        }
-        if (String((error as Error).message).includes('already exists')) {
-          await jsm.consumers.update(stream, name, config);
-          return;
-        }
-        throw error;
-      }
+    // The publishing service creates its stream; wait for it (about a minute) rather than failing at boot.
+    try {
+      await retry(() => jsm.consumers.add(stream, config), { ...STREAM_WAIT, retryable: isStreamNotFound, stopped: () => this.stopped });
+    } catch (error) {
+      if (!String((error as Error).message).includes('already exists')) throw error;
+      await jsm.consumers.update(stream, name, config);
     }
   }
 }

@@ -56,7 +56,6 @@ describe('outbox → JetStream → durable consumer', () => {
   afterAll(async () => {
     await nc?.close();
     await db?.close();
-    await dataSource?.destroy();
     await nats?.stop();
   });
 
@@ -82,10 +81,9 @@ describe('outbox → JetStream → durable consumer', () => {
   const countPublished = async () =>
     Number(
       (
-        await db.dataSource.transaction(async (tx) => {
-          await tx.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
-          return tx.query(`SELECT count(*) AS n FROM telephony.outbox WHERE tenant_id = $1 AND published_at IS NOT NULL`, [tenantId]);
-        })
+        await db.acrossTenants('outbox_relay', (tx) =>
+          tx.query(`SELECT count(*) AS n FROM telephony.outbox WHERE tenant_id = $1 AND published_at IS NOT NULL`, [tenantId]),
+        )
       )[0].n,
     );
 
@@ -95,7 +93,7 @@ describe('outbox → JetStream → durable consumer', () => {
   it('delivers every event exactly once through a NATS crash and a consumer restart', async () => {
     await writeEvents(200, 0);
 
-    const relay = new OutboxRelay({ dataSource, listenUrl: testEnv.databaseUrls('telephony').app, schema: 'telephony', js: nc.jetstream(), logger, batchSize: 20 });
+    const relay = new OutboxRelay({ db, listenUrl: testEnv.databaseUrls('telephony').app, schema: 'telephony', js: nc.jetstream(), logger, batchSize: 20 });
     await relay.start();
     await until('the relay to publish a first part', async () => (await countPublished()) > 0);
 
@@ -142,8 +140,7 @@ describe('outbox → JetStream → durable consumer', () => {
 
     // The relay's crash window: the same event published again (outside JetStream's
     // de-duplication) is recognised by its id and changes nothing.
-    const replayed = await db.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
+    const replayed = await db.acrossTenants('outbox_relay', async (tx) => {
       return (await tx.query(`SELECT envelope FROM telephony.outbox WHERE tenant_id = $1 LIMIT 1`, [tenantId]))[0].envelope as EventEnvelope;
     });
     await nc.jetstream().publish(replayed.type, encodeJson(replayed), { msgID: randomUUID() });

@@ -1,13 +1,17 @@
 import { Client } from 'pg';
 import { headers as natsHeaders, type JetStreamClient } from 'nats';
-import type { DataSource } from 'typeorm';
 import { ContextHeader, EventHeader, type EventEnvelope } from '@engage/contracts';
+import type { TenantDatabase } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { encodeJson } from '../connection';
+import { backoffDelay } from '../retry';
+
+/** After a failed batch: 0.5 s, 1 s, 2 s… up to 30 s while NATS or PostgreSQL is down. */
+const RELAY_BACKOFF = { baseMs: 250, maxMs: 30_000 };
 
 export interface OutboxRelayOptions {
-  dataSource: DataSource;
-  /** Connection URL for the LISTEN connection (same role as the data source). */
+  db: TenantDatabase;
+  /** Connection URL for the LISTEN connection (the service's runtime role). */
   listenUrl: string;
   schema: string;
   js: JetStreamClient;
@@ -87,28 +91,21 @@ export class OutboxRelay {
       this.schedulePoll(this.options.pollIntervalMs ?? 1000);
     } catch (error) {
       this.failures += 1;
-      const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
+      const delay = backoffDelay(RELAY_BACKOFF, this.failures);
       this.options.logger.warn({ err: error, retry_in_ms: delay }, 'outbox relay failed; rows stay queued');
       this.schedulePoll(delay);
     }
   }
 
   private async relayBatch(size: number): Promise<number> {
-    const { dataSource, schema, js } = this.options;
-    const qr = dataSource.createQueryRunner();
-    await qr.connect();
-    try {
-      await qr.startTransaction();
-      await qr.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
-      const rows: ClaimedRow[] = await qr.query(
+    const { db, schema, js } = this.options;
+    return db.acrossTenants('outbox_relay', async (tx) => {
+      const rows = await tx.query<ClaimedRow>(
         `SELECT seq, id, subject, envelope, traceparent FROM ${schema}.outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [size],
       );
-      if (rows.length === 0) {
-        await qr.commitTransaction();
-        return 0;
-      }
+      if (rows.length === 0) return 0;
       // Publishes go out in order on one connection; waiting for all acks together keeps the
       // batch fast without reordering.
       await Promise.all(
@@ -122,17 +119,9 @@ export class OutboxRelay {
           return js.publish(row.subject, encodeJson(row.envelope), { msgID: row.id, headers: h, timeout: 5000 });
         }),
       );
-      await qr.query(`UPDATE ${schema}.outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
-        rows.map((r) => r.seq),
-      ]);
-      await qr.commitTransaction();
+      await tx.query(`UPDATE ${schema}.outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
-    } catch (error) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await qr.release();
-    }
+    });
   }
 
   private schedulePoll(delayMs: number) {
@@ -163,21 +152,10 @@ export class OutboxRelay {
 
   private async purge(): Promise<void> {
     const hours = this.options.keepPublishedHours ?? 24;
-    const qr = this.options.dataSource.createQueryRunner();
-    try {
-      await qr.connect();
-      await qr.startTransaction();
-      await qr.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
-      await qr.query(
-        `DELETE FROM ${this.options.schema}.outbox WHERE published_at < now() - make_interval(hours => $1)`,
-        [hours],
-      );
-      await qr.commitTransaction();
-    } catch (error) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      this.options.logger.warn({ err: error }, 'outbox purge failed');
-    } finally {
-      await qr.release();
-    }
+    await this.options.db
+      .acrossTenants('outbox_relay', (tx) =>
+        tx.query(`DELETE FROM ${this.options.schema}.outbox WHERE published_at < now() - make_interval(hours => $1)`, [hours]),
+      )
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'outbox purge failed'));
   }
 }

@@ -1,17 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import type { EventEnvelope } from '@engage/contracts';
+import type { EventEnvelope, EventSubject } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
+import type { Tx } from '@engage/database';
 
-export interface NewEvent<TPayload> {
-  /** The JetStream subject, `evt.<service>.<entity>.<event>`; also the event type. */
-  subject: string;
-  aggregateType: string;
-  aggregateId: string;
-  /** The aggregate's version after this change. */
-  version: number;
-  payload: TPayload;
+/** One event to append: built by {@link outboxEvent}, which checks the payload against the event. */
+export interface NewEvent {
+  readonly subject: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  /** The aggregate's version after this change (0 for events that carry no aggregate state). */
+  readonly version: number;
+  readonly payload: object;
 }
+
+/**
+ * An event for the outbox: `Events.crm.contactCreated` fixes the subject, the aggregate type and
+ * the payload's type, so a payload of another event does not compile.
+ */
+export const outboxEvent = <TPayload extends object>(
+  event: EventSubject<TPayload>,
+  fields: { aggregateId: string; version: number; payload: NoInfer<TPayload> },
+): NewEvent => ({ subject: event.subject, aggregateType: event.aggregate, ...fields });
 
 /**
  * Writes events into the service's outbox inside the caller's transaction, so the change and
@@ -20,14 +29,10 @@ export interface NewEvent<TPayload> {
 export class OutboxWriter {
   constructor(private readonly schema: string) {}
 
-  async append<TPayload extends object>(
-    tx: EntityManager,
-    ctx: TenantContext,
-    events: Array<NewEvent<TPayload>>,
-  ): Promise<Array<EventEnvelope<TPayload>>> {
+  async append(tx: Tx, ctx: TenantContext, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
     const occurredAt = new Date().toISOString();
-    const envelopes = events.map<EventEnvelope<TPayload>>((e) => ({
+    const envelopes = events.map<EventEnvelope>((e) => ({
       id: randomUUID(),
       type: e.subject,
       tenant_id: ctx.tenantId,
@@ -37,7 +42,7 @@ export class OutboxWriter {
       occurred_at: occurredAt,
       actor_id: ctx.userId,
       request_id: ctx.requestId,
-      payload: e.payload,
+      payload: e.payload as Record<string, unknown>,
     }));
     const values: unknown[] = [];
     const tuples = envelopes.map((env, i) => {

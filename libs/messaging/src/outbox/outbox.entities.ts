@@ -28,6 +28,7 @@ export interface AppliedVersionRow {
   aggregateType: string;
   aggregateId: string;
   version: number;
+  appliedAt: Date;
 }
 
 export const messagingEntities = (schema: string) => [
@@ -57,6 +58,7 @@ export const messagingEntities = (schema: string) => [
       eventId: { name: 'event_id', type: 'uuid', primary: true },
       processedAt: { name: 'processed_at', type: 'timestamptz', default: () => 'now()' },
     },
+    indices: [{ name: `${schema}_inbox_processed_idx`, columns: ['processedAt'] }],
   }),
   new EntitySchema<AppliedVersionRow>({
     name: `${schema}_applied_versions`,
@@ -68,6 +70,8 @@ export const messagingEntities = (schema: string) => [
       aggregateType: { name: 'aggregate_type', type: 'text', primary: true },
       aggregateId: { name: 'aggregate_id', type: 'uuid', primary: true },
       version: { type: 'integer' },
+      appliedAt: { name: 'applied_at', type: 'timestamptz', default: () => 'now()' },
     },
+    indices: [{ name: `${schema}_applied_versions_applied_idx`, columns: ['appliedAt'] }],
   }),
 ];

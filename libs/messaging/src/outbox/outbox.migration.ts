@@ -37,3 +37,18 @@ export function dropMessagingRlsSql(schema: string): string[] {
     ]),
   ];
 }
+
+/** Policies of the retention job: it may read and delete inbox and applied-versions rows of every tenant. */
+export function messagingRetentionSql(schema: string): string[] {
+  return ['inbox', 'applied_versions'].flatMap((table) =>
+    (['SELECT', 'DELETE'] as const).map(
+      (command) =>
+        `CREATE POLICY retention_${command.toLowerCase()} ON ${schema}.${table} FOR ${command}
+           USING (current_setting('app.messaging_retention', true) = 'on')`,
+    ),
+  );
+}
+
+export function dropMessagingRetentionSql(schema: string): string[] {
+  return ['inbox', 'applied_versions'].flatMap((table) => ['select', 'delete'].map((c) => `DROP POLICY IF EXISTS retention_${c} ON ${schema}.${table}`));
+}

@@ -1,5 +1,5 @@
 import { createInbox, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from 'nats';
-import type { RpcReply } from '@engage/contracts';
+import type { ReplyOf, RequestOf, RpcReply, RpcSubject } from '@engage/contracts';
 import { contextToHeaders, type RequestContext } from '@engage/context';
 import { DomainError, TimeoutError, UnavailableError } from '@engage/errors';
 import { dataOfReply, decodeJson, encodeJson } from '../connection';
@@ -41,16 +41,12 @@ export class RpcClient {
     private readonly defaultTimeoutMs: number,
   ) {}
 
-  async request<TResponse, TRequest = unknown>(
-    subject: string,
-    payload: TRequest,
-    ctx: RequestContext,
-    options: RpcRequestOptions = {},
-  ): Promise<TResponse> {
-    const msg = await this.send(subject, payload, ctx, options);
-    const reply = decodeJson<RpcReply<TResponse>>(msg.data);
+  /** Sends the subject's request and resolves with its reply; both types come from the subject. */
+  async request<S extends RpcSubject<never, unknown>>(subject: S, payload: RequestOf<S>, ctx: RequestContext, options: RpcRequestOptions = {}): Promise<ReplyOf<S>> {
+    const msg = await this.send(subject.subject, payload, ctx, options);
+    const reply = decodeJson<RpcReply<ReplyOf<S>>>(msg.data);
     if (reply.error) throw DomainError.fromEnvelope(reply.error);
-    return reply.data as TResponse;
+    return reply.data as ReplyOf<S>;
   }
 
   /**
@@ -59,8 +55,8 @@ export class RpcClient {
    * where parsing and serialising it again (30 KB for a page of search results) was a visible
    * share of its CPU per search.
    */
-  async requestJson<TRequest = unknown>(subject: string, payload: TRequest, ctx: RequestContext, options: RpcRequestOptions = {}): Promise<Uint8Array> {
-    const msg = await this.send(subject, payload, ctx, options);
+  async requestJson<S extends RpcSubject<never, unknown>>(subject: S, payload: RequestOf<S>, ctx: RequestContext, options: RpcRequestOptions = {}): Promise<Uint8Array> {
+    const msg = await this.send(subject.subject, payload, ctx, options);
     const data = dataOfReply(msg.data);
     if (data) return data;
     const reply = decodeJson<RpcReply<unknown>>(msg.data);

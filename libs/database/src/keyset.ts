@@ -1,5 +1,5 @@
 import { DEFAULT_PAGE_LIMIT } from '@engage/contracts';
-import { ValidationError } from '@engage/errors';
+import { BadRequestError } from '@engage/errors';
 
 /**
  * Keyset pagination: the cursor is the sort key and id of the last row served, so a page never
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-const invalid = () => new ValidationError('The request is not valid.', { fields: { cursor: ['cursor is not valid for this list'] } });
+const invalid = () => new BadRequestError('The cursor is not valid for this list.', { fields: { cursor: ['cursor is not valid for this list'] } });
 
 export function decodeCursor(raw: string | undefined, sort: string): Cursor | null {
   if (raw === undefined || raw === '') return null;

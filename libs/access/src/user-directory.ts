@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IdentitySubjects, type Resource, type UserView } from '@engage/contracts';
+import { Subjects, type Resource } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { DomainError, ValidationError } from '@engage/errors';
 import { RpcClient } from '@engage/messaging';
@@ -11,8 +11,8 @@ export type UserStanding = 'active' | 'deactivated' | 'unknown';
 const ownerInvalid = (message: string) => new ValidationError('The request is not valid.', { fields: { owner_id: [message] } });
 
 /**
- * The tenant's users as the CRM needs them: a record can only be given to a user who exists in
- * the caller's tenant and is active. Users belong to user-service, so the answer comes from there.
+ * The tenant's users as services need them: a record can only be given to a user who exists in
+ * the caller's tenant and is active. Users belong to user-service, so the answer comes from there (`user.users.get`, as the caller).
  */
 export abstract class UserDirectory {
   protected abstract standing(ctx: RequestContext, userId: string): Promise<UserStanding>;
@@ -41,7 +41,7 @@ export class IdentityUserDirectory extends UserDirectory {
 
   protected async standing(ctx: RequestContext, userId: string): Promise<UserStanding> {
     try {
-      const user = await this.rpc.request<UserView>(IdentitySubjects.getUser, { id: userId }, ctx, { timeoutMs: 3000 });
+      const user = await this.rpc.request(Subjects.user.users.get, { id: userId }, ctx, { timeoutMs: 3000 });
       return user.is_active ? 'active' : 'deactivated';
     } catch (error) {
       if (error instanceof DomainError && error.status === 404) return 'unknown';
