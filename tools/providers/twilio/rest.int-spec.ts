@@ -51,6 +51,19 @@ describe('Twilio stand-in: REST API', () => {
     ).rejects.toMatchObject({ code: 21626 });
   });
 
+  it('answers garbage and oversized bodies with a Twilio error, never a 500', async () => {
+    const url = `${standIn.url}/2010-04-01/Accounts/${standIn.accountSid}/Calls.json`;
+    const authorization = `Basic ${Buffer.from(`${standIn.accountSid}:${standIn.authToken}`).toString('base64')}`;
+    const garbage = await fetch(url, { method: 'POST', headers: { authorization }, body: '\u0000%%%{not a form' });
+    expect(garbage.status).toBe(400);
+    expect(await garbage.json()).toMatchObject({ code: 21201, status: 400 });
+    const huge = await fetch(url, { method: 'POST', headers: { authorization }, body: `To=${'1'.repeat(2 * 1024 * 1024)}` });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ status: 413 });
+    const control = await fetch(`${standIn.url}/_standin/calls/CA${'0'.repeat(32)}/release`, { method: 'POST' });
+    expect(control.status).toBe(404);
+  });
+
   it('lists and fetches calls, newest first, filtered by To', async () => {
     const first = await client.calls.create({ ...callParams, to: '+14155553100' });
     const second = await client.calls.create({ ...callParams, to: '+14155553100' });
