@@ -26,8 +26,9 @@ export class StripeApiError extends Error {
   }
 }
 
+/** 404 for the object a path names; 400 when a parameter refers to a missing object, as Stripe answers. */
 export function resourceMissing(kind: string, id: string, param = 'id'): StripeApiError {
-  return new StripeApiError(404, {
+  return new StripeApiError(param === 'id' ? 404 : 400, {
     type: 'invalid_request_error',
     code: 'resource_missing',
     param,

@@ -90,7 +90,8 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
   });
   const idempotent = new Map<string, StoredResponse>();
   const state: ControlState = { outage: false };
-  let handlers: {
+  // Filled in once the server listens: the account needs its own URL for Checkout and portal links.
+  const handlers = {} as {
     account: StripeAccount;
     api: ReturnType<typeof apiRoutes>;
     control: ReturnType<typeof controlRoutes>;
@@ -195,7 +196,7 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
   const url = `http://${host}:${port}`;
   const account = new StripeAccount(store, webhooks, url);
   const lifecycle = new SubscriptionLifecycle(account);
-  handlers = { account, lifecycle, api: apiRoutes(account), control: controlRoutes(account, lifecycle, state) };
+  Object.assign(handlers, { account, lifecycle, api: apiRoutes(account), control: controlRoutes(account, lifecycle, state) });
 
   return {
     name: 'stripe',
