@@ -40,21 +40,24 @@ export function runStandInCli(known: readonly string[], start: (flags: CliFlags)
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  start(flags).then(
-    (standIn) => {
-      process.stdout.write(`${JSON.stringify({ name: standIn.name, ...standIn.describe() })}\n`);
-      const stop = (): void => {
-        standIn.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).message}\n`);
-      process.exit(1);
-    },
-  );
+  // Flag errors thrown while starting are reported like start failures, in one line.
+  Promise.resolve(flags)
+    .then(start)
+    .then(
+      (standIn) => {
+        process.stdout.write(`${JSON.stringify({ name: standIn.name, ...standIn.describe() })}\n`);
+        const stop = (): void => {
+          standIn.stop().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+      (error: unknown) => {
+        process.stderr.write(`${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
 }
