@@ -13,7 +13,7 @@ describe('Stripe stand-in webhooks', () => {
   beforeAll(async () => {
     stripe = createStripeClientFor('http://127.0.0.1:1', STRIPE_STAND_IN_SECRET_KEY);
     receiver = await new WebhookReceiver(stripe).start();
-    standIn = await startStripeStandIn({ port: 0, webhookUrl: receiver.url, webhookRetry: { attempts: 3, delayMs: 50 } });
+    standIn = await startStripeStandIn({ port: 0, webhookUrl: receiver.url, webhookRetry: { attempts: 3, delayMs: 300 } });
     stripe = createStripeClientFor(standIn.url, STRIPE_STAND_IN_SECRET_KEY, { maxNetworkRetries: 0 });
   });
   beforeEach(async () => {
