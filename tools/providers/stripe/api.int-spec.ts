@@ -138,6 +138,28 @@ describe('Stripe stand-in API through the stripe SDK', () => {
     expect(missing).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'customer' });
   });
 
+  it('completes a checkout from the hosted page and cancels at period end from the portal page', async () => {
+    const customer = await stripe.customers.create({ email: 'clicker@acme.test' });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_basic_seat', quantity: 2 }],
+      success_url: 'http://app.test/billing/done?session={CHECKOUT_SESSION_ID}',
+    });
+    const paid = await fetch(`${standIn.url}/checkout/${session.id}/pay`, { method: 'POST', redirect: 'manual' });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe(`http://app.test/billing/done?session=${session.id}`);
+    const completed = await stripe.checkout.sessions.retrieve(session.id);
+    expect(completed).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
+    expect((await fetch(`${standIn.url}/checkout/${session.id}`)).status).toBe(410);
+
+    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id });
+    const cancel = await fetch(`${portal.url}/cancel/${completed.subscription as string}`, { method: 'POST', redirect: 'manual' });
+    expect(cancel.status).toBe(303);
+    const subscription = await stripe.subscriptions.retrieve(completed.subscription as string);
+    expect(subscription).toMatchObject({ status: 'active', cancel_at_period_end: true, cancel_at: subscription.items.data[0].current_period_end });
+  });
+
   it('lists and retrieves the seat prices and the events', async () => {
     const prices = await stripe.prices.list({ lookup_keys: ['pro_seat', 'basic_seat'] });
     expect(prices.data.map((p) => p.id).sort()).toEqual(['price_basic_seat', 'price_pro_seat']);
