@@ -192,7 +192,7 @@ const composeCases = [
   ['NATS without JetStream', /JetStream/, (t) => t.replace('command: ["-js", ', 'command: [')],
   ['an infrastructure image on latest', /pinned images/, (t) => t.replace('redis:7.4.5-bookworm', 'redis:latest')],
   ['a schema without migration service', /one migration per schema/, (t) => t.replace('  migrate-telephony:\n', '  migrate-telefony:\n')],
-  ['an app container with a writable root filesystem', /six app services/, (t) => t.replace('  read_only: true\n', '  read_only: false\n')],
+  ['an app container with a writable root filesystem', /every app of the service registry/, (t) => t.replace('  read_only: true\n', '  read_only: false\n')],
   ['the stand-ins started by default', /stand-ins/, (t) => t.replace('    profiles: ["standins"]\n', '')],
 ];
 for (const [desc, expect, fn] of composeCases) {

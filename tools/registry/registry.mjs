@@ -17,6 +17,14 @@ export const REGISTRY_FILE = join(ROOT, 'libs/contracts/src/system/services.json
  * @property {string} stream      the JetStream stream its outbox publishes to
  * @property {number} portOffset  its HTTP port (health, metrics) is the stack's base port plus this
  * @property {string} owns        what it owns, in a few words
+ * @property {DeployEntry} [deploy] how it differs from the defaults when deployed
+ *
+ * @typedef {object} DeployEntry
+ * @property {string} [memoryLimit]  container memory limit (Helm default values); default 512Mi
+ * @property {number} [maxReplicas]  autoscaling ceiling (Helm default values); default 6
+ * @property {Record<string, string>} [env]  extra environment wherever it runs (stack, compose, Helm)
+ * @property {string} [envNote]      why it needs that environment, written next to it
+ * @property {boolean} [encryptionKey] it gets ENCRYPTION_KEY (field encryption) from its Secret
  *
  * @typedef {object} GatewayEntry
  * @property {string} app
@@ -32,3 +40,22 @@ export const REGISTRY_FILE = join(ROOT, 'libs/contracts/src/system/services.json
 export function readRegistry(file = REGISTRY_FILE) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
+
+/**
+ * A service's deployment settings with the defaults filled in.
+ * @param {ServiceEntry} service
+ * @returns {Required<DeployEntry>}
+ */
+export function deployOf(service) {
+  const d = service.deploy ?? {};
+  return {
+    memoryLimit: d.memoryLimit ?? '512Mi',
+    maxReplicas: d.maxReplicas ?? 6,
+    env: d.env ?? {},
+    envNote: d.envNote ?? '',
+    encryptionKey: d.encryptionKey ?? false,
+  };
+}
+
+/** Header of every generated file, in the comment syntax of its language. */
+export const GENERATED_NOTICE = 'GENERATED from libs/contracts/src/system/services.json by tools/registry/generate.mjs — do not edit';

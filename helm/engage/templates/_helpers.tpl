@@ -1,15 +1,13 @@
 {{/*
-Design: one chart, one templated block per service. The six processes have the same shape
-(Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, and for the five services a
-Secret and a migration Job), so every template ranges over the service keys below and reads
-that service's values block. A value fixed once (probes, security context, shutdown timing)
-is fixed for all six.
+Design: one chart, one templated block per service. The gateway and the services have the same
+shape (Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, and for each service a
+Secret and a migration Job), so every template ranges over the service keys (_services.tpl) and
+reads that service's values block. A value fixed once (probes, security context, shutdown
+timing) is fixed for all of them.
 */}}
 
-{{/* The values keys of the six processes, in start order. */}}
-{{- define "engage.serviceKeys" -}}
-gateway userService crmService telephonyService activityService notificationService
-{{- end -}}
+{{/* The values keys the templates range over ("engage.serviceKeys") are in _services.tpl, generated
+from the service registry (libs/contracts/src/system/services.json). */}}
 
 {{- define "engage.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}

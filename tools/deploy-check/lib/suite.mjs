@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { readRegistry } from '../../registry/registry.mjs';
 import { repoRoot, toolDir } from './bootstrap.mjs';
 import { composeRules } from './compose.mjs';
 import { dockerfileRules, dockerignoreRules } from './dockerfile.mjs';
@@ -11,7 +12,8 @@ import { chartRules, rules } from './rules.mjs';
 
 export const CHART = join(repoRoot, 'helm/engage');
 export const INFRA_CHART = join(repoRoot, 'helm/engage-infra');
-export const SCHEMAS = ['identity', 'crm', 'telephony', 'activity', 'notification'];
+// The service registry (libs/contracts/src/system/services.json) names the schemas.
+export const SCHEMAS = readRegistry().services.map((s) => s.schema);
 
 // The value sets the chart is checked with.
 export const HELM_CASES = [
