@@ -17,6 +17,7 @@ export const REGISTRY_FILE = join(ROOT, 'libs/contracts/src/system/services.json
  * @property {string} stream      the JetStream stream its outbox publishes to
  * @property {number} portOffset  its HTTP port (health, metrics) is the stack's base port plus this
  * @property {string} owns        what it owns, in a few words
+ * @property {string[]} [calls]  request subjects of other services it calls (its NATS user may publish to them)
  * @property {DeployEntry} [deploy] how it differs from the defaults when deployed
  *
  * @typedef {object} DeployEntry
@@ -59,3 +60,38 @@ export function deployOf(service) {
 
 /** Header of every generated file, in the comment syntax of its language. */
 export const GENERATED_NOTICE = 'GENERATED from libs/contracts/src/system/services.json by tools/registry/generate.mjs — do not edit';
+
+/**
+ * @typedef {object} NatsPermissions
+ * @property {string[]} publish    subjects the process may publish to
+ * @property {string[]} subscribe  subjects it may subscribe to
+ * @property {boolean} allowResponses  it may answer the requests it receives (and only those)
+ */
+
+/**
+ * The NATS permissions of every process, by app: a service answers requests under its own
+ * prefix, publishes its own events, uses JetStream, and calls only the subjects the registry
+ * lists for it; the gateway calls the services and answers nothing.
+ * @param {Registry} registry
+ * @returns {Record<string, NatsPermissions>}
+ */
+export function natsPermissions(registry) {
+  /** @type {Record<string, NatsPermissions>} */
+  const result = {
+    [registry.gateway.app]: {
+      publish: registry.services.map((s) => `${s.prefix}.>`),
+      subscribe: ['_INBOX.>'],
+      allowResponses: false,
+    },
+  };
+  for (const s of registry.services) {
+    result[s.app] = {
+      // JetStream: stream and consumer management and pulls ($JS.API), acknowledgements ($JS.ACK),
+      // its own events, and dead letters of its consumers.
+      publish: [`${s.prefix}.>`, `evt.${s.prefix}.>`, 'dlq.>', '$JS.API.>', '$JS.ACK.>', ...(s.calls ?? [])],
+      subscribe: [`${s.prefix}.>`, 'evt.>', '_INBOX.>'],
+      allowResponses: true,
+    };
+  }
+  return result;
+}
