@@ -5,7 +5,7 @@
 // are written by hand in tools/registry/templates/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployOf, GENERATED_NOTICE } from './registry.mjs';
+import { deployOf, GENERATED_NOTICE, natsPermissions } from './registry.mjs';
 
 const TEMPLATES = new URL('./templates/', import.meta.url).pathname;
 const template = (/** @type {string} */ name) => readFileSync(join(TEMPLATES, name), 'utf8');
@@ -31,10 +31,22 @@ ${keys}
 }
 
 /**
+ * The NATS permissions of a process as lines of its values block.
+ * @param {import('./registry.mjs').NatsPermissions} p
+ */
+const natsLines = (p) => [
+  '  # -- Subjects its NATS user may use when nats.auth is on (from the service registry).',
+  '  natsPermissions:',
+  `    publish: [${p.publish.map((s) => JSON.stringify(s)).join(', ')}]`,
+  `    subscribe: [${p.subscribe.map((s) => JSON.stringify(s)).join(', ')}]`,
+  `    allowResponses: ${p.allowResponses}`,
+];
+
+/**
  * One service's block of default values.
  * @param {import('./registry.mjs').ServiceEntry} s
  */
-function valuesBlock(s) {
+function valuesBlock(s, /** @type {import('./registry.mjs').NatsPermissions} */ nats) {
   const d = deployOf(s);
   const secretKeys = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', ...(d.encryptionKey ? ['ENCRYPTION_KEY'] : [])].join(', ');
   const env = Object.entries(d.env);
@@ -43,6 +55,7 @@ function valuesBlock(s) {
     '  enabled: true',
     `  app: ${s.app}`,
     `  schema: ${s.schema}`,
+    ...natsLines(nats),
     '  replicas: 2',
     '  resources:',
     '    requests: { cpu: 100m, memory: 256Mi }',
@@ -83,12 +96,14 @@ function valuesBlock(s) {
 
 /** @param {import('./registry.mjs').Registry} registry */
 export function renderHelmValues(registry) {
+  const nats = natsPermissions(registry);
   return (
     yamlHeader('values.yaml') +
     template('values.yaml')
       .replaceAll('@GATEWAY_APP@', registry.gateway.app)
+      .replace('@GATEWAY_NATS@', natsLines(nats[registry.gateway.app]).join('\n'))
       .replaceAll('@PROVISIONING_APP@', registry.services[0].app)
-      .replace('@SERVICES@', registry.services.map(valuesBlock).join('\n\n'))
+      .replace('@SERVICES@', registry.services.map((s) => valuesBlock(s, nats[s.app])).join('\n\n'))
   );
 }
 

@@ -103,6 +103,28 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end -}}
 
+{{/*
+NATS credentials and TLS of one process (env entries). With nats.auth on, the process is the NATS
+user named after its app, its password taken from nats.auth.existingSecret (key: the app name).
+Argument: dict root, svc.
+*/}}
+{{- define "engage.natsEnv" -}}
+{{- $nats := .root.Values.nats -}}
+{{- if $nats.auth.enabled }}
+- name: NATS_USER
+  value: {{ .svc.app | quote }}
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "nats.auth.enabled needs nats.auth.existingSecret (one key per app with its NATS password)" $nats.auth.existingSecret }}
+      key: {{ .svc.app }}
+{{- end }}
+{{- if $nats.tls.caSecret }}
+- name: NATS_TLS_CA_FILE
+  value: /etc/engage/nats-tls/ca.crt
+{{- end }}
+{{- end -}}
+
 {{/* The writable /tmp every pod gets (read-only root filesystem). Argument: root. */}}
 {{- define "engage.tmpVolume" -}}
 - name: tmp
