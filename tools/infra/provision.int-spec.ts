@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { ServiceSchemas } from '@engage/contracts';
 
 const execFileAsync = promisify(execFile);
 

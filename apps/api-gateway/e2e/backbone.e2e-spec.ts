@@ -1,5 +1,6 @@
 import { Services } from '@engage/contracts';
 import { randomUUID } from 'node:crypto';
+import { Services } from '@engage/contracts';
 import { api, e2eStack, newTenant, type TenantSession } from '@engage/testing';
 
 /**
