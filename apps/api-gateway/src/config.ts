@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { BaseConfig, toInt } from '@engage/config';
 
 export class GatewayConfig extends BaseConfig {
@@ -47,6 +47,16 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(1000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  /**
+   * Bearer token for the operations endpoints, `GET /metrics` and `GET /health/details` (the
+   * Prometheus scrape sends it). Empty: those endpoints refuse every caller. `/health` itself
+   * stays public with only its status.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^$|^\S{32,}$/, { message: 'OPS_TOKEN must be empty or at least 32 characters without spaces' })
+  OPS_TOKEN = '';
 
   /** Comma-separated origins allowed to call the API from a browser; empty = none. */
   @IsOptional()

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Action, Resource } from '@engage/contracts';
 
 export const ROUTE_ACCESS = 'engage:route-access';
@@ -7,10 +7,17 @@ export const ROUTE_ACCESS = 'engage:route-access';
 export type RouteAccess =
   | { kind: 'public' }
   | { kind: 'authenticated' }
+  | { kind: 'operations' }
   | { kind: 'permission'; resource: Resource; action: Action };
 
 /** No token needed (signup, login, health, provider webhooks). Rate limits by IP still apply. */
 export const Public = () => SetMetadata(ROUTE_ACCESS, { kind: 'public' } satisfies RouteAccess);
+
+/**
+ * Operators only: `Authorization: Bearer <OPS_TOKEN>` (metrics and detailed health, which show
+ * versions, memory and uptime). Not a user credential; left out of the public API document.
+ */
+export const Operations = () => applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'operations' } satisfies RouteAccess), ApiExcludeEndpoint());
 
 /** Any signed-in user of any role (their own profile, logout). */
 export const Authenticated = () =>
