@@ -94,6 +94,9 @@ export async function runTests(argv) {
       say('lint…');
       const lint = await attempt('npm', ['run', '--silent', 'lint'], { NX_DAEMON: 'false' });
       record('lint', { passed: lint === 0 ? 1 : 0, failed: lint });
+      say('OpenAPI lint (Redocly recommended)…');
+      const openapi = await attempt(process.execPath, ['tools/openapi/lint.mjs']);
+      record('openapi-lint', { passed: openapi === 0 ? 1 : 0, failed: openapi });
       // Generated files match the service registry, and the skeleton services are what the
       // service generator writes.
       for (const [name, script, args] of [

@@ -1,4 +1,4 @@
-import { api } from '@engage/testing';
+import { api, newTenant } from '@engage/testing';
 import { opsToken } from './ops-token';
 
 /**
@@ -23,6 +23,8 @@ describe('operations endpoints', () => {
       const wrong = await api(path, { token: `${opsToken()}x` });
       expect([path, wrong.status]).toEqual([path, 401]);
     }
+    const admin = await newTenant('Ops');
+    expect((await api('/metrics', { token: admin.accessToken })).status).toBe(401);
   });
 
   it('serves /metrics and /health/details with the ops token', async () => {
@@ -39,6 +41,17 @@ describe('operations endpoints', () => {
     const doc = await api<{ paths: Record<string, unknown> }>('/docs/openapi.json');
     expect(Object.keys(doc.body.paths)).not.toEqual(expect.arrayContaining(['/metrics']));
     expect(Object.keys(doc.body.paths)).not.toContain('/health/details');
+  });
+
+  it('serves a document that names its server and marks public operations as needing no credential', async () => {
+    type Doc = { servers: Array<{ url: string }>; paths: Record<string, Record<string, { summary?: string; security?: unknown[] }>> };
+    const doc = await api<Doc>('/docs/openapi.json');
+    expect(doc.body.servers.length).toBeGreaterThan(0);
+    expect(doc.body.paths['/v1/auth/login'].post.security).toEqual([]);
+    expect(doc.body.paths['/health'].get.security).toEqual([]);
+    expect(doc.body.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    const withoutSummary = Object.entries(doc.body.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => !op.summary).map(([m]) => `${m} ${path}`));
+    expect(withoutSummary).toEqual([]);
   });
 
   it('serves /docs with a Content-Security-Policy and nosniff', async () => {

@@ -63,7 +63,7 @@ export class ContactsController {
   @RequirePermission('contacts', 'read')
   @Get(':id')
   @ApiOperation({ summary: 'Get a contact' })
-  @ApiOkResponse({ type: ContactView, headers: { ETag: { description: 'The contact’s version' } } })
+  @ApiOkResponse({ type: ContactView, headers: { ETag: { description: 'The contact’s version', schema: { type: 'string', example: '"3"' } } } })
   @ApiNotFoundResponse()
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<ContactView> {
     const contact = await this.rpc.request(Subjects.crm.contacts.get, { id }, ctx);

@@ -12,6 +12,8 @@ export function buildOpenApiDocument(app: INestApplication) {
         'Authenticate with `Authorization: Bearer <access token or API key>`.',
     )
     .setVersion('1')
+    // Relative: the API is served from the origin this document comes from.
+    .addServer('/', 'This Engage deployment')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API key' })
     .build();
   return SwaggerModule.createDocument(app, config);

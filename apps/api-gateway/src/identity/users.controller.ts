@@ -50,7 +50,7 @@ export class UsersController {
   @RequirePermission('users', 'read')
   @Get('users/:id')
   @ApiOperation({ summary: 'A user of the tenant' })
-  @ApiOkResponse({ type: UserView, headers: { ETag: { description: 'The user’s version' } } })
+  @ApiOkResponse({ type: UserView, headers: { ETag: { description: 'The user’s version', schema: { type: 'string', example: '"3"' } } } })
   @ApiNotFoundResponse({ description: 'No such user in this tenant' })
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return setEtag(reply, await this.rpc.request(Subjects.user.users.get, { id }, ctx));
