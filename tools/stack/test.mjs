@@ -118,7 +118,8 @@ export async function runTests(argv) {
       say('starting the suite for end-to-end tests…');
       processes = ALL_APPS.map((app) => startProcess(app, env[app], { logDir: join(STATE_DIR, 'logs'), tag: '.test' }));
       const gatewayUrl = `http://127.0.0.1:${TEST_BASE_PORT}`;
-      await waitForHealthy(gatewayUrl, { processes });
+      // Six Node processes booting at once on a shared two-core machine can take over a minute.
+      await waitForHealthy(gatewayUrl, { processes, timeoutMs: 180_000 });
       writeFileSync(
         E2E_STATE_FILE,
         JSON.stringify({ gatewayUrl, natsUrl: nats.url, env, pids: Object.fromEntries(processes.map((p) => [p.app, p.pid])) }, null, 2),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Services } from '@engage/contracts';
 import { api, e2eStack, newTenant, type TenantSession } from '@engage/testing';
-import { opsToken } from './ops-token';
+import { opsToken } from './test-support/ops-token';
 
 /**
  * The suite's backbone seen from a client: context survives the hop to every service, and a

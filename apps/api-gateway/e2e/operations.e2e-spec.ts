@@ -1,5 +1,5 @@
 import { api, newTenant } from '@engage/testing';
-import { opsToken } from './ops-token';
+import { opsToken } from './test-support/ops-token';
 
 /**
  * What the gateway tells strangers about itself: `/health` only says whether it is up; versions,
