@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CONTACT_FIELDS,
   type ContactPage,
   type ContactView,
   type CreateContactCommand,
@@ -30,18 +31,7 @@ import { type ContactWrite, ContactsRepository } from './contacts.repository';
 import { PREFIX_SCAN_LIMIT } from './name-vocabulary.sql';
 
 const UPDATABLE = [
-  'first_name',
-  'last_name',
-  'emails',
-  'phones',
-  'company_id',
-  'title',
-  'owner_id',
-  'lifecycle_stage',
-  'lead_score',
-  'tags',
-  'source',
-  'timezone',
+  ...CONTACT_FIELDS,
   'custom_fields',
   'notes',
   'last_contacted_at',

@@ -209,6 +209,25 @@ export class PhoneView {
   @ApiProperty({ nullable: true, type: String, example: 'US' }) country: string | null;
 }
 
+/**
+ * The fields of a contact a client writes (create, update, import) and reads back, in the order
+ * exports list them; custom fields, notes and timestamps are listed where each use needs them.
+ */
+export const CONTACT_FIELDS = [
+  'first_name',
+  'last_name',
+  'emails',
+  'phones',
+  'company_id',
+  'title',
+  'owner_id',
+  'lifecycle_stage',
+  'lead_score',
+  'tags',
+  'source',
+  'timezone',
+] as const;
+
 export class ContactView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ nullable: true, type: String }) first_name: string | null;
