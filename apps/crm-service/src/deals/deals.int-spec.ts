@@ -141,4 +141,37 @@ describe('pipelines and deals against PostgreSQL', () => {
     expect(page2.page).toEqual({ has_more: false, next_cursor: null });
     expect((await kit.deals.list(ctx, { stage: 'proposal' })).data.map((d) => d.name).sort()).toEqual(['D1', 'D3']);
   });
+  it('never leaves a deal in a removed stage when the removal races a deal moving into it (one of them is refused)', async () => {
+    const ctx = kit.newTenant();
+    const stages = [
+      { key: 'a', name: 'A', order: 1, probability: 10 },
+      { key: 'b', name: 'B', order: 2, probability: 20 },
+    ];
+    for (let round = 0; round < 10; round++) {
+      const pipeline = await kit.pipelines.create(ctx, { name: `Race ${round}`, stages });
+      const deal = await kit.deals.create(ctx, { name: `Mover ${round}`, pipeline_id: pipeline.id, stage: 'a' });
+      // Real concurrency: two transactions on two connections, started together.
+      const [move, removal, created] = await Promise.allSettled([
+        kit.deals.update(ctx, { id: deal.id, stage: 'b' }),
+        kit.pipelines.update(ctx, { id: pipeline.id, stages: [stages[0]] }),
+        kit.deals.create(ctx, { name: `New ${round}`, pipeline_id: pipeline.id, stage: 'b' }),
+      ]);
+      const now = (await kit.pipelines.list(ctx)).data.find((p) => p.id === pipeline.id)!;
+      const keys = now.stages.map((s) => s.key);
+      const live = (await kit.deals.list(ctx, { pipeline_id: pipeline.id, limit: 10 })).data;
+      // The invariant: every deal of the pipeline is in a stage the pipeline has.
+      for (const d of live) expect(keys).toContain(d.stage);
+      if (removal.status === 'rejected') {
+        expect(removal.reason).toMatchObject({ status: 409, code: 'stage_in_use' });
+        expect(keys).toEqual(['a', 'b']);
+      } else {
+        expect(keys).toEqual(['a']);
+        // The moves that lost the race were refused as moves into a stage the pipeline no longer has.
+        for (const outcome of [move, created]) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ status: 400, details: { fields: { stage: expect.any(Array) } } });
+          else expect(outcome.value.stage).not.toBe('b');
+        }
+      }
+    }
+  });
 });

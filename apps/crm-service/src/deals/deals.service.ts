@@ -188,7 +188,7 @@ export class DealsService {
 
   private async pipelineFor(tx: Tx, tenantId: string, pipelineId: string | undefined): Promise<PipelineView> {
     if (!pipelineId) return this.pipelines.ensureDefault(tx, tenantId);
-    const pipeline = await this.pipelines.find(tx, tenantId, pipelineId);
+    const pipeline = await this.pipelines.findForDeal(tx, tenantId, pipelineId);
     if (!pipeline) throw invalid('pipeline_id', 'no such pipeline');
     return pipeline;
   }
