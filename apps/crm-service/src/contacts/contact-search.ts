@@ -20,6 +20,7 @@ const MAX_WORD = 24;
 const MIN_FUZZY = 4;
 
 /** Lower case, accents folded, so "José" and "jose" are the same word. */
+import { isCursorText, isInt32 } from '@engage/database';
 export const foldText = (text: string): string =>
   text
     .normalize('NFKD')
@@ -138,7 +139,7 @@ export function relevanceKey(v: string | number | null, id: string): RelevanceKe
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) return null;
   const [score, last, first] = parsed as unknown[];
-  if (!Number.isInteger(score) || typeof last !== 'string' || typeof first !== 'string') return null;
+  if (!isInt32(score) || !isCursorText(last) || !isCursorText(first)) return null;
   return { score: score as number, last, first, id };
 }
 

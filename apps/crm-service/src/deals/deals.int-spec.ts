@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
 import { domainError } from '@engage/testing/kit';
 
@@ -172,6 +173,22 @@ describe('pipelines and deals against PostgreSQL', () => {
           else expect(outcome.value.stage).not.toBe('b');
         }
       }
+    }
+  });
+  it('answers 400 bad_request to a cursor whose value has the wrong type for its sort', async () => {
+    const ctx = kit.newTenant();
+    await kit.deals.create(ctx, { name: 'Paged' });
+    const tampered = (s: string, v: unknown) => Buffer.from(JSON.stringify({ s, v, id: randomUUID() })).toString('base64url');
+    const cases: Array<[string, unknown]> = [
+      ['-created_at', 'not a time'],
+      ['updated_at', 1700000000],
+      ['-updated_at', '2026-13-01T00:00:00Z'],
+      ['name', 5],
+      ['name', 'a\u0000b'],
+    ];
+    for (const [sort, v] of cases) {
+      const error = await domainError(kit.deals.list(ctx, { sort: sort as never, cursor: tampered(sort, v) }));
+      expect({ sort, v, status: error.status, code: error.code }).toEqual({ sort, v, status: 400, code: 'bad_request' });
     }
   });
 });

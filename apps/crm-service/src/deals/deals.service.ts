@@ -23,7 +23,7 @@ import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
 import { UserDirectory } from '@engage/access';
 import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
 import type { Tx } from '@engage/database';
-import { type DealWrite, DealsRepository } from './deals.repository';
+import { type DealWrite, DealsRepository, dealCursorKind } from './deals.repository';
 
 const invalid = (field: string, message: string) => new ValidationError('The request is not valid.', { fields: { [field]: [message] } });
 
@@ -163,7 +163,7 @@ export class DealsService {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'deals', 'read');
     const sort = parseSort(query.sort ?? '-created_at');
-    const after = decodeCursor(query.cursor, sort.raw);
+    const after = decodeCursor(query.cursor, sort.raw, dealCursorKind(sort.key));
     const limit = pageLimit(query.limit);
     const rows = await this.deals.list(tctx.tenantId, {
       pipelineId: query.pipeline_id,
