@@ -88,6 +88,24 @@ describe('CSV imports against PostgreSQL', () => {
     expect((await kit.contacts.list(ctx, { q: 'jr@example.com' })).data[0]).toMatchObject({ first_name: 'Smith, Jr.', notes: 'line one\nline two' });
   });
 
+  it('reads a Windows-1252 byte after 665 KB of ASCII right, and refuses the rows of a file that mixes encodings', async () => {
+    const ctx = kit.newTenant();
+    const ascii = Buffer.from('Name,Email\n' + Array.from({ length: 22_000 }, (_, i) => `Person ${i},p${i}@example.com\n`).join(''));
+    expect(ascii.length).toBeGreaterThan(665 * 1024);
+    const late = await kit.runImport(ctx, Buffer.concat([ascii, Buffer.from('Jos\xe9 Late,jose@example.com\n', 'latin1')]));
+    expect(late).toMatchObject({ status: 'completed', failed: 0, created: 22_001 });
+    const [jose] = (await kit.contacts.list(ctx, { q: 'jose@example.com' })).data;
+    expect(jose.first_name).toBe('José');
+
+    const other = kit.newTenant();
+    const mixed = Buffer.concat([Buffer.from('Name,Email\nZoë Utf,zoe@example.com\n'), Buffer.from('Ren\xe9 Latin,rene@example.com\n', 'latin1')]);
+    const result = await kit.runImport(other, mixed);
+    expect(result).toMatchObject({ status: 'completed', created: 1, failed: 1 });
+    expect(result.errors).toEqual([{ row: 2, field: null, reason: expect.stringContaining('not valid in the file’s encoding') }]);
+    const stored = (await kit.contacts.list(other, {})).data;
+    expect(stored.map((c) => c.first_name)).toEqual(['Zoë']);
+  });
+
   it('imports a few thousand rows over many chunks and batches, with progress events', async () => {
     const ctx = kit.newTenant();
     const lines = ['first_name,last_name,email,phone'];
