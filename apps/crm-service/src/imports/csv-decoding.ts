@@ -72,7 +72,6 @@ export function encodingByBom(start: Buffer): string | null {
   return null;
 }
 
-// eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\u0000-\u007f]/;
 const isAscii = (text: string): boolean => !NON_ASCII.test(text);
 
