@@ -106,6 +106,38 @@ describe('CSV imports against PostgreSQL', () => {
     expect(stored.map((c) => c.first_name)).toEqual(['Zoë']);
   });
 
+  it('gives the next worker to the tenant with the fewest imports running, not to the oldest queued job', async () => {
+    const busy = kit.newTenant();
+    const quiet = kit.newTenant();
+    const queue = async (ctx: typeof busy) => {
+      const { job_id } = await kit.imports.create(ctx, {});
+      await kit.imports.append(ctx, { id: job_id, seq: 0, data: Buffer.from('Name\nOne\n').toString('base64') });
+      await kit.imports.start(ctx, job_id);
+      return job_id;
+    };
+    const busyJobs: string[] = [];
+    for (let i = 0; i < 4; i++) busyJobs.push(await queue(busy));
+    // One of the busy tenant's imports is being processed by a worker right now.
+    await kit.db.transaction(busy.tenantId, (tx) =>
+      tx.query(`UPDATE crm.imports SET status = 'processing', heartbeat_at = now() WHERE tenant_id = $1 AND id = $2`, [busy.tenantId, busyJobs[0]]),
+    );
+    const quietJob = await queue(quiet);
+    const ours = new Set([...busyJobs, quietJob]);
+    const claimed: string[] = [];
+    // Other specs may have queued jobs meanwhile: claim until one of ours comes.
+    for (let i = 0; i < 50 && claimed.length === 0; i++) {
+      const job = await kit.importsRepository.claimNext();
+      if (!job) break;
+      if (ours.has(job.id)) claimed.push(job.id);
+    }
+    expect(claimed).toEqual([quietJob]);
+    for (const [ctx, ids] of [[busy, busyJobs], [quiet, [quietJob]]] as const) {
+      await kit.db.transaction(ctx.tenantId, (tx) =>
+        tx.query(`UPDATE crm.imports SET status = 'failed', message = 'test over' WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [ctx.tenantId, ids]),
+      );
+    }
+  });
+
   it('imports a few thousand rows over many chunks and batches, with progress events', async () => {
     const ctx = kit.newTenant();
     const lines = ['first_name,last_name,email,phone'];
