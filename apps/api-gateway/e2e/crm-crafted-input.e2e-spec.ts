@@ -4,7 +4,7 @@ import { api, newTenant, type TenantSession } from '@engage/testing';
 /** Crafted input on CRM routes ends as a clear 400, never a 500. */
 jest.setTimeout(60_000);
 
-type ErrorBody = { code: string; details?: { fields?: Record<string, string[]> } };
+type ErrorBody = { error: string; details?: { fields?: Record<string, string[]> } };
 
 const tampered = (s: string, v: unknown) => Buffer.from(JSON.stringify({ s, v, id: randomUUID() })).toString('base64url');
 
@@ -25,7 +25,7 @@ describe('crafted input on CRM routes', () => {
       ['/v1/deals', 'name', { nested: true }],
     ] as const) {
       const res = await api<ErrorBody>(`${path}?sort=${sort}&cursor=${tampered(sort, v)}`, { token: t });
-      expect({ path, sort, status: res.status, code: res.body.code }).toEqual({ path, sort, status: 400, code: 'bad_request' });
+      expect({ path, sort, status: res.status, code: res.body.error }).toEqual({ path, sort, status: 400, code: 'bad_request' });
     }
   });
 
@@ -37,7 +37,7 @@ describe('crafted input on CRM routes', () => {
     }
     for (const raw of ['{"first_name":"A","custom_fields":{"constructor":"x"}}', '{"first_name":"A","custom_fields":{"constructor":{"a":1}}}', '{"first_name":"A","custom_fields":{"__proto__":{"a":1}}}']) {
       const res = await api<ErrorBody>('/v1/contacts', { method: 'POST', token: t, rawBody: raw, headers: { 'content-type': 'application/json' } });
-      expect({ raw, status: res.status, code: res.body.code }).toEqual({ raw, status: 400, code: 'validation_failed' });
+      expect({ raw, status: res.status, code: res.body.error }).toEqual({ raw, status: 400, code: 'validation_failed' });
     }
   });
 });
