@@ -35,9 +35,15 @@ describe('crafted input on CRM routes', () => {
       const res = await api<ErrorBody>('/v1/custom-fields', { token: t, body: { object_type: 'contact', key, label: key, type: 'text' } });
       expect({ key, status: res.status }).toEqual({ key, status: 400 });
     }
-    for (const raw of ['{"first_name":"A","custom_fields":{"constructor":"x"}}', '{"first_name":"A","custom_fields":{"constructor":{"a":1}}}', '{"first_name":"A","custom_fields":{"__proto__":{"a":1}}}']) {
+    // `__proto__` is already refused by the JSON body parser (bad_request); the others by payload validation.
+    for (const [raw, code] of [
+      ['{"first_name":"A","custom_fields":{"constructor":"x"}}', 'validation_failed'],
+      ['{"first_name":"A","custom_fields":{"constructor":{"a":1}}}', 'validation_failed'],
+      ['{"first_name":"A","custom_fields":{"prototype":1}}', 'validation_failed'],
+      ['{"first_name":"A","custom_fields":{"__proto__":{"a":1}}}', 'bad_request'],
+    ]) {
       const res = await api<ErrorBody>('/v1/contacts', { method: 'POST', token: t, rawBody: raw, headers: { 'content-type': 'application/json' } });
-      expect({ raw, status: res.status, code: res.body.error }).toEqual({ raw, status: 400, code: 'validation_failed' });
+      expect({ raw, status: res.status, code: res.body.error }).toEqual({ raw, status: 400, code });
     }
   });
 });
