@@ -17,7 +17,7 @@ export class CsvDecoder {
   /** No BOM, and every character decoded so far is ASCII: a switch to Windows-1252 is still exact. */
   private asciiSoFar = false;
   /** Trailing bytes of the last chunk the UTF-8 decoder holds back (start of an unfinished sequence). */
-  private heldBack = Buffer.alloc(0);
+  private heldBack: Buffer = Buffer.alloc(0);
 
   decode(chunk: Buffer): string {
     if (!this.decoder) this.start(chunk);
