@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { connectionUrls } from '../infra/provision.mjs';
 import { prepare, say } from './prepare.mjs';
 import { ALL_APPS, run, startProcess, stopPids, waitForHealthy } from './processes.mjs';
+import { startProviders, withProviderEnv } from './providers.mjs';
 import { ROOT, STATE_DIR, stackEnv } from './services.mjs';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,8 @@ const TEST_DATABASE = process.env.ENGAGE_TEST_DATABASE ?? 'engage_test';
 const TEST_BASE_PORT = Number(process.env.ENGAGE_TEST_PORT ?? 3100);
 const REDIS_TEST_URL = process.env.ENGAGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
 export const E2E_STATE_FILE = join(STATE_DIR, 'e2e-stack.json');
+/** The test stack's stand-ins, apart from a development stack's `.engage/providers.json`. */
+const E2E_PROVIDERS_FILE = join(STATE_DIR, 'e2e-providers.json');
 
 /** Runs a command that may fail; returns its exit code and output. */
 const attempt = (cmd, args, env = {}) =>
@@ -76,7 +79,10 @@ export async function runTests(argv) {
     ENGAGE_E2E_STATE: E2E_STATE_FILE,
     ENGAGE_TEST_DB_URLS: JSON.stringify(urls),
   };
+  /** @type {import('./processes.mjs').StartedProcess[]} */
   let processes = [];
+  /** @type {import('./processes.mjs').StartedProcess | null} */
+  let providers = null;
   let nats = null;
   try {
     // Every process gets the URL of a NATS server that exists only for this run; it is known
@@ -112,13 +118,23 @@ export async function runTests(argv) {
     }
 
     if (wants('e2e')) {
-      say('starting the suite for end-to-end tests…');
-      processes = ALL_APPS.map((app) => startProcess(app, env[app], { logDir: join(STATE_DIR, 'logs'), tag: '.test' }));
+      say('starting the provider stand-ins and the suite for end-to-end tests…');
       const gatewayUrl = `http://127.0.0.1:${TEST_BASE_PORT}`;
-      await waitForHealthy(gatewayUrl, { processes });
+      // Calls and texts run a hundred times faster than real time (a call rings for 30 ms).
+      const started = await startProviders({ basePort: TEST_BASE_PORT, gatewayUrl, file: E2E_PROVIDERS_FILE, tag: '.test', twilioTimeScale: 0.01 });
+      providers = started.process;
+      const e2eEnv = withProviderEnv(env, started.document, gatewayUrl);
+      processes = ALL_APPS.map((app) => startProcess(app, e2eEnv[app], { logDir: join(STATE_DIR, 'logs'), tag: '.test' }));
+      await waitForHealthy(gatewayUrl, { processes: [...processes, providers] });
+      // Tests read the stand-ins' URLs and credentials from here, to script outcomes and sign
+      // callbacks exactly as the providers do.
       writeFileSync(
         E2E_STATE_FILE,
-        JSON.stringify({ gatewayUrl, natsUrl: nats.url, env, pids: Object.fromEntries(processes.map((p) => [p.app, p.pid])) }, null, 2),
+        JSON.stringify(
+          { gatewayUrl, natsUrl: nats.url, env: e2eEnv, providers: started.document, pids: Object.fromEntries(processes.map((p) => [p.app, p.pid])) },
+          null,
+          2,
+        ),
       );
       say('end-to-end tests…');
       record('e2e', await jest(['e2e'], join(STATE_DIR, 'jest-2.json'), testEnv, ['--runInBand']));
@@ -139,6 +155,7 @@ export async function runTests(argv) {
     record('set-up', { passed: 0, failed: 1 });
   } finally {
     await stopPids(readPids(processes));
+    if (providers) await stopPids([providers.pid]);
     rmSync(E2E_STATE_FILE, { force: true });
     await nats?.stop();
   }
