@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The stack runner behind `npm start`, `npm run up`, `npm run down`, `npm test`, `npm run migrate`
 // and `npm run seed`. Node builtins only until dependencies are installed.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,10 @@ async function prepareDev() {
   return env;
 }
 
+/**
+ * @param {string} gatewayUrl
+ * @param {{ tenant: string, email: string, password: string }} seeded
+ */
 function printWelcome(gatewayUrl, seeded) {
   const lines = [
     '',
@@ -51,6 +56,7 @@ function printWelcome(gatewayUrl, seeded) {
   console.log(lines.join('\n'));
 }
 
+/** @param {{ detached: boolean }} options */
 async function start({ detached }) {
   const { say } = await import('./prepare.mjs');
   if (detached && existsSync(STATE_FILE)) {
@@ -110,6 +116,7 @@ async function down() {
     return;
   }
   const { stopPids } = await import('./processes.mjs');
+  /** @type {{ pids: { app: string, pid: number }[] }} */
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8'));
   const { PROVIDERS_APP } = await import('./providers.mjs');
   // The services first, then the stand-ins they call.
@@ -119,6 +126,7 @@ async function down() {
   console.log(`stopped ${state.pids.map((p) => p.app).join(', ')}`);
 }
 
+/** @type {Record<string, () => Promise<void>>} */
 const commands = {
   start: () => start({ detached: false }),
   up: () => start({ detached: true }),
@@ -145,7 +153,7 @@ if (!commands[command]) {
   console.error(`usage: node tools/stack/cli.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);
 }
-commands[command]().catch((error) => {
+commands[command]().catch((/** @type {Error} */ error) => {
   console.error(error.stack ?? error);
   process.exit(1);
 });

@@ -118,7 +118,7 @@ export async function waitForHealthy(gatewayUrl, { timeoutMs = 60_000, processes
     }
     try {
       const res = await fetch(`${gatewayUrl}/health`);
-      const body = await res.json();
+      const body = /** @type {{ services?: Record<string, { status: string }> }} */ (await res.json());
       if (res.status === 200) return body;
       last = JSON.stringify(body.services ? Object.fromEntries(Object.entries(body.services).map(([k, v]) => [k, v.status])) : body);
     } catch (error) {
