@@ -19,8 +19,18 @@ export function standInOAuthEndpoints(baseUrl: string): NonNullable<OAuth2Client
   };
 }
 
+/**
+ * An OAuth2Client talking to the stand-in. It uses Node's own `fetch`: gaxios otherwise loads
+ * `node-fetch` with a dynamic `import()`, which Jest's CommonJS runtime refuses
+ * ("A dynamic import callback was invoked without --experimental-vm-modules"); services that
+ * test with Jest need the same `transporterOptions` against Google too.
+ */
 export function createStandInOAuth2Client(baseUrl: string, options: Omit<OAuth2ClientOptions, 'endpoints'>): OAuth2Client {
-  return new OAuth2Client({ ...options, endpoints: standInOAuthEndpoints(baseUrl) });
+  return new OAuth2Client({
+    ...options,
+    transporterOptions: { fetchImplementation: fetch, ...options.transporterOptions },
+    endpoints: standInOAuthEndpoints(baseUrl),
+  });
 }
 
 /** A Gmail API client whose calls reach the stand-in, authorised by `auth` (it refreshes tokens itself). */
