@@ -69,9 +69,7 @@ async function route(ctx: GmailContext, method: string, parts: string[], body: B
       return deliverLive(ctx, messagesOf(body), null);
     case 'GET mailboxes/:email': {
       const mailbox = ctx.store.mailbox(email);
-      const list = mailbox.list(new URLSearchParams({ q: 'in:anywhere', maxResults: String(Math.max(mailbox.size, 1)) }), now).messages ?? [];
-      const messages = list.map(({ id }) => {
-        const m = mailbox.get(id!);
+      const messages = mailbox.all().map((m) => {
         return { id: m.id, threadId: m.threadId, messageId: m.messageId, internalDate: String(m.internalDate), historyId: String(m.historyId), labelIds: m.labelIds };
       });
       return { ...mailbox.summary(now), messages };

@@ -93,6 +93,11 @@ export class Mailbox {
     return message;
   }
 
+  /** Every message, newest first (the control API's inventory, for message-by-message checks). */
+  all(): readonly StoredMessage[] {
+    return this.messages;
+  }
+
   /** A thread's messages, oldest first. */
   thread(threadId: string): StoredMessage[] {
     return this.messages.filter((m) => m.threadId === threadId).reverse();
