@@ -55,6 +55,15 @@ export class UsersRepository {
     return !!found && found.id !== exceptId;
   }
 
+  /**
+   * Serialises every change to the tenant's set of active admins (role changes, deactivation):
+   * the tenant row is locked until the transaction ends, so two admins demoting or deactivating
+   * each other at once are decided one after the other, and the second sees the first's change.
+   */
+  async lockAdminSet(tx: EntityManager, tenantId: string): Promise<void> {
+    await tx.query(`SELECT id FROM identity.tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
+  }
+
   async countActiveAdmins(tx: EntityManager, tenantId: string): Promise<number> {
     return this.repo(tx).countBy({ tenantId, role: 'admin', isActive: true });
   }

@@ -11,6 +11,7 @@ import {
   DEFAULT_PAGE_LIMIT,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
+import type { EntityManager } from 'typeorm';
 import { TenantDatabase } from '@engage/database';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
@@ -22,6 +23,7 @@ import { Revocations } from '../auth/revocations';
 import { TokensRepository } from '../auth/tokens.repository';
 import { recordEvent } from '../identity-events';
 import { toUserView } from '../views';
+import type { UserEntity } from './user.entity';
 import { decodeCursor, encodeCursor } from './cursor';
 import { UsersRepository } from './users.repository';
 
@@ -131,9 +133,11 @@ export class UsersService {
     assertAllowed(ctx, 'users', 'delete');
     if (id === ctx.userId) throw new BusinessRuleError('cannot_deactivate_self', 'You cannot deactivate yourself.');
     const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+      await this.users.lockAdminSet(tx, ctx.tenantId);
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, id);
       if (!user) throw new NotFoundError('User', id);
       if (!user.isActive) return toUserView(user);
+      await this.assertNotLastAdmin(tx, ctx.tenantId, user);
       const updated = await this.users.update(tx, ctx.tenantId, id, { isActive: false });
       await this.tokens.revokeAllOfUser(tx, ctx.tenantId, id);
       await recordEvent(this.outbox, tx, ctx, Events.user.userDeactivated, { id, version: updated.version }, { user_id: id });
@@ -147,12 +151,11 @@ export class UsersService {
   async setRole(ctx: RequestContext, input: SetRoleCommand): Promise<UserView> {
     assertAllowed(ctx, 'users', 'update');
     const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+      await this.users.lockAdminSet(tx, ctx.tenantId);
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, input.id);
       if (!user) throw new NotFoundError('User', input.id);
       if (user.role === input.role) return toUserView(user);
-      if (user.role === 'admin' && user.isActive && (await this.users.countActiveAdmins(tx, ctx.tenantId)) <= 1) {
-        throw new BusinessRuleError('last_admin', 'A tenant needs at least one active admin.');
-      }
+      await this.assertNotLastAdmin(tx, ctx.tenantId, user);
       const updated = await this.users.update(tx, ctx.tenantId, user.id, { role: input.role });
       await recordEvent(this.outbox, tx, ctx, Events.user.userRoleChanged, { id: user.id, version: updated.version }, {
         user_id: user.id,
@@ -163,5 +166,16 @@ export class UsersService {
     });
     await this.revocations.revokeAllAccessTokensOf(input.id);
     return view;
+  }
+
+  /**
+   * A tenant keeps at least one active admin. Called with the admin set locked (lockAdminSet),
+   * so the count cannot change before this transaction commits.
+   */
+  private async assertNotLastAdmin(tx: EntityManager, tenantId: string, user: UserEntity): Promise<void> {
+    if (user.role !== 'admin' || !user.isActive) return;
+    if ((await this.users.countActiveAdmins(tx, tenantId)) <= 1) {
+      throw new BusinessRuleError('last_admin', 'A tenant needs at least one active admin.');
+    }
   }
 }
