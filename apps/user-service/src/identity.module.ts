@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthHandler } from './auth/auth.handler';
 import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
+import { MfaChallenges } from './auth/mfa-challenges';
 import { Revocations } from './auth/revocations';
 import { SessionIssuer } from './auth/session-issuer';
 import { SigningKeysService } from './auth/signing-keys.service';
@@ -25,6 +26,7 @@ import { UsersService } from './users/users.service';
     SessionIssuer,
     SigningKeysService,
     LoginThrottle,
+    MfaChallenges,
     Revocations,
     TokensRepository,
     MfaService,

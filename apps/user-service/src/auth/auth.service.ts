@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import {
   Events,
@@ -19,8 +18,8 @@ import { TenantDatabase } from '@engage/database';
 import { DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
-import { LOGGER, REDIS } from '@engage/service-runtime';
-import { randomToken, sha256 } from '../crypto/secret-box';
+import { LOGGER } from '@engage/service-runtime';
+import { sha256 } from '../crypto/secret-box';
 import { recordEvent } from '../identity-events';
 import { MfaService } from '../mfa/mfa.service';
 import { TenantsRepository } from '../tenants/tenants.repository';
@@ -29,6 +28,7 @@ import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { toTenantView } from '../views';
 import { LoginThrottle } from './login-throttle';
+import { MAX_MFA_GUESSES, MfaChallenges } from './mfa-challenges';
 import { assertPasswordAcceptable } from './password-policy';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import { Revocations } from './revocations';
@@ -37,7 +37,6 @@ import { SessionIssuer } from './session-issuer';
 import { TokensRepository } from './tokens.repository';
 
 const RESET_TTL_MS = 60 * 60 * 1000;
-const MFA_CHALLENGE_TTL_S = 300;
 const BAD_CREDENTIALS = 'The email or password is incorrect.';
 
 const inTenant = (ctx: RequestContext, tenantId: string): TenantContext => ({ ...ctx, tenantId });
@@ -54,8 +53,8 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly revocations: Revocations,
     private readonly mfa: MfaService,
+    private readonly challenges: MfaChallenges,
     private readonly outbox: OutboxWriter,
-    @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -123,26 +122,24 @@ export class AuthService {
       throw new UnauthorizedError(BAD_CREDENTIALS);
     }
     await this.throttle.clear(input.tenant, input.email, input.ip);
-    if (user.mfaEnabled) return this.mfaChallenge(user);
+    if (user.mfaEnabled) return { mfa_required: true, mfa_token: await this.challenges.open(tenantId, user.id) };
     return this.completeLogin(tctx, user, input.ip, 'password');
   }
 
   async loginWithMfa(ctx: RequestContext, input: LoginMfaCommand): Promise<TokenPairView> {
-    const key = `auth:mfa-challenge:${sha256(input.mfa_token)}`;
-    const raw = await this.redis.get(key);
-    if (!raw) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
-    const challenge = JSON.parse(raw) as { tenantId: string; userId: string; attempts: number };
+    const expired = () => new UnauthorizedError('The sign-in step has expired; sign in again.');
+    const challenge = await this.challenges.takeGuess(input.mfa_token);
+    if (!challenge) throw expired();
     const tctx = inTenant(ctx, challenge.tenantId);
     const user = await this.db.entityTransaction(challenge.tenantId, (tx) => this.users.findById(tx, challenge.tenantId, challenge.userId));
-    if (!user?.isActive) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
+    if (!user?.isActive) throw expired();
     const valid = await this.db.entityTransaction(challenge.tenantId, (tx) => this.mfa.verifyLoginCode(tx, user, input.code));
     if (!valid) {
-      // Five wrong codes end the challenge: a password alone never buys unlimited guesses.
-      if (challenge.attempts + 1 >= 5) await this.redis.del(key);
-      else await this.redis.set(key, JSON.stringify({ ...challenge, attempts: challenge.attempts + 1 }), 'KEEPTTL');
+      // The fifth wrong code ends the step.
+      if (challenge.guess >= MAX_MFA_GUESSES) await this.challenges.end(input.mfa_token);
       throw new UnauthorizedError('The code is not valid.');
     }
-    await this.redis.del(key);
+    if (!(await this.challenges.end(input.mfa_token))) throw expired();
     return this.completeLogin(tctx, user, input.ip, 'mfa');
   }
 
@@ -266,17 +263,6 @@ export class AuthService {
       });
       return this.sessions.issue(tx, user);
     });
-  }
-
-  private async mfaChallenge(user: UserEntity): Promise<MfaChallengeView> {
-    const token = randomToken(32);
-    await this.redis.set(
-      `auth:mfa-challenge:${sha256(token)}`,
-      JSON.stringify({ tenantId: user.tenantId, userId: user.id, attempts: 0 }),
-      'EX',
-      MFA_CHALLENGE_TTL_S,
-    );
-    return { mfa_required: true, mfa_token: token };
   }
 
   private async claimFreeSlug(tx: EntityManager, companyName: string, tenantId: string): Promise<string> {
