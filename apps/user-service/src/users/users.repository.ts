@@ -110,6 +110,22 @@ export class UsersRepository {
     return spent === 1;
   }
 
+  /**
+   * Spends one recovery code: removes its hash only if it is still there, in one conditional
+   * update, so the same code sent to two sign-ins at once works for one of them, and two codes
+   * spent at once never put each other back.
+   */
+  async spendRecoveryCode(tx: EntityManager, tenantId: string, id: string, codeHash: string): Promise<boolean> {
+    const [{ spent }]: Array<{ spent: number }> = await tx.query(
+      `WITH spent AS (
+         UPDATE identity.users SET recovery_code_hashes = array_remove(recovery_code_hashes, $3), version = version + 1, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND $3 = ANY(recovery_code_hashes) RETURNING id)
+       SELECT count(*)::int AS spent FROM spent`,
+      [tenantId, id, codeHash],
+    );
+    return spent === 1;
+  }
+
   async touchLogin(tx: EntityManager, tenantId: string, id: string) {
     await this.repo(tx).update({ tenantId, id }, { lastLoginAt: new Date() });
   }
