@@ -100,18 +100,17 @@ export class AuthService {
   }
 
   async login(ctx: RequestContext, input: LoginCommand): Promise<TokenPairView | MfaChallengeView> {
-    await this.throttle.assertAllowed(input.tenant, input.email, input.ip);
+    // Counted before anything is checked: see LoginThrottle.
+    await this.throttle.takeAttempt(input.tenant, input.email, input.ip);
     const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) {
       await burnPasswordCheck(input.password);
-      await this.throttle.recordFailure(input.tenant, input.email, input.ip);
       throw new UnauthorizedError(BAD_CREDENTIALS);
     }
     const tctx = inTenant(ctx, tenantId);
     const user = await this.db.entityTransaction(tenantId, (tx) => this.users.findByEmail(tx, tenantId, input.email));
     const ok = user?.isActive && user.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await burnPasswordCheck(input.password);
     if (!ok || !user) {
-      await this.throttle.recordFailure(input.tenant, input.email, input.ip);
       await this.db.entityTransaction(tenantId, (tx) =>
         recordEvent(this.outbox, tx, tctx, Events.user.loginFailed, { id: user?.id ?? tenantId }, {
           user_id: user?.id ?? null,
