@@ -201,12 +201,15 @@ export class AuthService {
     if (!tenantId) throw invalid();
     const tctx = inTenant(ctx, tenantId);
     const result = await this.db.entityTransaction(tenantId, async (tx) => {
-      const row = await this.tokens.findOneTimeForUpdate(tx, tenantId, sha256(input.token));
-      if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) return null;
-      const user = await this.users.findById(tx, tenantId, row.userId);
+      const row = await this.tokens.findOpenOneTime(tx, tenantId, sha256(input.token));
+      if (!row) return null;
+      // The user's row lock orders this against other links of the same user being issued or
+      // used; the link itself is spent by a conditional update, so only one use can win.
+      const user = await this.users.findByIdForUpdate(tx, tenantId, row.userId);
       if (!user?.isActive) return null;
       assertPasswordAcceptable(input.new_password, user.email);
-      await this.tokens.markOneTimeUsed(tx, tenantId, row.id);
+      if (!(await this.tokens.spendOneTime(tx, tenantId, row.id))) return null;
+      await this.tokens.voidOpenOneTimeOfUser(tx, tenantId, user.id);
       const updated = await this.users.update(tx, tenantId, user.id, { passwordHash: await hashPassword(input.new_password) });
       await this.tokens.revokeAllOfUser(tx, tenantId, user.id);
       await recordEvent(this.outbox, tx, { ...tctx, userId: user.id }, Events.user.passwordReset, { id: user.id, version: updated.version }, {
@@ -220,8 +223,13 @@ export class AuthService {
     return { password_changed: true };
   }
 
-  /** An invitation or reset link for `user`: the token goes to the notification service by event. */
+  /**
+   * An invitation or reset link for `user`: the token goes to the notification service by event.
+   * It replaces the user's other open links. Callers hold the user's row lock (or have just
+   * inserted the user), so two links issued at once cannot both stay open.
+   */
   async issueOneTimeToken(tx: EntityManager, ctx: TenantContext, user: UserEntity, purpose: 'password_reset' | 'invitation') {
+    await this.tokens.voidOpenOneTimeOfUser(tx, ctx.tenantId, user.id);
     const token = issueScopedToken('pr', ctx.tenantId);
     const ttl = purpose === 'invitation' ? 7 * 24 * 60 * 60 * 1000 : RESET_TTL_MS;
     await this.tokens.insertOneTime(tx, {
@@ -246,7 +254,8 @@ export class AuthService {
     const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) return;
     await this.db.entityTransaction(tenantId, async (tx) => {
-      const user = await this.users.findByEmail(tx, tenantId, input.email);
+      const found = await this.users.findByEmail(tx, tenantId, input.email);
+      const user = found && (await this.users.findByIdForUpdate(tx, tenantId, found.id));
       if (!user?.isActive || !user.passwordHash) return;
       await this.issueOneTimeToken(tx, inTenant(ctx, tenantId), user, 'password_reset');
     });

@@ -33,6 +33,13 @@ export class OneTimeTokenEntity {
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
 
+  /**
+   * Set when the link stopped counting before it was used: a newer link was issued or used, or
+   * the user's email changed. Only the newest link sent to the current address works.
+   */
+  @Column({ name: 'voided_at', type: 'timestamptz', nullable: true })
+  voidedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -28,14 +28,35 @@ export class TokensRepository {
   }
 
   async insertOneTime(tx: EntityManager, row: Pick<OneTimeTokenEntity, 'tenantId' | 'id' | 'userId' | 'purpose' | 'tokenHash' | 'expiresAt'>) {
-    await tx.getRepository(OneTimeTokenEntity).insert({ ...row, usedAt: null });
+    await tx.getRepository(OneTimeTokenEntity).insert({ ...row, usedAt: null, voidedAt: null });
   }
 
-  findOneTimeForUpdate(tx: EntityManager, tenantId: string, tokenHash: string) {
-    return tx.getRepository(OneTimeTokenEntity).findOne({ where: { tenantId, tokenHash }, lock: { mode: 'pessimistic_write' } });
+  /** The open link with this hash, if any (not yet used, voided or expired). */
+  findOpenOneTime(tx: EntityManager, tenantId: string, tokenHash: string) {
+    return tx
+      .getRepository(OneTimeTokenEntity)
+      .createQueryBuilder('t')
+      .where('t.tenant_id = :tenantId AND t.token_hash = :tokenHash', { tenantId, tokenHash })
+      .andWhere('t.used_at IS NULL AND t.voided_at IS NULL AND t.expires_at > now()')
+      .getOne();
   }
 
-  async markOneTimeUsed(tx: EntityManager, tenantId: string, id: string) {
-    await tx.getRepository(OneTimeTokenEntity).update({ tenantId, id }, { usedAt: new Date() });
+  /** Spends the link in one conditional update: of two uses at once, one wins. */
+  async spendOneTime(tx: EntityManager, tenantId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `WITH spent AS (
+         UPDATE identity.one_time_tokens SET used_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND used_at IS NULL AND voided_at IS NULL AND expires_at > now() RETURNING id)
+       SELECT id FROM spent`,
+      [tenantId, id],
+    );
+    return rows.length === 1;
+  }
+
+  /** Voids every open link of the user (callers hold the user's row lock). */
+  async voidOpenOneTimeOfUser(tx: EntityManager, tenantId: string, userId: string) {
+    await tx
+      .getRepository(OneTimeTokenEntity)
+      .update({ tenantId, userId, usedAt: IsNull(), voidedAt: IsNull() }, { voidedAt: new Date() });
   }
 }

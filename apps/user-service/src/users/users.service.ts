@@ -119,6 +119,11 @@ export class UsersService {
       };
       if (Object.keys(changes).length === 0) throw new ValidationError('Nothing to change.');
       const updated = await this.users.update(tx, ctx.tenantId, user.id, changes);
+      if (updated.emailNormalized !== user.emailNormalized) {
+        // Links sent to the old address stop working; a pending invitation goes to the new one.
+        await this.tokens.voidOpenOneTimeOfUser(tx, ctx.tenantId, user.id);
+        if (!updated.passwordHash) await this.auth.issueOneTimeToken(tx, ctx, updated, 'invitation');
+      }
       await recordEvent(this.outbox, tx, ctx, Events.user.userUpdated, { id: user.id, version: updated.version }, {
         user_id: user.id,
         changed: Object.keys(input).filter((k) => k !== 'id'),
