@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Contact read by id through the gateway, as a ratio to a bare Fastify + pg server reading the
-// same rows in the same run (SPEC §9: ≥ 0.40 at 50 connections, p99 < 25 ms at 100).
+// same rows in the same run with a prepared statement, as the gateway path does (SPEC §9: ≥ 0.40
+// at 50 connections, p99 < 25 ms at 100). The same server without a prepared statement (planned
+// on every call) is measured too, as a second row.
 //
 //   npm run build && ENGAGE_DATABASE=engage_crm_bench PORT=3200 npm run up   (rate limits lifted)
 //   node tools/seed/crm-contacts.mjs --gateway http://localhost:3200 --database engage_crm_bench
@@ -33,15 +35,20 @@ const ids = (await client.query(`SELECT id FROM crm.contacts WHERE tenant_id = $
 await client.query('COMMIT');
 await client.end();
 
-const baselinePort = 3998;
-const baseline = fork(join(ROOT, 'tools/bench/crm-read-baseline.mjs'), [String(baselinePort), `postgres://postgres@127.0.0.1:5432/${args.database}`]);
+const baselineUrl = `postgres://postgres@127.0.0.1:5432/${args.database}`;
+const baselines = {
+  prepared: { port: 3998, process: fork(join(ROOT, 'tools/bench/crm-read-baseline.mjs'), ['3998', baselineUrl, 'prepared']) },
+  unprepared: { port: 3997, process: fork(join(ROOT, 'tools/bench/crm-read-baseline.mjs'), ['3997', baselineUrl, 'unprepared']) },
+};
 try {
-  await new Promise((r) => baseline.once('message', r));
+  await Promise.all(Object.values(baselines).map((b) => new Promise((r) => b.process.once('message', r))));
   const token = await login(args.gateway, tenant);
   let i = 0;
   const nextId = () => ids[i++ % ids.length];
   const runs = {
-    baseline: () => load({ url: `http://127.0.0.1:${baselinePort}`, connections: 50, seconds, nextPath: () => `/contacts/${tenant.tenantId}/${nextId()}` }),
+    baseline: () => load({ url: `http://127.0.0.1:${baselines.prepared.port}`, connections: 50, seconds, nextPath: () => `/contacts/${tenant.tenantId}/${nextId()}` }),
+    baseline_unprepared: () =>
+      load({ url: `http://127.0.0.1:${baselines.unprepared.port}`, connections: 50, seconds, nextPath: () => `/contacts/${tenant.tenantId}/${nextId()}` }),
     gateway: () => load({ url: args.gateway, connections: 50, seconds, headers: { authorization: `Bearer ${token}` }, nextPath: () => `/v1/contacts/${nextId()}` }),
     gateway_100: () => load({ url: args.gateway, connections: 100, seconds, headers: { authorization: `Bearer ${token}` }, nextPath: () => `/v1/contacts/${nextId()}` }),
   };
@@ -53,11 +60,16 @@ try {
   }
   console.log(
     JSON.stringify(
-      { bench: 'crm-read', ratio_at_50: Math.round((results.gateway.rps / results.baseline.rps) * 100) / 100, ...results },
+      {
+        bench: 'crm-read',
+        ratio_at_50: Math.round((results.gateway.rps / results.baseline.rps) * 100) / 100,
+        ratio_at_50_unprepared: Math.round((results.gateway.rps / results.baseline_unprepared.rps) * 100) / 100,
+        ...results,
+      },
       null,
       2,
     ),
   );
 } finally {
-  baseline.kill('SIGTERM');
+  for (const b of Object.values(baselines)) b.process.kill('SIGTERM');
 }

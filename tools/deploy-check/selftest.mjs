@@ -54,6 +54,7 @@ async function expectPass(desc, fn) {
 
 // ---- controls: the real inputs pass ---------------------------------------------------------
 const defaults = tools.template(suite.CHART).objects;
+const productionObjects = tools.template(suite.CHART, { args: ['-f', join(suite.CHART, 'values-production.yaml')] }).objects;
 await expectPass('control: the chart defaults pass every rule', (r) => suite.checkObjects(r, 'default', defaults));
 await expectPass('control: the Dockerfile, .dockerignore and compose file pass', (r) => {
   suite.checkDockerfile(r, DOCKERFILE);
@@ -128,7 +129,24 @@ const ruleCases = [
   ['a number rendered as 1.048576e+06', /exponent notation/, (o) => (o.find((x) => x.kind === 'ConfigMap').data.BODY_LIMIT_BYTES = '1.048576e+06')],
   ['a duplicate object', /share kind, namespace and name/, (o) => o.push(structuredClone(o.find((x) => x.kind === 'Service')))],
 ];
-for (const [desc, expect, fn] of ruleCases) {
+const production = () => structuredClone(productionObjects);
+ruleCases.push(
+  ['production without NATS users', /own user over verified TLS/, null, (o) => o.forEach((x) => x.kind === 'Deployment' && x.spec.template.spec.containers.forEach((ctr) => (ctr.env = ctr.env.filter((e) => e.name !== 'NATS_USER'))))],
+  ['production without the NATS CA', /own user over verified TLS/, null, (o) => o.forEach((x) => x.kind === 'Deployment' && x.spec.template.spec.containers.forEach((ctr) => (ctr.env = ctr.env.filter((e) => e.name !== 'NATS_TLS_CA_FILE'))))],
+  ['production NATS users without limits', /own user over verified TLS/, null, (o) => {
+    const cm = o.find((x) => x.kind === 'ConfigMap' && /nats-authorization$/.test(x.metadata.name));
+    cm.data['engage-authorization.conf'] = cm.data['engage-authorization.conf'].replace(/permissions: .*$/gm, '}');
+  }],
+);
+for (const [desc, expect, fn, natsFn] of ruleCases) {
+  if (natsFn) {
+    await expectFailure(`broken render: ${desc}`, expect, (r) => {
+      const objs = production();
+      natsFn(objs);
+      r.add('every process connects to NATS as its own user over verified TLS', suite.natsAuthProblems(objs));
+    });
+    continue;
+  }
   await expectFailure(`broken render: ${desc}`, expect, (r) => suite.checkObjects(r, 'broken', mutate(fn)));
 }
 await expectFailure('broken render: a schema without migration Job', /migration Job per schema/, async (r) => {
@@ -192,7 +210,7 @@ const composeCases = [
   ['NATS without JetStream', /JetStream/, (t) => t.replace('command: ["-js", ', 'command: [')],
   ['an infrastructure image on latest', /pinned images/, (t) => t.replace('redis:7.4.5-bookworm', 'redis:latest')],
   ['a schema without migration service', /one migration per schema/, (t) => t.replace('  migrate-telephony:\n', '  migrate-telefony:\n')],
-  ['an app container with a writable root filesystem', /six app services/, (t) => t.replace('  read_only: true\n', '  read_only: false\n')],
+  ['an app container with a writable root filesystem', /every app of the service registry/, (t) => t.replace('  read_only: true\n', '  read_only: false\n')],
   ['the stand-ins started by default', /stand-ins/, (t) => t.replace('    profiles: ["standins"]\n', '')],
 ];
 for (const [desc, expect, fn] of composeCases) {

@@ -5,10 +5,12 @@
 // provision.mjs is an ES module and jest runs CommonJS here, so the script is driven
 // through its CLI, which is also how the stack runner and the Helm Job use it.
 
+import { ServiceSchemas } from '@engage/contracts';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { ServiceSchemas } from '@engage/contracts';
 
 const execFileAsync = promisify(execFile);
 
@@ -59,7 +61,7 @@ describe('tools/infra/provision', () => {
   }, 60_000);
 
   it('provisions every service schema with an app and an owner role', () => {
-    expect(Object.keys(urls).sort()).toEqual(['activity', 'crm', 'identity', 'notification', 'telephony']);
+    expect(Object.keys(urls).sort()).toEqual(Object.values(ServiceSchemas).sort());
     expect(urls.crm.app).toMatch(new RegExp(`^postgres://crm_app:[^@]+@[^/]+/${DATABASE}$`));
     expect(urls.crm.owner).toMatch(new RegExp(`^postgres://crm_owner:[^@]+@[^/]+/${DATABASE}$`));
   });

@@ -6,10 +6,21 @@
 /** @param {string} app */
 const keyOf = (app) => app.replace(/-service$/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
 
+import { natsPermissions } from './registry.mjs';
+
 export const CONTRACTS_FILE = 'libs/contracts/src/system/services.generated.ts';
+
+/** @param {string[]} list */
+const tsList = (list) => `[${list.map((x) => `'${x}'`).join(', ')}]`;
 
 /** @param {import('./registry.mjs').Registry} registry */
 export function renderContracts(registry) {
+  const permissions = Object.entries(natsPermissions(registry))
+    .map(
+      ([app, p]) =>
+        `  '${app}': {\n    publish: ${tsList(p.publish)},\n    subscribe: ${tsList(p.subscribe)},\n    allowResponses: ${p.allowResponses},\n  },`,
+    )
+    .join('\n');
   const lines = (/** @type {(s: import('./registry.mjs').ServiceEntry) => string} */ line) => registry.services.map(line).join('\n');
   return `// GENERATED from libs/contracts/src/system/services.json by tools/registry/generate.mjs — do not edit.
 
@@ -32,6 +43,14 @@ ${lines((s) => `  ${keyOf(s.app)}: { name: '${s.stream}', subjects: ['evt.${s.pr
 /** The PostgreSQL schema each service owns. */
 export const ServiceSchemas: Record<ServiceName, string> = {
 ${lines((s) => `  '${s.app}': '${s.schema}',`)}
+};
+
+/**
+ * The NATS user of each process (the gateway and every service) may use only these subjects;
+ * production NATS servers get the same list from the Helm chart (nats.auth).
+ */
+export const NatsPermissions: Record<ServiceName | '${registry.gateway.app}', { publish: readonly string[]; subscribe: readonly string[]; allowResponses: boolean }> = {
+${permissions}
 };
 `;
 }

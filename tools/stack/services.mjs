@@ -2,14 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRegistry } from '../registry/registry.mjs';
+import { deployOf, readRegistry } from '../registry/registry.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const STATE_DIR = join(ROOT, '.engage');
 
 const registry = readRegistry();
 /** The services and the gateway, from the service registry (libs/contracts/src/system/services.json). */
-export const SERVICES = registry.services.map((s) => ({ app: s.app, schema: s.schema, offset: s.portOffset }));
+export const SERVICES = registry.services.map((s) => ({ app: s.app, schema: s.schema, offset: s.portOffset, env: deployOf(s).env }));
 export const GATEWAY = { app: registry.gateway.app, offset: registry.gateway.portOffset };
 
 /**
@@ -44,10 +44,10 @@ export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv,
       DATABASE_URL: urls[s.schema].app,
       MIGRATION_DATABASE_URL: urls[s.schema].owner,
       PGDATABASE: database,
+      // What the registry says the service needs wherever it runs (e.g. crm's heap cap), as in the Helm chart.
+      ...s.env,
     };
   }
-  // CSV imports parse large strings; a heap cap makes V8 collect them early (as in the Helm chart).
-  env['crm-service'].NODE_OPTIONS = '--max-old-space-size=256';
   env[GATEWAY.app] = { ...common, PORT: String(basePort + GATEWAY.offset) };
   return env;
 }

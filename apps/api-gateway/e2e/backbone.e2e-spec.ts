@@ -1,4 +1,6 @@
+import { Services } from '@engage/contracts';
 import { randomUUID } from 'node:crypto';
+import { Services } from '@engage/contracts';
 import { api, e2eStack, newTenant, type TenantSession } from '@engage/testing';
 
 /**
@@ -7,7 +9,8 @@ import { api, e2eStack, newTenant, type TenantSession } from '@engage/testing';
  */
 jest.setTimeout(60_000);
 
-const SERVICES = ['activity-service', 'crm-service', 'notification-service', 'telephony-service', 'user-service'];
+/** Every service of the registry. */
+const SERVICES = Object.values(Services).sort();
 
 describe('gateway ↔ services', () => {
   let tenant: TenantSession;

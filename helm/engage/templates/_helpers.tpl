@@ -1,15 +1,13 @@
 {{/*
-Design: one chart, one templated block per service. The six processes have the same shape
-(Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, and for the five services a
-Secret and a migration Job), so every template ranges over the service keys below and reads
-that service's values block. A value fixed once (probes, security context, shutdown timing)
-is fixed for all six.
+Design: one chart, one templated block per service. The gateway and the services have the same
+shape (Deployment, Service, HPA, PDB, NetworkPolicy, ServiceAccount, and for each service a
+Secret and a migration Job), so every template ranges over the service keys (_services.tpl) and
+reads that service's values block. A value fixed once (probes, security context, shutdown
+timing) is fixed for all of them.
 */}}
 
-{{/* The values keys of the six processes, in start order. */}}
-{{- define "engage.serviceKeys" -}}
-gateway userService crmService telephonyService activityService notificationService
-{{- end -}}
+{{/* The values keys the templates range over ("engage.serviceKeys") are in _services.tpl, generated
+from the service registry (libs/contracts/src/system/services.json). */}}
 
 {{- define "engage.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
@@ -102,6 +100,28 @@ app.kubernetes.io/component: {{ .component }}
     secretKeyRef:
       name: {{ .Values.redis.existingSecret }}
       key: {{ .Values.redis.existingSecretKey }}
+{{- end }}
+{{- end -}}
+
+{{/*
+NATS credentials and TLS of one process (env entries). With nats.auth on, the process is the NATS
+user named after its app, its password taken from nats.auth.existingSecret (key: the app name).
+Argument: dict root, svc.
+*/}}
+{{- define "engage.natsEnv" -}}
+{{- $nats := .root.Values.nats -}}
+{{- if $nats.auth.enabled }}
+- name: NATS_USER
+  value: {{ .svc.app | quote }}
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "nats.auth.enabled needs nats.auth.existingSecret (one key per app with its NATS password)" $nats.auth.existingSecret }}
+      key: {{ .svc.app }}
+{{- end }}
+{{- if $nats.tls.caSecret }}
+- name: NATS_TLS_CA_FILE
+  value: /etc/engage/nats-tls/ca.crt
 {{- end }}
 {{- end -}}
 

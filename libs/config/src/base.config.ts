@@ -1,8 +1,43 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, Matches } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  type ValidationArguments,
+  ValidateIf,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 
 /** `@Transform` for a whole-number setting read from the environment (unset or empty: the default). */
 export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** A NATS server takes one kind of credential per connection. */
+@ValidatorConstraint({ name: 'natsTokenWithoutUser' })
+class TokenWithoutUser implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    return (args.object as { NATS_USER?: string }).NATS_USER === undefined;
+  }
+
+  defaultMessage(): string {
+    return 'NATS_TOKEN cannot be combined with NATS_USER';
+  }
+}
+
+/** NATS connection settings taken from the configuration (see {@link BaseConfig.natsConnection}). */
+export interface NatsConnectionSettings {
+  servers: string[];
+  user?: string;
+  pass?: string;
+  token?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+}
 
 /** Settings every process has (gateway and services). */
 export class BaseConfig {
@@ -23,6 +58,44 @@ export class BaseConfig {
   @Matches(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/, { message: 'NATS_URL must be nats:// URLs, comma-separated' })
   NATS_URL = 'nats://127.0.0.1:4222';
 
+  /**
+   * The process's own NATS user and password (production: each service is a NATS user whose
+   * permissions allow only its own subjects). Both or neither.
+   */
+  @ValidateIf((c: BaseConfig) => c.NATS_USER !== undefined || c.NATS_PASSWORD !== undefined)
+  @IsString({ message: 'NATS_USER must be set with NATS_PASSWORD' })
+  @IsNotEmpty({ message: 'NATS_USER must be set with NATS_PASSWORD' })
+  NATS_USER?: string;
+
+  @ValidateIf((c: BaseConfig) => c.NATS_USER !== undefined || c.NATS_PASSWORD !== undefined)
+  @IsString({ message: 'NATS_PASSWORD must be set with NATS_USER' })
+  @IsNotEmpty({ message: 'NATS_PASSWORD must be set with NATS_USER' })
+  NATS_PASSWORD?: string;
+
+  /** A NATS token instead of a user (a server with one shared token); not with NATS_USER. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @Validate(TokenWithoutUser)
+  NATS_TOKEN?: string;
+
+  /** CA certificate (PEM file) that signed the NATS servers' certificates: TLS, verified. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  NATS_TLS_CA_FILE?: string;
+
+  /** Client certificate and key (PEM files) when the NATS servers require mutual TLS. Both or neither. */
+  @ValidateIf((c: BaseConfig) => c.NATS_TLS_CERT_FILE !== undefined || c.NATS_TLS_KEY_FILE !== undefined)
+  @IsString({ message: 'NATS_TLS_CERT_FILE must be set with NATS_TLS_KEY_FILE' })
+  @IsNotEmpty({ message: 'NATS_TLS_CERT_FILE must be set with NATS_TLS_KEY_FILE' })
+  NATS_TLS_CERT_FILE?: string;
+
+  @ValidateIf((c: BaseConfig) => c.NATS_TLS_CERT_FILE !== undefined || c.NATS_TLS_KEY_FILE !== undefined)
+  @IsString({ message: 'NATS_TLS_KEY_FILE must be set with NATS_TLS_CERT_FILE' })
+  @IsNotEmpty({ message: 'NATS_TLS_KEY_FILE must be set with NATS_TLS_CERT_FILE' })
+  NATS_TLS_KEY_FILE?: string;
+
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
@@ -41,6 +114,20 @@ export class BaseConfig {
 
   get natsServers(): string[] {
     return this.NATS_URL.split(',');
+  }
+
+  /** How this process connects to NATS: servers, its credentials, and TLS when configured. */
+  get natsConnection(): NatsConnectionSettings {
+    const tls =
+      this.NATS_TLS_CA_FILE || this.NATS_TLS_CERT_FILE
+        ? { caFile: this.NATS_TLS_CA_FILE, certFile: this.NATS_TLS_CERT_FILE, keyFile: this.NATS_TLS_KEY_FILE }
+        : undefined;
+    return {
+      servers: this.natsServers,
+      ...(this.NATS_USER ? { user: this.NATS_USER, pass: this.NATS_PASSWORD } : {}),
+      ...(this.NATS_TOKEN ? { token: this.NATS_TOKEN } : {}),
+      ...(tls ? { tls } : {}),
+    };
   }
 
   get isProduction(): boolean {

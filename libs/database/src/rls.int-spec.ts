@@ -187,7 +187,12 @@ describe('TenantDatabase', () => {
   it('spans tenants only for a named reason, and each reason sees only what its policies allow', async () => {
     const eventId = randomUUID();
     await db.transaction(tenant, (tx) =>
-      tx.query(`INSERT INTO identity.outbox (id, tenant_id, subject, envelope) VALUES ($1, $2, 'evt.user.test', '{}'::jsonb)`, [eventId, tenant]),
+      // Published already: the running relay of an end-to-end stack on this database must not pick it up.
+      tx.query(`INSERT INTO identity.outbox (id, tenant_id, subject, envelope, published_at) VALUES ($1, $2, 'evt.user.test', $3::jsonb, now())`, [
+        eventId,
+        tenant,
+        JSON.stringify({ id: eventId, type: 'evt.user.test', tenant_id: tenant, version: 0, payload: {} }),
+      ]),
     );
     // The relay's reason shows it every tenant's outbox rows, and nothing of the tenant tables.
     const relayed = await db.acrossTenants('outbox_relay', (tx) => tx.query<{ id: string }>(`SELECT id FROM identity.outbox WHERE id = $1`, [eventId]));
@@ -204,6 +209,7 @@ describe('TenantDatabase', () => {
     });
     expect(sneaky).toEqual([]);
     await expect(db.acrossTenants('anything' as never, async () => undefined)).rejects.toThrow('unknown cross-tenant reason');
+    await db.acrossTenants('outbox_relay', (tx) => tx.query(`DELETE FROM identity.outbox WHERE id = $1`, [eventId]));
   });
 
   it('refuses a tenant id that is not a UUID', async () => {

@@ -3,6 +3,12 @@ import type { Logger } from '@engage/logging';
 
 export interface NatsConnectOptions {
   servers: string[];
+  /** The process's own NATS user (permissions limited to its subjects), or a token. */
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** TLS: the CA that signed the servers' certificates, and a client certificate for mutual TLS. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
   /** Shown in NATS monitoring; the service name. */
   name: string;
   logger: Logger;
@@ -12,10 +18,13 @@ export interface NatsConnectOptions {
  * Connects to NATS and keeps reconnecting forever: a NATS restart must never take a service
  * down, only pause it. Status changes are logged.
  */
-export async function connectNats({ servers, name, logger }: NatsConnectOptions): Promise<NatsConnection> {
+export async function connectNats({ servers, name, logger, user, pass, token, tls }: NatsConnectOptions): Promise<NatsConnection> {
   const nc = await connect({
     servers,
     name,
+    ...(user ? { user, pass } : {}),
+    ...(token ? { token } : {}),
+    ...(tls ? { tls } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
@@ -24,10 +33,22 @@ export async function connectNats({ servers, name, logger }: NatsConnectOptions)
   void (async () => {
     for await (const status of nc.status()) {
       if (status.type === 'pingTimer') continue;
-      logger.info({ nats: status.type, data: typeof status.data === 'string' ? status.data : undefined }, 'nats status');
+      // An 'error' is what the server refused, e.g. a publish outside this user's permissions.
+      if (status.type === 'error') logger.warn({ nats: status.type, data: describeNatsError(status.data) }, 'nats refused an operation');
+      else logger.info({ nats: status.type, data: typeof status.data === 'string' ? status.data : undefined }, 'nats status');
     }
   })();
   return nc;
+}
+
+/**
+ * What the server refused, in words: for a permission violation the operation and subject
+ * (`publish user.users.delete`), else the error's code or message.
+ */
+export function describeNatsError(error: unknown): string {
+  const e = error as { code?: string; message?: string; permissionContext?: { operation: string; subject: string } };
+  if (e?.permissionContext) return `${e.code ?? 'PERMISSIONS_VIOLATION'}: ${e.permissionContext.operation} ${e.permissionContext.subject}`;
+  return String(e?.message ?? e?.code ?? error);
 }
 
 const encoder = new TextEncoder();

@@ -64,7 +64,7 @@ export class ServiceRuntimeModule {
         { provide: RpcMetrics, inject: [METRICS_REGISTRY], useFactory: (r: Registry) => new RpcMetrics(r) },
         {
           provide: NATS_CONNECTION,
-          useFactory: () => connectNats({ servers: config.natsServers, name: definition.name, logger }),
+          useFactory: () => connectNats({ ...config.natsConnection, name: definition.name, logger }),
         },
         { provide: JETSTREAM, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => nc.jetstream() },
         { provide: JETSTREAM_MANAGER, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => nc.jetstreamManager() },

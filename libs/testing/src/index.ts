@@ -2,3 +2,4 @@ export * from './test-env';
 export * from './e2e-stack';
 export * from './api-client';
 export * from './nats-server';
+export * from './test-certificates';

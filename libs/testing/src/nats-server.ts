@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,27 +40,61 @@ const portOpen = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
+/** A NATS user of a server started with authentication, and the subjects it may use. */
+export interface NatsServerUser {
+  user: string;
+  password: string;
+  permissions: { publish: readonly string[]; subscribe: readonly string[]; allowResponses: boolean };
+}
+
+export interface NatsServerOptions {
+  /** Authentication on: only these users may connect, each limited to its subjects. */
+  users?: NatsServerUser[];
+  /** TLS on (clients must use it): the server's certificate and key, PEM files. */
+  tls?: { certFile: string; keyFile: string };
+}
+
+/** An authorization block of nats-server's configuration file (strings as JSON, which it reads). */
+function authorizationConfig(users: NatsServerUser[]): string {
+  const list = (subjects: readonly string[]) => `[${subjects.map((s) => JSON.stringify(s)).join(', ')}]`;
+  const entries = users.map(
+    (u) =>
+      `    { user: ${JSON.stringify(u.user)}, password: ${JSON.stringify(u.password)}, permissions: { ` +
+      `publish: { allow: ${list(u.permissions.publish)} }, subscribe: { allow: ${list(u.permissions.subscribe)} }` +
+      `${u.permissions.allowResponses ? ', allow_responses: true' : ''} } }`,
+  );
+  return `authorization {\n  users = [\n${entries.join('\n')}\n  ]\n}\n`;
+}
+
 export class NatsServerProcess {
   private child: ChildProcess | null = null;
 
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly options: NatsServerOptions,
   ) {}
 
-  static async start(): Promise<NatsServerProcess> {
-    const server = new NatsServerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'engage-nats-')));
+  static async start(options: NatsServerOptions = {}): Promise<NatsServerProcess> {
+    const server = new NatsServerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'engage-nats-')), options);
     await server.resume();
     return server;
   }
 
   get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'tls' : 'nats'}://127.0.0.1:${this.port}`;
   }
 
   /** Starts (again) on the same port with the same store: JetStream keeps its streams. */
   async resume(): Promise<void> {
-    const child = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
+    if (this.options.users) {
+      const file = join(this.storeDir, 'authorization.conf');
+      writeFileSync(file, authorizationConfig(this.options.users), { mode: 0o600 });
+      args.push('-c', file);
+    }
+    if (this.options.tls) args.push('--tls', '--tlscert', this.options.tls.certFile, '--tlskey', this.options.tls.keyFile);
+    const child = spawn(natsServerBinary(), args, { stdio: 'ignore' });
     this.child = child;
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {

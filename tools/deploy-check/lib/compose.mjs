@@ -1,15 +1,15 @@
 // Structural checks of docker/docker-compose.yml (no Docker engine here to run
 // `docker compose config`): references, start-order conditions, pinned images, hardening.
 import { parse } from 'yaml';
+import { deployOf, readRegistry } from '../../registry/registry.mjs';
 
-export const SERVICES = {
-  'api-gateway': null,
-  'user-service': 'identity',
-  'crm-service': 'crm',
-  'telephony-service': 'telephony',
-  'activity-service': 'activity',
-  'notification-service': 'notification',
-};
+// Every app of the service registry (libs/contracts/src/system/services.json) and its schema.
+const registry = readRegistry();
+export const SERVICES = Object.fromEntries([
+  [registry.gateway.app, null],
+  ...registry.services.map((s) => [s.app, s.schema]),
+]);
+const ENCRYPTED = new Set(registry.services.filter((s) => deployOf(s).encryptionKey).map((s) => s.app));
 
 const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
 
@@ -91,16 +91,16 @@ export function composeRules(text) {
     if (!(s.cap_drop ?? []).includes('ALL')) apps.push(`${app} keeps capabilities`);
     const env = s.environment ?? {};
     for (const k of ['NATS_URL', 'REDIS_URL', 'NODE_ENV', 'PORT']) if (!(k in env)) apps.push(`${app} lacks ${k}`);
-    if (app === 'user-service' && !/^[A-Za-z0-9+/]{43}=$/.test(String(env.ENCRYPTION_KEY ?? '').replace(/^\$\{\w+:-(.*)\}$/, '$1')))
-      apps.push('user-service ENCRYPTION_KEY default is not base64 of 32 bytes');
-    if (app === 'api-gateway' && !/^\d+$/.test(String(env.TRUST_PROXY ?? '0'))) apps.push('TRUST_PROXY must be a hop count');
+    if (ENCRYPTED.has(app) && !/^[A-Za-z0-9+/]{43}=$/.test(String(env.ENCRYPTION_KEY ?? '').replace(/^\$\{\w+:-(.*)\}$/, '$1')))
+      apps.push(`${app} ENCRYPTION_KEY default is not base64 of 32 bytes`);
+    if (app === registry.gateway.app && !/^\d+$/.test(String(env.TRUST_PROXY ?? '0'))) apps.push('TRUST_PROXY must be a hop count');
     if (schema) {
       if (!('DATABASE_URL' in env)) apps.push(`${app} lacks DATABASE_URL`);
       if ('MIGRATION_DATABASE_URL' in env) apps.push(`${app} gets the owner role (MIGRATION_DATABASE_URL)`);
       const mig = services[`migrate-${schema}`];
       if (!mig) apps.push(`no migrate-${schema} service`);
       else {
-        for (const k of ['MIGRATION_DATABASE_URL', 'DATABASE_URL', ...(app === 'user-service' ? ['ENCRYPTION_KEY'] : [])])
+        for (const k of ['MIGRATION_DATABASE_URL', 'DATABASE_URL', ...(ENCRYPTED.has(app) ? ['ENCRYPTION_KEY'] : [])])
           if (!(k in (mig.environment ?? {}))) apps.push(`migrate-${schema} lacks ${k}`);
         if (![].concat(mig.command ?? []).some((c) => String(c) === `dist/apps/${app}/src/migrate.js`))
           apps.push(`migrate-${schema} does not run dist/apps/${app}/src/migrate.js`);
@@ -114,7 +114,7 @@ export function composeRules(text) {
   if (!services.provision) apps.push('no provision service');
   else if (![].concat(services.provision.command ?? []).some((c) => /tools\/infra\/provision\.mjs$/.test(String(c))))
     apps.push('provision does not run tools/infra/provision.mjs');
-  add('compose: six app services, one provision and one migration per schema, in order', apps);
+  add('compose: every app of the service registry, one provision and one migration per schema, in order', apps);
 
   const st = services.standins;
   add(

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { readRegistry } from '../../registry/registry.mjs';
 import { repoRoot, toolDir } from './bootstrap.mjs';
 import { composeRules } from './compose.mjs';
 import { dockerfileRules, dockerignoreRules } from './dockerfile.mjs';
@@ -11,12 +12,13 @@ import { chartRules, rules } from './rules.mjs';
 
 export const CHART = join(repoRoot, 'helm/engage');
 export const INFRA_CHART = join(repoRoot, 'helm/engage-infra');
-export const SCHEMAS = ['identity', 'crm', 'telephony', 'activity', 'notification'];
+// The service registry (libs/contracts/src/system/services.json) names the schemas.
+export const SCHEMAS = readRegistry().services.map((s) => s.schema);
 
 // The value sets the chart is checked with.
 export const HELM_CASES = [
   { label: 'helm default', args: [] },
-  { label: 'helm values-production', args: ['-f', join(CHART, 'values-production.yaml')], expectIngress: true, expectServiceMonitor: true },
+  { label: 'helm values-production', args: ['-f', join(CHART, 'values-production.yaml')], expectIngress: true, expectServiceMonitor: true, expectNatsAuth: true },
   { label: 'helm all options', args: ['-f', join(toolDir, 'fixtures/values-maximal.yaml')], expectIngress: true, expectServiceMonitor: true },
 ];
 
@@ -51,7 +53,37 @@ export async function checkHelmCase(report, tools, c, { chart = CHART } = {}) {
   checkObjects(report, c.label, objects);
   for (const r of chartRules({ objects, schemas: SCHEMAS, expectIngress: c.expectIngress, expectServiceMonitor: c.expectServiceMonitor }))
     report.add(`[${c.label}] ${r.what}`, r.problems);
+  if (c.expectNatsAuth)
+    report.add(`[${c.label}] every process connects to NATS as its own user over verified TLS, and the NATS users are rendered`, natsAuthProblems(objects));
   return objects;
+}
+
+/**
+ * Production NATS: each Deployment's container is the NATS user named after its app (password
+ * from a Secret), trusts the NATS CA, and the authorization ConfigMap lists every app with its
+ * permissions, so a process can use only its own subjects.
+ */
+export function natsAuthProblems(objects) {
+  const problems = [];
+  const apps = [];
+  for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+    for (const ctr of d.spec.template.spec.containers) {
+      apps.push(ctr.name);
+      const env = Object.fromEntries((ctr.env ?? []).map((e) => [e.name, e]));
+      if (env.NATS_USER?.value !== ctr.name) problems.push(`${ctr.name}: NATS_USER is not its app name`);
+      if (!env.NATS_PASSWORD?.valueFrom?.secretKeyRef) problems.push(`${ctr.name}: NATS_PASSWORD does not come from a Secret`);
+      if (!env.NATS_TLS_CA_FILE) problems.push(`${ctr.name}: no NATS_TLS_CA_FILE (TLS not verified)`);
+    }
+  }
+  const conf = objects.find((o) => o.kind === 'ConfigMap' && /nats-authorization$/.test(o.metadata.name))?.data?.['engage-authorization.conf'];
+  if (!conf) problems.push('no nats-authorization ConfigMap');
+  else
+    for (const app of apps) {
+      const line = conf.split('\n').find((l) => l.includes(`user: "${app}"`));
+      if (!line) problems.push(`nats-authorization lacks user ${app}`);
+      else if (!/publish: \{ allow: \[/.test(line) || !/subscribe: \{ allow: \[/.test(line)) problems.push(`${app}: NATS user without publish/subscribe limits`);
+    }
+  return problems;
 }
 
 // NOTES.txt: `helm template` does not print it and `helm install --dry-run` needs a cluster,

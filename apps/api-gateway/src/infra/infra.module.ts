@@ -30,7 +30,7 @@ export class InfraModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useValue: logger },
-        { provide: GATEWAY_NATS, useFactory: () => connectNats({ servers: config.natsServers, name: 'api-gateway', logger }) },
+        { provide: GATEWAY_NATS, useFactory: () => connectNats({ ...config.natsConnection, name: 'api-gateway', logger }) },
         {
           provide: GATEWAY_REDIS,
           useFactory: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectionName: 'api-gateway', enableAutoPipelining: true }),

@@ -36,3 +36,40 @@ export const ServiceSchemas: Record<ServiceName, string> = {
   'activity-service': 'activity',
   'notification-service': 'notification',
 };
+
+/**
+ * The NATS user of each process (the gateway and every service) may use only these subjects;
+ * production NATS servers get the same list from the Helm chart (nats.auth).
+ */
+export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: readonly string[]; subscribe: readonly string[]; allowResponses: boolean }> = {
+  'api-gateway': {
+    publish: ['user.>', 'crm.>', 'telephony.>', 'activity.>', 'notification.>'],
+    subscribe: ['_INBOX.>'],
+    allowResponses: false,
+  },
+  'user-service': {
+    publish: ['user.>', 'evt.user.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    subscribe: ['user.>', 'evt.>', '_INBOX.>'],
+    allowResponses: true,
+  },
+  'crm-service': {
+    publish: ['crm.>', 'evt.crm.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'user.users.get'],
+    subscribe: ['crm.>', 'evt.>', '_INBOX.>'],
+    allowResponses: true,
+  },
+  'telephony-service': {
+    publish: ['telephony.>', 'evt.telephony.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    subscribe: ['telephony.>', 'evt.>', '_INBOX.>'],
+    allowResponses: true,
+  },
+  'activity-service': {
+    publish: ['activity.>', 'evt.activity.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    subscribe: ['activity.>', 'evt.>', '_INBOX.>'],
+    allowResponses: true,
+  },
+  'notification-service': {
+    publish: ['notification.>', 'evt.notification.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    subscribe: ['notification.>', 'evt.>', '_INBOX.>'],
+    allowResponses: true,
+  },
+};

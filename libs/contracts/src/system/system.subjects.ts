@@ -3,7 +3,7 @@ import type { ContextEchoReply, ServiceHealthReply } from './system.dto';
 
 import { ServicePrefix, type ServiceName } from './services.generated';
 
-export { Services, ServicePrefix, ServiceSchemas, type ServiceName } from './services.generated';
+export { NatsPermissions, Services, ServicePrefix, ServiceSchemas, type ServiceName } from './services.generated';
 
 /** Every service answers these two, so the gateway can report health and trace context. */
 export const systemSubjects = (service: ServiceName) => {

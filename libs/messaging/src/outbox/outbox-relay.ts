@@ -26,6 +26,7 @@ export interface OutboxRelayOptions {
 interface ClaimedRow {
   seq: string;
   id: string;
+  tenant_id: string;
   subject: string;
   envelope: EventEnvelope;
   traceparent: string | null;
@@ -101,7 +102,7 @@ export class OutboxRelay {
     const { db, schema, js } = this.options;
     return db.acrossTenants('outbox_relay', async (tx) => {
       const rows = await tx.query<ClaimedRow>(
-        `SELECT seq, id, subject, envelope, traceparent FROM ${schema}.outbox
+        `SELECT seq, id, tenant_id, subject, envelope, traceparent FROM ${schema}.outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [size],
       );
@@ -110,11 +111,13 @@ export class OutboxRelay {
       // batch fast without reordering.
       await Promise.all(
         rows.map((row) => {
+          // Headers come from the row's own columns where it has them: an envelope that lost a
+          // field must still be published (its consumers dead-letter it), never block the relay.
           const h = natsHeaders();
-          h.set(EventHeader.eventType, row.envelope.type);
-          h.set(EventHeader.aggregateVersion, String(row.envelope.version));
-          h.set(ContextHeader.tenantId, row.envelope.tenant_id);
-          if (row.envelope.request_id) h.set(ContextHeader.requestId, row.envelope.request_id);
+          h.set(EventHeader.eventType, row.subject);
+          h.set(EventHeader.aggregateVersion, String(row.envelope?.version ?? 0));
+          h.set(ContextHeader.tenantId, row.tenant_id);
+          if (row.envelope?.request_id) h.set(ContextHeader.requestId, row.envelope.request_id);
           if (row.traceparent) h.set(ContextHeader.traceparent, row.traceparent);
           return js.publish(row.subject, encodeJson(row.envelope), { msgID: row.id, headers: h, timeout: 5000 });
         }),
