@@ -6,6 +6,7 @@ import { AuthHandler } from './auth/auth.handler';
 import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
 import { MfaChallenges } from './auth/mfa-challenges';
+import { RefreshFamilies } from './auth/refresh-families';
 import { Revocations } from './auth/revocations';
 import { SessionIssuer } from './auth/session-issuer';
 import { SigningKeysService } from './auth/signing-keys.service';
@@ -28,6 +29,7 @@ import { UsersService } from './users/users.service';
     LoginThrottle,
     MfaChallenges,
     Revocations,
+    RefreshFamilies,
     TokensRepository,
     MfaService,
     UsersService,

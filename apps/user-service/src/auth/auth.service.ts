@@ -15,7 +15,7 @@ import {
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
-import { DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
+import { BadRequestError, DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import { LOGGER } from '@engage/service-runtime';
@@ -31,6 +31,7 @@ import { LoginThrottle } from './login-throttle';
 import { MAX_MFA_GUESSES, MfaChallenges } from './mfa-challenges';
 import { assertPasswordAcceptable } from './password-policy';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
+import { RefreshFamilies } from './refresh-families';
 import { Revocations } from './revocations';
 import { issueScopedToken, tenantOfScopedToken } from './scoped-token';
 import { SessionIssuer } from './session-issuer';
@@ -50,6 +51,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly tokens: TokensRepository,
     private readonly sessions: SessionIssuer,
+    private readonly families: RefreshFamilies,
     private readonly throttle: LoginThrottle,
     private readonly revocations: Revocations,
     private readonly mfa: MfaService,
@@ -148,10 +150,10 @@ export class AuthService {
     if (!refreshToken || !tenantId) throw new UnauthorizedError('The refresh token is not valid.');
     const tctx = inTenant(ctx, tenantId);
     const outcome = await this.db.entityTransaction(tenantId, async (tx) => {
-      const row = await this.tokens.findRefreshForUpdate(tx, tenantId, sha256(refreshToken));
+      const row = await this.families.lockToken(tx, tenantId, sha256(refreshToken));
       if (!row) return { error: 'invalid' as const };
       if (row.usedAt || row.revokedAt) {
-        await this.tokens.revokeFamily(tx, tenantId, row.familyId);
+        await this.families.revoke(tx, tenantId, row.familyId);
         await recordEvent(this.outbox, tx, { ...tctx, userId: row.userId }, Events.user.refreshReused, { id: row.userId }, {
           user_id: row.userId,
           family_id: row.familyId,
@@ -172,12 +174,20 @@ export class AuthService {
     throw new UnauthorizedError('The refresh token is not valid.');
   }
 
+  /**
+   * Ends this sign-in: the access token, and with a refresh token its whole family. An API key is
+   * not a sign-in and is refused (400): it is revoked with DELETE /v1/api-keys/{id}, so that a
+   * script's "logout" can never silently leave a key working, nor revoke one by accident.
+   */
   async logout(ctx: TenantContext, input: LogoutCommand): Promise<{ logged_out: true }> {
+    if (ctx.apiKeyId) {
+      throw new BadRequestError('An API key has no session to log out of; revoke the key with DELETE /v1/api-keys/{id}.', { credential: 'api_key' });
+    }
     await this.revocations.revokeAccessToken(input.jti, input.exp);
     await this.db.entityTransaction(ctx.tenantId, async (tx) => {
       if (input.refresh_token && tenantOfScopedToken('rt', input.refresh_token) === ctx.tenantId) {
-        const row = await this.tokens.findRefreshForUpdate(tx, ctx.tenantId, sha256(input.refresh_token));
-        if (row && row.userId === ctx.userId) await this.tokens.revokeFamily(tx, ctx.tenantId, row.familyId);
+        const row = await this.families.lockToken(tx, ctx.tenantId, sha256(input.refresh_token));
+        if (row && row.userId === ctx.userId) await this.families.revoke(tx, ctx.tenantId, row.familyId);
       }
       await recordEvent(this.outbox, tx, ctx, Events.user.loggedOut, { id: ctx.userId! }, { user_id: ctx.userId });
     });

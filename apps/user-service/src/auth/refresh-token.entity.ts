@@ -36,6 +36,13 @@ export class RefreshTokenEntity {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 
+  /**
+   * The id (jti) of the access token issued with this refresh token: when the family is revoked,
+   * the access tokens it issued are revoked with it. Null for rows older than this column.
+   */
+  @Column({ name: 'access_jti', type: 'uuid', nullable: true })
+  accessJti: string | null;
+
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
 

@@ -6,8 +6,12 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 /** SQL for refresh tokens and one-time (reset, invitation) tokens. Only hashes are stored. */
 @Injectable()
 export class TokensRepository {
-  async insertRefresh(tx: EntityManager, row: Pick<RefreshTokenEntity, 'tenantId' | 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>) {
+  async insertRefresh(tx: EntityManager, row: Pick<RefreshTokenEntity, 'tenantId' | 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt' | 'accessJti'>) {
     await tx.getRepository(RefreshTokenEntity).insert({ ...row, usedAt: null, revokedAt: null });
+  }
+
+  findRefresh(tx: EntityManager, tenantId: string, tokenHash: string) {
+    return tx.getRepository(RefreshTokenEntity).findOneBy({ tenantId, tokenHash });
   }
 
   /** The token row, locked: two concurrent refreshes with the same token cannot both succeed. */
@@ -15,12 +19,31 @@ export class TokensRepository {
     return tx.getRepository(RefreshTokenEntity).findOne({ where: { tenantId, tokenHash }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /**
+   * Serialises everything done to one refresh family until the transaction ends: issuing a
+   * successor and revoking the family. A revocation then sees every token the family issued.
+   */
+  async lockFamily(tx: EntityManager, tenantId: string, familyId: string) {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [`identity.refresh_family:${tenantId}`, familyId]);
+  }
+
   async markUsed(tx: EntityManager, tenantId: string, id: string) {
     await tx.getRepository(RefreshTokenEntity).update({ tenantId, id }, { usedAt: new Date() });
   }
 
-  async revokeFamily(tx: EntityManager, tenantId: string, familyId: string) {
+  /**
+   * Revokes the family's refresh tokens and answers the access tokens it issued that may still
+   * be alive (issued less than `accessTtlS` ago), with their expiry in epoch seconds.
+   */
+  async revokeFamily(tx: EntityManager, tenantId: string, familyId: string, accessTtlS: number): Promise<Array<{ jti: string; exp: number }>> {
     await tx.getRepository(RefreshTokenEntity).update({ tenantId, familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const rows: Array<{ jti: string; exp: number }> = await tx.query(
+      `SELECT access_jti AS jti, ceil(extract(epoch FROM created_at))::int + $3 AS exp
+         FROM identity.refresh_tokens
+        WHERE tenant_id = $1 AND family_id = $2 AND access_jti IS NOT NULL AND created_at > now() - make_interval(secs => $3 + 60)`,
+      [tenantId, familyId, accessTtlS],
+    );
+    return rows;
   }
 
   async revokeAllOfUser(tx: EntityManager, tenantId: string, userId: string) {
