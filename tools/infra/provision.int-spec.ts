@@ -5,7 +5,6 @@
 // provision.mjs is an ES module and jest runs CommonJS here, so the script is driven
 // through its CLI, which is also how the stack runner and the Helm Job use it.
 
-import { ServiceSchemas } from '@engage/contracts';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';

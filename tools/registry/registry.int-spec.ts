@@ -47,7 +47,7 @@ describe('service registry generation', () => {
   it('fails when the registry changed and the files were not regenerated, and passes once they are', () => {
     const file = join(copy, 'libs/contracts/src/system/services.json');
     const registry = JSON.parse(readFileSync(file, 'utf8'));
-    registry.services.push({ app: 'billing-service', valuesKey: 'billingService', schema: 'billing', prefix: 'billing', stream: 'EVT_BILLING', portOffset: 6, owns: 'test' });
+    registry.services.push({ app: 'billing-service', valuesKey: 'billingService', schema: 'billing', prefix: 'billing', stream: 'EVT_BILLING', portOffset: 1 + Math.max(...registry.services.map((s: { portOffset: number }) => s.portOffset)), owns: 'test' });
     writeFileSync(file, JSON.stringify(registry));
     expect(check().status).toBe(1);
     execFileSync(process.execPath, [join(copy, 'tools/registry/generate.mjs')]);
@@ -55,7 +55,7 @@ describe('service registry generation', () => {
     expect(readFileSync(join(copy, 'libs/contracts/src/system/services.generated.ts'), 'utf8')).toContain("billing: 'billing-service'");
     // The deployment gets the new service everywhere it lists services.
     const read = (file: string) => readFileSync(join(copy, file), 'utf8');
-    expect(read('helm/engage/templates/_services.tpl')).toMatch(/notificationService billingService\n/);
+    expect(read('helm/engage/templates/_services.tpl')).toMatch(/Service billingService\n/);
     expect(read('helm/engage/values.yaml')).toContain('billingService:\n  enabled: true\n  app: billing-service\n  schema: billing\n');
     const schema = JSON.parse(read('helm/engage/values.schema.json'));
     expect(schema.definitions.workload.properties.schema.enum).toContain('billing');

@@ -1,4 +1,3 @@
-import { Services } from '@engage/contracts';
 import { randomUUID } from 'node:crypto';
 import { Services } from '@engage/contracts';
 import { api, e2eStack, newTenant, type TenantSession } from '@engage/testing';
