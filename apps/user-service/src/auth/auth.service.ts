@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
+  cleanEmail,
   Events,
   type LoginCommand,
   type LoginMfaCommand,
@@ -11,6 +12,7 @@ import {
   type PasswordResetRequest,
   type SignupRequest,
   type SignupView,
+  normalizeEmail,
   type TokenPairView,
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
@@ -80,8 +82,8 @@ export class AuthService {
       const user = await this.users.insert(tx, {
         tenantId,
         id: userId,
-        email: input.email.trim(),
-        emailNormalized: input.email.trim().toLowerCase(),
+        email: cleanEmail(input.email),
+        emailNormalized: normalizeEmail(input.email),
         fullName: input.full_name.trim(),
         role: 'admin',
         isActive: true,

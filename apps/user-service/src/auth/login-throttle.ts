@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { normalizeEmail } from '@engage/contracts';
 import { RateLimitedError } from '@engage/errors';
 import { REDIS } from '@engage/service-runtime';
 import { sha256 } from '../crypto/secret-box';
@@ -31,7 +32,8 @@ export class LoginThrottle {
   }
 
   private key(tenant: string, email: string, ip: string) {
-    return sha256(`${tenant.toLowerCase()}|${email.toLowerCase()}|${ip}`);
+    // Normalised: look-alike spellings of one address share its count.
+    return sha256(`${tenant.toLowerCase()}|${normalizeEmail(email)}|${ip}`);
   }
 
   /** Takes one of the window's attempts, or refuses (429) once they are used up. */

@@ -13,7 +13,10 @@ export class UserEntity {
   @Column({ type: 'text' })
   email: string;
 
-  /** Lower-cased: email is unique within a tenant regardless of case. */
+  /**
+   * normalizeEmail (libs/contracts): email is unique within a tenant regardless of case, width,
+   * invisible characters, accent encoding and look-alike letters of other scripts.
+   */
   @Column({ name: 'email_normalized', type: 'text' })
   emailNormalized: string;
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  cleanEmail,
   type CreateUserRequest,
   Events,
+  normalizeEmail,
   type ListUsersQuery,
   type Page,
   type SetRoleCommand,
@@ -77,8 +79,8 @@ export class UsersService {
       const user = await this.users.insert(tx, {
         tenantId: ctx.tenantId,
         id: randomUUID(),
-        email: input.email.trim(),
-        emailNormalized: input.email.trim().toLowerCase(),
+        email: cleanEmail(input.email),
+        emailNormalized: normalizeEmail(input.email),
         fullName: input.full_name.trim(),
         role: input.role,
         isActive: true,
@@ -114,7 +116,7 @@ export class UsersService {
       }
       const changes = {
         ...(input.full_name !== undefined ? { fullName: input.full_name.trim() } : {}),
-        ...(input.email !== undefined ? { email: input.email.trim(), emailNormalized: input.email.trim().toLowerCase() } : {}),
+        ...(input.email !== undefined ? { email: cleanEmail(input.email), emailNormalized: normalizeEmail(input.email) } : {}),
         ...(input.is_active === true ? { isActive: true } : {}),
       };
       if (Object.keys(changes).length === 0) throw new ValidationError('Nothing to change.');

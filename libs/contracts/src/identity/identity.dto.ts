@@ -14,6 +14,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsUnambiguousEmail } from '../common/email';
 import { PageQuery } from '../common/pagination';
 import { type Role, Roles } from '../common/roles';
 
@@ -34,7 +35,8 @@ export class SignupRequest {
   full_name: string;
 
   @ApiProperty({ example: 'ada@acme.test' })
-  @IsEmail()
+  // Checked once cleaned (NFKC, invisible characters removed): see libs/contracts common/email.ts.
+  @IsUnambiguousEmail()
   @MaxLength(254)
   email: string;
 
@@ -143,7 +145,8 @@ export class MfaCodeRequest {
 
 export class CreateUserRequest {
   @ApiProperty()
-  @IsEmail()
+  // Checked once cleaned (NFKC, invisible characters removed): see libs/contracts common/email.ts.
+  @IsUnambiguousEmail()
   @MaxLength(254)
   email: string;
 
@@ -172,7 +175,8 @@ export class UpdateUserRequest {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsEmail()
+  // Checked once cleaned (NFKC, invisible characters removed): see libs/contracts common/email.ts.
+  @IsUnambiguousEmail()
   @MaxLength(254)
   email?: string;
 
