@@ -12,7 +12,7 @@ import {
   type PasswordResetRequest,
   type SignupRequest,
   type SignupView,
-  normalizeEmail,
+  normaliseEmailForMatching,
   type TokenPairView,
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
@@ -83,7 +83,7 @@ export class AuthService {
         tenantId,
         id: userId,
         email: cleanEmail(input.email),
-        emailNormalized: normalizeEmail(input.email),
+        emailNormalized: normaliseEmailForMatching(input.email),
         fullName: input.full_name.trim(),
         role: 'admin',
         isActive: true,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { normalizeEmail } from '@engage/contracts';
+import { normaliseEmailForMatching } from '@engage/contracts';
 import { RateLimitedError } from '@engage/errors';
 import { REDIS } from '@engage/service-runtime';
 import { sha256 } from '../crypto/secret-box';
@@ -33,7 +33,7 @@ export class LoginThrottle {
 
   private key(tenant: string, email: string, ip: string) {
     // Normalised: look-alike spellings of one address share its count.
-    return sha256(`${tenant.toLowerCase()}|${normalizeEmail(email)}|${ip}`);
+    return sha256(`${tenant.toLowerCase()}|${normaliseEmailForMatching(email)}|${ip}`);
   }
 
   /** Takes one of the window's attempts, or refuses (429) once they are used up. */

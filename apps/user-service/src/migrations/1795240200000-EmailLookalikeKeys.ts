@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { normalizeEmail } from '@engage/contracts';
+import { normaliseEmailForMatching } from '@engage/contracts';
 
 /**
- * Users' email keys are recomputed with normalizeEmail (NFKC, invisible characters removed,
+ * Users' email keys are recomputed with normaliseEmailForMatching (NFKC, invisible characters removed,
  * look-alike letters folded) so that sign-in, which now looks users up by that key, still finds
  * users created before. Only addresses with non-ASCII characters can have a different key. A
  * key that another user of the tenant already has is left as it was (those two accounts
@@ -18,7 +18,7 @@ export class EmailLookalikeKeys1795240200000 implements MigrationInterface {
       `SELECT tenant_id, id, email, email_normalized FROM identity.users WHERE email ~ '[^\\x01-\\x7f]'`,
     );
     for (const row of rows) {
-      const key = normalizeEmail(row.email);
+      const key = normaliseEmailForMatching(row.email);
       if (key === row.email_normalized) continue;
       await queryRunner.query(
         `UPDATE identity.users SET email_normalized = $3

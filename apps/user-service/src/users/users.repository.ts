@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PreparedRead, TenantDatabase } from '@engage/database';
-import { normalizeEmail, type Role } from '@engage/contracts';
+import { normaliseEmailForMatching, type Role } from '@engage/contracts';
 import { UserEntity } from './user.entity';
 
 export interface UserPageCursor {
@@ -48,7 +48,7 @@ export class UsersRepository {
 
   findByEmail(tx: EntityManager, tenantId: string, email: string): Promise<UserEntity | null> {
     // Look-alikes (full-width, invisible characters, Cyrillic а…) find the same user.
-    return this.repo(tx).findOneBy({ tenantId, emailNormalized: normalizeEmail(email) });
+    return this.repo(tx).findOneBy({ tenantId, emailNormalized: normaliseEmailForMatching(email) });
   }
 
   async emailTaken(tx: EntityManager, tenantId: string, email: string, exceptId?: string): Promise<boolean> {

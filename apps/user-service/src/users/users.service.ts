@@ -4,7 +4,7 @@ import {
   cleanEmail,
   type CreateUserRequest,
   Events,
-  normalizeEmail,
+  normaliseEmailForMatching,
   type ListUsersQuery,
   type Page,
   type SetRoleCommand,
@@ -80,7 +80,7 @@ export class UsersService {
         tenantId: ctx.tenantId,
         id: randomUUID(),
         email: cleanEmail(input.email),
-        emailNormalized: normalizeEmail(input.email),
+        emailNormalized: normaliseEmailForMatching(input.email),
         fullName: input.full_name.trim(),
         role: input.role,
         isActive: true,
@@ -116,7 +116,7 @@ export class UsersService {
       }
       const changes = {
         ...(input.full_name !== undefined ? { fullName: input.full_name.trim() } : {}),
-        ...(input.email !== undefined ? { email: cleanEmail(input.email), emailNormalized: normalizeEmail(input.email) } : {}),
+        ...(input.email !== undefined ? { email: cleanEmail(input.email), emailNormalized: normaliseEmailForMatching(input.email) } : {}),
         ...(input.is_active === true ? { isActive: true } : {}),
       };
       if (Object.keys(changes).length === 0) throw new ValidationError('Nothing to change.');

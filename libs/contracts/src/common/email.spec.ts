@@ -1,6 +1,7 @@
-import { cleanEmail, emailProblem, isMixedScript, normalizeEmail } from './email';
+import { normaliseEmailForMatching as normalizeEmail } from '../email-normalise';
+import { cleanEmail, emailProblem, isMixedScript } from './email';
 
-describe('normalizeEmail', () => {
+describe('normaliseEmailForMatching on account addresses', () => {
   const plain = normalizeEmail('ada@acme.test');
 
   it.each([

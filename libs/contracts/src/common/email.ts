@@ -4,36 +4,18 @@ import { isEmail, registerDecorator, type ValidationOptions } from 'class-valida
  * Email addresses that look the same must compare the same. Attackers register look-alikes of
  * a colleague's address with full-width letters (`ａｄａ`), invisible characters (zero-width
  * space, soft hyphen), decomposed accents (`e` + U+0301) or letters of another script that
- * look Latin (Cyrillic `а`). Used by user-service for user uniqueness and sign-in, and by
- * crm-service for contact duplicate detection.
+ * look Latin (Cyrillic `а`). The comparison key is normaliseEmailForMatching
+ * (email-normalise.ts, shared with crm-service's duplicate detection); this file adds what
+ * account addresses need on top: the cleaned form that is stored, and the refusal of local
+ * parts that mix scripts.
  */
 
-/** Characters that render as nothing: zero-width spaces and joiners, soft hyphen, BOM, variation selectors. */
-const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
-
-/** Lower-case letters of other scripts that are drawn like a Latin letter (Unicode confusables). */
-const LATIN_LOOKALIKES: Record<string, string> = {
-  // Cyrillic
-  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԁ: 'd', һ: 'h', ԛ: 'q', ԝ: 'w', ӏ: 'l', ү: 'y',
-  // Greek
-  α: 'a', ο: 'o', ν: 'v', ι: 'i', κ: 'k', υ: 'u', ρ: 'p', ϲ: 'c',
-  // Latin letters drawn like other Latin letters
-  ɑ: 'a', ı: 'i', ɡ: 'g',
-};
-const LOOKALIKE = new RegExp(`[${Object.keys(LATIN_LOOKALIKES).join('')}]`, 'gu');
+/** Characters that render as nothing (as in email-normalise.ts): default-ignorable and format characters. */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
 
 /** The address as stored and shown: compatibility-normalised (NFKC), invisible characters removed, trimmed. */
 export function cleanEmail(raw: string): string {
   return raw.normalize('NFKC').replace(INVISIBLE, '').trim();
-}
-
-/**
- * The comparison key of an address: cleaned (see cleanEmail), lower-cased, and with look-alike
- * letters of other scripts folded to the Latin letter they imitate. Two addresses a person
- * cannot tell apart get the same key.
- */
-export function normalizeEmail(raw: string): string {
-  return cleanEmail(raw).toLowerCase().normalize('NFKC').replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c]);
 }
 
 const SCRIPTS: Array<[string, RegExp]> = [

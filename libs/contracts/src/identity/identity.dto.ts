@@ -6,7 +6,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -17,6 +16,7 @@ import {
 import { IsUnambiguousEmail } from '../common/email';
 import { PageQuery } from '../common/pagination';
 import { type Role, Roles } from '../common/roles';
+import { PlainDataMap } from '../common/plain-map';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -245,7 +245,7 @@ export class UpdateTenantRequest {
 
   @ApiPropertyOptional({ description: 'Tenant settings, e.g. default_country, timezone, call frequency cap' })
   @IsOptional()
-  @IsObject()
+  @PlainDataMap()
   settings?: Record<string, unknown>;
 }
 
