@@ -19,6 +19,7 @@ import { ValidationError } from '@engage/errors';
 import { RpcClient, validationDetails } from '@engage/messaging';
 import type { Logger } from '@engage/logging';
 import { RequirePermission } from '../auth/route-access.decorator';
+import { AcceptsBody } from '../http/body-parsers';
 import { GATEWAY_LOGGER } from '../infra/tokens';
 import { Ctx } from '../http/request-context';
 import { EXPORT_COLUMNS, exportRow } from './contacts-csv';
@@ -43,6 +44,7 @@ export class ImportsController {
    */
   @RequirePermission('imports', 'create')
   @Post('contacts/import')
+  @AcceptsBody('csv')
   @HttpCode(202)
   @ApiOperation({ summary: 'Import contacts from a CSV (≤ 100 MB, text/csv body or multipart file); progress at GET /v1/imports/:id' })
   @ApiConsumes('text/csv', 'multipart/form-data')
