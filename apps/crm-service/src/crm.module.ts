@@ -14,6 +14,7 @@ import { DealsRepository } from './deals/deals.repository';
 import { DealsService } from './deals/deals.service';
 import { ImportBatchWriter } from './imports/import-batch-writer';
 import { ImportRunner } from './imports/import-runner';
+import { ImportSweeper } from './imports/import-sweeper';
 import { ImportsHandler } from './imports/imports.handler';
 import { ImportsRepository } from './imports/imports.repository';
 import { ImportsService } from './imports/imports.service';
@@ -47,6 +48,7 @@ import { IdentityUserDirectory, UserDirectory } from '@engage/access';
     ImportBatchWriter,
     ImportRunner,
     ImportsService,
+    ImportSweeper,
     { provide: UserDirectory, useClass: IdentityUserDirectory },
   ],
   exports: [ContactsService, ContactsRepository, CompaniesRepository, CustomFieldsService],

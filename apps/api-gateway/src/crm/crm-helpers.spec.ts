@@ -16,6 +16,18 @@ describe('crm gateway helpers', () => {
     await expect(tooBig()).rejects.toMatchObject({ status: 413 });
   });
 
+  it('answers 400 when the upload breaks off, and keeps the multipart parser’s own 4xx', async () => {
+    async function* broken(error: Error) {
+      yield Buffer.alloc(5, 1);
+      throw error;
+    }
+    const drain = async (error: Error) => {
+      for await (const _ of chunksOf(broken(error), 4, 100)) void _;
+    };
+    await expect(drain(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))).rejects.toMatchObject({ status: 400, message: expect.stringContaining('broke off') });
+    await expect(drain(Object.assign(new Error('request file too large'), { statusCode: 413 }))).rejects.toMatchObject({ statusCode: 413 });
+  });
+
   it('accepts a JSON mapping of strings only', () => {
     expect(parseMapping('{"Mail":"email"}')).toEqual({ Mail: 'email' });
     expect(() => parseMapping('[1]')).toThrow(expect.objectContaining({ status: 400 }));

@@ -36,29 +36,44 @@ export async function csvUpload(req: FastifyRequest): Promise<CsvUpload> {
   throw new BadRequestError('Send the CSV as a text/csv body or as a multipart/form-data file.');
 }
 
-/** Cuts a byte stream into chunks of `size` bytes (the last one shorter), refusing more than `max` bytes in all. */
+/**
+ * Cuts a byte stream into chunks of `size` bytes (the last one shorter), refusing more than `max`
+ * bytes in all. A stream that breaks off (the client closed the connection mid-upload) ends in a
+ * 400 that says so, not in a server error.
+ */
 export async function* chunksOf(stream: AsyncIterable<Buffer | string>, size: number, max: number): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let held = 0;
   let total = 0;
-  for await (const piece of stream) {
-    let buf = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    total += buf.length;
-    if (total > max) throw new PayloadTooLargeError();
-    while (held + buf.length >= size) {
-      const take = size - held;
-      parts.push(buf.subarray(0, take));
-      yield Buffer.concat(parts);
-      parts = [];
-      held = 0;
-      buf = buf.subarray(take);
+  try {
+    for await (const piece of stream) {
+      let buf = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      total += buf.length;
+      if (total > max) throw new PayloadTooLargeError();
+      while (held + buf.length >= size) {
+        const take = size - held;
+        parts.push(buf.subarray(0, take));
+        yield Buffer.concat(parts);
+        parts = [];
+        held = 0;
+        buf = buf.subarray(take);
+      }
+      if (buf.length) {
+        parts.push(buf);
+        held += buf.length;
+      }
     }
-    if (buf.length) {
-      parts.push(buf);
-      held += buf.length;
-    }
+  } catch (error) {
+    throw isClientError(error) ? error : new BadRequestError('The upload broke off before the whole file arrived.');
   }
   if (held) yield Buffer.concat(parts);
+}
+
+/** Errors that already say what the client did wrong: ours, and the multipart parser's limits (4xx). */
+function isClientError(error: unknown): boolean {
+  if (error instanceof DomainError) return true;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** `mapping` arrives as a JSON string (query or form field). */

@@ -17,8 +17,10 @@ import {
 import type { TenantContext } from '@engage/context';
 import { ValidationError } from '@engage/errors';
 import { RpcClient, validationDetails } from '@engage/messaging';
+import type { Logger } from '@engage/logging';
 import { RequirePermission } from '../auth/route-access.decorator';
 import { AcceptsBody } from '../http/body-parsers';
+import { GATEWAY_LOGGER } from '../infra/tokens';
 import { Ctx } from '../http/request-context';
 import { EXPORT_COLUMNS, exportRow } from './contacts-csv';
 import { chunksOf, csvUpload, parseMapping } from './csv-upload';
@@ -31,7 +33,10 @@ const EXPORT_PAGE = 200;
 @ApiTags('imports')
 @Controller('v1')
 export class ImportsController {
-  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+  constructor(
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+  ) {}
 
   /**
    * Streams the upload to crm-service in ordered chunks (never the whole file in memory, never a
@@ -56,26 +61,46 @@ export class ImportsController {
     let jobId: string | null = null;
     let seq = 0;
     const inflight = new Set<Promise<unknown>>();
-    if (upload.stream) {
-      for await (const chunk of chunksOf(upload.stream, IMPORT_CHUNK_BYTES, MAX_IMPORT_BYTES)) {
-        jobId ??= (
-          await this.rpc.request(
-            Subjects.crm.imports.create,
-            { mapping, on_duplicate: options.on_duplicate, default_country: options.default_country, filename: upload.filename ?? undefined },
-            ctx,
-          )
-        ).job_id;
-        const append = this.rpc.request(Subjects.crm.imports.append, { id: jobId, seq: seq++, data: chunk.toString('base64') }, ctx, { timeoutMs: 30_000 });
-        inflight.add(append);
-        void append.finally(() => inflight.delete(append)).catch(() => undefined);
-        if (inflight.size >= APPEND_CONCURRENCY) await Promise.race(inflight);
+    try {
+      if (upload.stream) {
+        for await (const chunk of chunksOf(upload.stream, IMPORT_CHUNK_BYTES, MAX_IMPORT_BYTES)) {
+          jobId ??= (
+            await this.rpc.request(
+              Subjects.crm.imports.create,
+              { mapping, on_duplicate: options.on_duplicate, default_country: options.default_country, filename: upload.filename ?? undefined },
+              ctx,
+            )
+          ).job_id;
+          const append = this.rpc.request(Subjects.crm.imports.append, { id: jobId, seq: seq++, data: chunk.toString('base64') }, ctx, { timeoutMs: 30_000 });
+          inflight.add(append);
+          void append.finally(() => inflight.delete(append)).catch(() => undefined);
+          if (inflight.size >= APPEND_CONCURRENCY) await Promise.race(inflight);
+        }
       }
+      await Promise.all(inflight);
+    } catch (error) {
+      // The upload failed (too large, the client went away, the stream or an append broke): the
+      // job can never start, so its chunks are deleted now rather than left in the database.
+      if (jobId) await this.abandon(jobId, inflight, ctx);
+      throw error;
     }
-    await Promise.all(inflight);
     if (!jobId) throw new ValidationError('The CSV file is empty.', { fields: { file: ['is empty'] } });
     const started = await this.rpc.request(Subjects.crm.imports.start, { id: jobId }, ctx);
     void reply.header('Location', `/v1/imports/${jobId}`);
     return started;
+  }
+
+  /**
+   * Discards a failed upload once the appends in flight have settled. If this fails too (crm-service
+   * unreachable), the sweeper in crm-service deletes the upload after it stayed silent long enough.
+   */
+  private async abandon(jobId: string, inflight: Set<Promise<unknown>>, ctx: TenantContext): Promise<void> {
+    await Promise.allSettled(inflight);
+    try {
+      await this.rpc.request(Subjects.crm.imports.abandon, { id: jobId }, ctx);
+    } catch (error) {
+      this.logger.warn({ err: error, import_id: jobId }, 'could not discard a failed import upload; the sweep will');
+    }
   }
 
   @RequirePermission('imports', 'read')

@@ -4,6 +4,7 @@ import { Ref, At, TenantRecord } from '@engage/database';
 /** A CSV import: its options, where it stands, and its counters (updated with every batch). */
 @Entity({ schema: 'crm', name: 'imports' })
 @Index('imports_created_idx', ['tenantId', 'createdAt'])
+@Index('imports_receiving_idx', ['lastChunkAt'], { where: `"status" = 'receiving'` })
 export class ImportJobEntity extends TenantRecord {
   @Column({ type: 'text', default: 'receiving' })
   status: string;
@@ -59,4 +60,11 @@ export class ImportJobEntity extends TenantRecord {
 
   @At('heartbeat_at', { nullable: true })
   heartbeatAt: Date | null;
+
+  /**
+   * When the upload last delivered a piece of the file (its creation until the first one). An
+   * upload silent for longer than IMPORT_ABANDONED_AFTER_MS was given up and is swept away.
+   */
+  @At('last_chunk_at', { now: true })
+  lastChunkAt: Date;
 }

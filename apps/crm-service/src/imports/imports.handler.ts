@@ -32,4 +32,9 @@ export class ImportsHandler {
   errors(@Payload() input: ImportErrorsCommand, @Caller() ctx: RequestContext) {
     return this.service.errors(ctx, input);
   }
+
+  @Handles(Subjects.crm.imports.abandon)
+  abandon(@Payload() input: ImportIdCommand, @Caller() ctx: RequestContext) {
+    return this.service.abandon(ctx, input.id);
+  }
 }

@@ -62,10 +62,46 @@ export class ImportsRepository {
        ON CONFLICT (tenant_id, import_id, seq) DO UPDATE SET data = EXCLUDED.data`,
       [tenantId, id, seq, data],
     );
-    const [{ received_bytes }] = await tx.query<{ received_bytes: string }>(`UPDATE crm.imports SET received_bytes = received_bytes + $3 WHERE tenant_id = $1 AND id = $2 RETURNING received_bytes`,
+    const [{ received_bytes }] = await tx.query<{ received_bytes: string }>(`UPDATE crm.imports SET received_bytes = received_bytes + $3, last_chunk_at = now()
+        WHERE tenant_id = $1 AND id = $2 RETURNING received_bytes`,
       [tenantId, id, data.length - (previous ?? 0)],
     );
     return Number(received_bytes);
+  }
+
+  /** Deletes a job; its chunks and row errors go with it (the foreign keys cascade). */
+  async remove(tx: Tx, tenantId: string, id: string): Promise<void> {
+    await tx.query(`DELETE FROM crm.imports WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  }
+
+  /**
+   * Uploads of any tenant still `receiving` whose last chunk came more than `silentMs` ago, the
+   * oldest first. A read across tenants (the import worker's policy); each deletion then happens
+   * in a transaction bound to the job's tenant, see {@link removeAbandoned}.
+   */
+  async findAbandoned(silentMs: number, limit: number): Promise<Array<{ tenant_id: string; id: string }>> {
+    return this.db.acrossTenants('import_worker', (tx) =>
+      tx.query<{ tenant_id: string; id: string }>(`SELECT tenant_id, id FROM crm.imports
+          WHERE status = 'receiving' AND last_chunk_at < now() - make_interval(secs => $1)
+          ORDER BY last_chunk_at LIMIT $2`,
+        [silentMs / 1000, limit],
+      ),
+    );
+  }
+
+  /**
+   * Deletes those of `ids` that are still receiving and still silent: a chunk that arrived since
+   * they were found keeps its upload (the condition is checked again on the locked row).
+   */
+  async removeAbandoned(tenantId: string, ids: string[], silentMs: number): Promise<number> {
+    const rows = await this.db.transaction(tenantId, (tx) =>
+      tx.query<{ id: string }>(`DELETE FROM crm.imports
+          WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND status = 'receiving' AND last_chunk_at < now() - make_interval(secs => $3)
+          RETURNING id`,
+        [tenantId, ids, silentMs / 1000],
+      ),
+    );
+    return rows.length;
   }
 
   async setStatus(tx: Tx, tenantId: string, id: string, status: ImportStatus, message: string | null = null): Promise<void> {

@@ -65,13 +65,35 @@ export class ImportsService {
     assertGranted(ctx, 'imports', 'create');
     const data = Buffer.from(input.data, 'base64');
     if (data.length > IMPORT_CHUNK_BYTES * 2) throw new PayloadTooLargeError(`A chunk may hold at most ${IMPORT_CHUNK_BYTES} bytes.`);
-    return this.db.transaction(tctx.tenantId, async (tx) => {
+    const received = await this.db.transaction(tctx.tenantId, async (tx) => {
       const job = await this.imports.lock(tx, tctx.tenantId, input.id);
       if (!job || job.created_by !== ctx.userId) throw new NotFoundError('Import', input.id);
       if (job.status !== 'receiving') throw new ConflictError('This import is no longer receiving its file.', { status: job.status });
-      const received = await this.imports.putChunk(tx, tctx.tenantId, job.id, input.seq, data);
-      if (received > MAX_IMPORT_BYTES) throw new PayloadTooLargeError(`A CSV import may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
-      return { received_bytes: received };
+      const total = await this.imports.putChunk(tx, tctx.tenantId, job.id, input.seq, data);
+      // Over the limit the file can never be imported: the job and everything it received go now,
+      // in this transaction, rather than waiting in the database for a start that never comes.
+      if (total > MAX_IMPORT_BYTES) await this.imports.remove(tx, tctx.tenantId, job.id);
+      return total;
+    });
+    if (received > MAX_IMPORT_BYTES) {
+      throw new PayloadTooLargeError(`A CSV import may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB; the upload was discarded.`);
+    }
+    return { received_bytes: received };
+  }
+
+  /**
+   * Discards an upload its gateway could not finish (the client went away, the stream broke, the
+   * file was too large): the job and its chunks are deleted. Only its creator may, and only
+   * before it started; another tenant's or user's job is not found.
+   */
+  async abandon(ctx: RequestContext, id: string): Promise<void> {
+    const tctx = requireTenant(ctx);
+    assertGranted(ctx, 'imports', 'create');
+    await this.db.transaction(tctx.tenantId, async (tx) => {
+      const job = await this.imports.lock(tx, tctx.tenantId, id);
+      if (!job || job.created_by !== ctx.userId) throw new NotFoundError('Import', id);
+      if (job.status !== 'receiving') throw new ConflictError('This import already started; only an upload in progress can be abandoned.', { status: job.status });
+      await this.imports.remove(tx, tctx.tenantId, id);
     });
   }
 

@@ -7,6 +7,7 @@ import { SearchOrderedNameIndexes1795228300000 } from './1795228300000-SearchOrd
 import { ImportStatistics1795228400000 } from './1795228400000-ImportStatistics';
 import { ContactPurge1795228600000 } from './1795228600000-ContactPurge';
 import { MessagingRetention1795229000000 } from './1795229000000-MessagingRetention';
+import { ImportUploadSweep1796176835341 } from './1796176835341-ImportUploadSweep';
 
 /** Applied in this order; each one is reversible (down). */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ImportStatistics1795228400000,
   ContactPurge1795228600000,
   MessagingRetention1795229000000,
+  ImportUploadSweep1796176835341,
 ];

@@ -82,6 +82,8 @@ export const CrmSubjects = {
     start: rpcSubject<ImportIdCommand, ImportAccepted>('crm.imports.start'),
     get: rpcSubject<ImportIdCommand, ImportView>('crm.imports.get'),
     errors: rpcSubject<ImportErrorsCommand, ImportErrorPage>('crm.imports.errors'),
+    /** Discards an upload that failed or was given up before `start`: the job and its chunks. */
+    abandon: rpcSubject<ImportIdCommand, void>('crm.imports.abandon'),
   },
 } as const;
 
