@@ -1,0 +1,43 @@
+import type { Role } from '@engage/contracts';
+import type { TenantContext } from '@engage/context';
+import { OutboxWriter } from '@engage/messaging';
+import { KitUsers, openServiceDatabase, outboxEvents } from '@engage/testing/kit';
+import { ComplianceGate } from '../compliance/compliance-gate';
+import { ComplianceRepository, type FrequencyCaps } from '../compliance/compliance.repository';
+import { ComplianceService } from '../compliance/compliance.service';
+import { SCHEMA, telephonyServiceDefinition } from '../database/definition';
+import { KitClock, KitContacts } from './kit-contacts';
+
+/**
+ * telephony-service's services wired by hand against the real database as the runtime role (row-level
+ * security applies), with contacts and the clock under the test's control. Each test makes its own tenant.
+ */
+export async function startTelephonyKit(poolSize = 12) {
+  const db = await openServiceDatabase(telephonyServiceDefinition, poolSize);
+  const users = new KitUsers();
+  const contacts = new KitContacts();
+  const clock = new KitClock();
+  const outbox = new OutboxWriter(SCHEMA);
+  const complianceRepository = new ComplianceRepository(db);
+  const gate = new ComplianceGate(complianceRepository);
+  const compliance = new ComplianceService(db, complianceRepository, contacts);
+  return {
+    db,
+    users,
+    contacts,
+    clock,
+    outbox,
+    complianceRepository,
+    gate,
+    compliance,
+    newTenant: (role?: Role) => users.newTenant(role),
+    as: (ctx: TenantContext, role: Role, userId?: string) => users.as(ctx, role, userId),
+    setCaps: (ctx: TenantContext, caps: FrequencyCaps) => db.transaction(ctx.tenantId, (tx) => complianceRepository.setCaps(tx, ctx.tenantId, caps)),
+    /** Grants consent of `type` for `phone`, as a rep ticking the box would. */
+    grant: (ctx: TenantContext, phone: string, type: 'call' | 'sms' = 'call') => compliance.recordConsent(ctx, { phone, type, status: 'granted', source: 'test' }),
+    events: (tenantId: string) => outboxEvents(db, SCHEMA, tenantId),
+    close: () => db.close(),
+  };
+}
+
+export type TelephonyKit = Awaited<ReturnType<typeof startTelephonyKit>>;
