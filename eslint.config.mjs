@@ -4,10 +4,31 @@
 import nx from '@nx/eslint-plugin';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import js from '@eslint/js';
+
+/** What a Node ES module may use without importing it. */
+const nodeGlobals = Object.fromEntries(
+  ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'fetch', 'Response', 'Request', 'Headers', 'AbortController', 'AbortSignal',
+    'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'structuredClone',
+    'TextEncoder', 'TextDecoder', 'performance', 'crypto', 'global', 'globalThis'].map((name) => [name, 'readonly']),
+);
 
 export default [
-  { ignores: ['dist/**', 'node_modules/**', '.nx/**', 'tools/deploy-check/**', 'helm/**', 'k8s/**', 'docker/**', '**/*.js', '**/*.mjs'] },
-  ...tseslint.configs.recommended,
+  {
+    ignores: ['dist/**', 'node_modules/**', '.nx/**', 'tools/deploy-check/**', 'helm/**', 'k8s/**', 'docker/**', '**/*.js'],
+  },
+  ...tseslint.configs.recommended.map((config) => ({ ...config, files: config.files ?? ['**/*.ts'] })),
+  {
+    // The stack runner, infrastructure, registry, generator and benchmark scripts: plain Node ES
+    // modules, linted with ESLint's recommended rules (their types are checked by tsconfig.tools.json).
+    files: ['tools/**/*.mjs'],
+    ...js.configs.recommended,
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: nodeGlobals },
+    rules: {
+      ...js.configs.recommended.rules,
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx, 'import-x': importX },

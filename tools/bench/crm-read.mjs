@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Contact read by id through the gateway, as a ratio to a bare Fastify + pg server reading the
 // same rows in the same run with a prepared statement, as the gateway path does (SPEC §9: ≥ 0.40
 // at 50 connections, p99 < 25 ms at 100). The same server without a prepared statement (planned
@@ -53,11 +54,17 @@ try {
     gateway_100: () => load({ url: args.gateway, connections: 100, seconds, headers: { authorization: `Bearer ${token}` }, nextPath: () => `/v1/contacts/${nextId()}` }),
   };
   // Each target is run twice: the first run warms JITs, pools and caches, the second is measured.
-  const results = {};
-  for (const [name, run] of Object.entries(runs)) {
+  /** @param {() => ReturnType<typeof load>} run */
+  const measured = async (run) => {
     await run();
-    results[name] = await run();
-  }
+    return run();
+  };
+  const results = {
+    baseline: await measured(runs.baseline),
+    baseline_unprepared: await measured(runs.baseline_unprepared),
+    gateway: await measured(runs.gateway),
+    gateway_100: await measured(runs.gateway_100),
+  };
   console.log(
     JSON.stringify(
       {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Fuzzy contact search through the gateway over the seeded 1,000,000 contacts (SPEC §9: p95 < 50 ms).
 //
 //   npm run build && ENGAGE_DATABASE=engage_crm_bench PORT=3200 npm run up
@@ -22,7 +23,9 @@ const { values: args } = parseArgs({
 });
 
 const rand = prng(2026);
+/** @param {readonly string[]} list */
 const pick = (list) => list[Math.floor(rand() * list.length)];
+/** @param {string} word @returns {string} */
 function typo(word) {
   if (word.length < 4) return word;
   const i = 1 + Math.floor(rand() * (word.length - 2));
@@ -35,6 +38,7 @@ function typo(word) {
 }
 
 const tenant = benchTenant();
+/** @type {string[]} */
 const queries = [];
 for (let n = 0; n < 500; n++) {
   const kind = n % 10;

@@ -1,3 +1,4 @@
+// @ts-check
 // Compiles every app and lib with SWC into dist/, mirroring the source tree, and rewrites the
 // `@engage/*` path aliases into relative requires. Services then run as plain compiled JS
 // (`node dist/apps/<app>/src/main.js`): no ts-node, no bundler, a full build in seconds on 2 cores.
@@ -9,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outRoot = join(root, 'dist');
+/** @param {string} f */
 const isSource = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(f);
 
+/** @param {string} dir @returns {Promise<string[]>} */
 async function walk(dir) {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const files = await Promise.all(

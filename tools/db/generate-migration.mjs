@@ -1,3 +1,4 @@
+// @ts-check
 // Generates a TypeORM migration for one service from the difference between its entities and
 // the database (the same thing `typeorm migration:generate` does), after applying the migrations
 // that already exist. Run `npm run build` first: it loads the compiled service definition.
@@ -42,7 +43,9 @@ if (log.upQueries.length === 0) {
 }
 void pendingSchemaChanges;
 const timestamp = Date.now();
+/** @param {string} s */
 const q = (s) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+/** @param {{ query: string, parameters?: unknown[] }[]} queries */
 const lines = (queries) => queries.map((x) => `    await queryRunner.query(${q(x.query)}${x.parameters?.length ? `, ${JSON.stringify(x.parameters)}` : ''});`).join('\n');
 const source = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 

@@ -1,4 +1,3 @@
-// @ts-check
 // npm run new:service -- <name>            a new service <name>-service with the sample feature
 // npm run new:service -- <name> --remove   takes a generated service out again
 // npm run new:service -- --check-skeletons proves the generator against the services that are

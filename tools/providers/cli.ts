@@ -31,6 +31,22 @@ export function portFlag(flags: CliFlags, name: string, fallback: number): numbe
   return port;
 }
 
+/** A positive number flag (a time scale, say); absent → the fallback. */
+export function positiveFlag(flags: CliFlags, name: string, fallback: number): number {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`--${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+/** A flag that must be given. */
+export function requiredFlag(flags: CliFlags, name: string): string {
+  const value = flags[name];
+  if (value === undefined || value === '') throw new Error(`--${name} is required`);
+  return value;
+}
+
 /** Starts a stand-in from the command line and keeps it running until a signal arrives. */
 export function runStandInCli(known: readonly string[], start: (flags: CliFlags) => Promise<StandIn>): void {
   let flags: CliFlags;

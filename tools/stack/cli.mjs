@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The stack runner behind `npm start`, `npm run up`, `npm run down`, `npm test`, `npm run migrate`
 // and `npm run seed`. Node builtins only until dependencies are installed.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,10 @@ async function prepareDev() {
   return env;
 }
 
+/**
+ * @param {string} gatewayUrl
+ * @param {{ tenant: string, email: string, password: string }} seeded
+ */
 function printWelcome(gatewayUrl, seeded) {
   const lines = [
     '',
@@ -40,6 +45,7 @@ function printWelcome(gatewayUrl, seeded) {
     `  API docs   ${gatewayUrl}/docs`,
     `  Health     ${gatewayUrl}/health`,
     `  Logs       .engage/logs/<service>.log`,
+    `  Providers  .engage/providers.json (stand-in URLs and development credentials)`,
     '',
     `  Demo login (POST ${gatewayUrl}/v1/auth/login):`,
     `    tenant   ${seeded.tenant}`,
@@ -50,20 +56,31 @@ function printWelcome(gatewayUrl, seeded) {
   console.log(lines.join('\n'));
 }
 
+/** @param {{ detached: boolean }} options */
 async function start({ detached }) {
   const { say } = await import('./prepare.mjs');
   if (detached && existsSync(STATE_FILE)) {
     say('a stack started by `npm run up` is already recorded; run `npm run down` first');
     process.exit(1);
   }
-  const env = await prepareDev();
+  const baseEnv = await prepareDev();
   const { ALL_APPS, startDetached, startProcess, stopPids, waitForHealthy } = await import('./processes.mjs');
+  const { PROVIDERS_FILE, startProviders, withProviderEnv } = await import('./providers.mjs');
   const { seedDemo, DEMO } = await import('./seed.mjs');
   const gatewayUrl = `http://localhost:${DEV.basePort}`;
+  say('starting the provider stand-ins…');
+  // The stand-ins come first: the services are told where they are.
+  const providers = await startProviders({ basePort: DEV.basePort, gatewayUrl, file: PROVIDERS_FILE, detached });
+  const env = withProviderEnv(baseEnv, providers.document, gatewayUrl);
   say('starting the six processes…');
-  const processes = ALL_APPS.map((app) => (detached ? startDetached(app, env[app]) : startProcess(app, env[app])));
+  const services = ALL_APPS.map((app) => (detached ? startDetached(app, env[app]) : startProcess(app, env[app])));
+  const processes = [...services, providers.process];
   if (detached) writeFileSync(STATE_FILE, JSON.stringify({ pids: processes.map((p) => ({ app: p.app, pid: p.pid })), gatewayUrl }, null, 2));
-  const stopAll = () => stopPids(processes.map((p) => p.pid));
+  // The services stop first, so none of them calls a stand-in that has already gone.
+  const stopAll = async () => {
+    await stopPids(services.map((p) => p.pid));
+    await stopPids([providers.process.pid]);
+  };
   try {
     await waitForHealthy(gatewayUrl, { processes: detached ? [] : processes });
     await seedDemo(gatewayUrl);
@@ -87,7 +104,7 @@ async function start({ detached }) {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   for (const p of processes) {
-    p.child.on('exit', (code) => {
+    p.child?.on('exit', (code) => {
       if (!stopping) say(`${p.app} exited (code ${code}); see ${p.logFile}`);
     });
   }
@@ -99,12 +116,17 @@ async function down() {
     return;
   }
   const { stopPids } = await import('./processes.mjs');
+  /** @type {{ pids: { app: string, pid: number }[] }} */
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8'));
-  await stopPids(state.pids.map((p) => p.pid));
+  const { PROVIDERS_APP } = await import('./providers.mjs');
+  // The services first, then the stand-ins they call.
+  await stopPids(state.pids.filter((p) => p.app !== PROVIDERS_APP).map((p) => p.pid));
+  await stopPids(state.pids.filter((p) => p.app === PROVIDERS_APP).map((p) => p.pid));
   rmSync(STATE_FILE, { force: true });
   console.log(`stopped ${state.pids.map((p) => p.app).join(', ')}`);
 }
 
+/** @type {Record<string, () => Promise<void>>} */
 const commands = {
   start: () => start({ detached: false }),
   up: () => start({ detached: true }),
@@ -131,7 +153,7 @@ if (!commands[command]) {
   console.error(`usage: node tools/stack/cli.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);
 }
-commands[command]().catch((error) => {
+commands[command]().catch((/** @type {Error} */ error) => {
   console.error(error.stack ?? error);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // What `npm start`, `npm run up` and `npm test` all do first: dependencies, infrastructure,
 // database roles and schemas, a build, and migrations.
 import { existsSync, statSync } from 'node:fs';
@@ -5,6 +6,7 @@ import { join } from 'node:path';
 import { migrateAll, run } from './processes.mjs';
 import { ROOT } from './services.mjs';
 
+/** @param {string} msg */
 const say = (msg) => console.log(`\x1b[36m[engage]\x1b[0m ${msg}`);
 export { say };
 
@@ -17,6 +19,9 @@ export async function ensureDependencies() {
   await run('npm', ['ci', '--no-audit', '--no-fund'], {});
 }
 
+/**
+ * @param {{ database: string, env: Record<string, Record<string, string>>, build?: boolean, fresh?: boolean }} options
+ */
 export async function prepare({ database, env, build = true, fresh = false }) {
   await ensureDependencies();
   // Imported only now: these need the packages installed above.

@@ -1,3 +1,4 @@
+// @ts-check
 // The processes of the suite (from the service registry), and the environment each one gets locally.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,11 @@ export function devSecrets() {
 }
 
 /** Environment of every process for one stack (development or test). */
+/**
+ * @param {{ basePort: number, database: string, natsUrl: string, redisUrl: string,
+ *   urls: Record<string, { app: string, owner: string }>, nodeEnv: string, logLevel: string, requestTimeoutMs: number }} options
+ * @returns {Record<string, Record<string, string>>}
+ */
 export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv, logLevel, requestTimeoutMs }) {
   const common = {
     NODE_ENV: nodeEnv,
@@ -36,6 +42,7 @@ export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv,
     SHUTDOWN_GRACE_MS: '5000',
     ...devSecrets(),
   };
+  /** @type {Record<string, Record<string, string>>} */
   const env = {};
   for (const s of SERVICES) {
     env[s.app] = {
@@ -52,5 +59,7 @@ export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv,
   return env;
 }
 
+/** @param {string} app */
 export const entryOf = (app) => join(ROOT, 'dist/apps', app, 'src/main.js');
+/** @param {string} app */
 export const migrateEntryOf = (app) => join(ROOT, 'dist/apps', app, 'src/migrate.js');

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm test`: static checks, then unit and integration tests against real PostgreSQL, Redis and
 // NATS, then end-to-end tests against the whole suite booted on its own ports, then the
 // deployment checks. Prints one summary line, `N passed, N failed`, counted from the runners.
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { connectionUrls } from '../infra/provision.mjs';
 import { prepare, say } from './prepare.mjs';
 import { ALL_APPS, run, startProcess, stopPids, waitForHealthy } from './processes.mjs';
+import { startProviders, withProviderEnv } from './providers.mjs';
 import { ROOT, STATE_DIR, stackEnv } from './services.mjs';
 
 const require = createRequire(import.meta.url);
@@ -15,21 +17,42 @@ const TEST_DATABASE = process.env.ENGAGE_TEST_DATABASE ?? 'engage_test';
 const TEST_BASE_PORT = Number(process.env.ENGAGE_TEST_PORT ?? 3100);
 const REDIS_TEST_URL = process.env.ENGAGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
 export const E2E_STATE_FILE = join(STATE_DIR, 'e2e-stack.json');
+/** The test stack's stand-ins, apart from a development stack's `.engage/providers.json`. */
+const E2E_PROVIDERS_FILE = join(STATE_DIR, 'e2e-providers.json');
 
-/** Runs a command that may fail; returns its exit code and output. */
+/**
+ * Runs a command that may fail; returns its exit code.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ * @returns {Promise<number>}
+ */
 const attempt = (cmd, args, env = {}) =>
   run(cmd, args, { env }).then(
     () => 0,
-    (error) => {
+    (/** @type {Error} */ error) => {
       console.error(error.message.split('\n')[0]);
       return 1;
     },
   );
 
+/**
+ * @typedef {{ passed: number, failed: number, note?: string }} Tally
+ * @typedef {{ status: string, assertionResults: { status: string }[] }} SuiteResult
+ */
+
+/**
+ * @param {string[]} projects
+ * @param {string} outputFile
+ * @param {Record<string, string>} env
+ * @param {string[]} [extra]
+ * @returns {Promise<Tally>}
+ */
 async function jest(projects, outputFile, env, extra = []) {
   const args = ['node_modules/jest/bin/jest.js', '--ci', '--forceExit', ...projects.flatMap((p) => ['--selectProjects', p]), '--json', `--outputFile=${outputFile}`, ...extra];
   await attempt(process.execPath, args, env);
   if (!existsSync(outputFile)) return { passed: 0, failed: 1, note: 'jest produced no results' };
+  /** @type {{ numPassedTests: number, numFailedTests: number, testResults: SuiteResult[] }} */
   const result = JSON.parse(readFileSync(outputFile, 'utf8'));
   // A suite that failed to load, or whose set-up or tear-down failed after its tests passed,
   // counts as a failure even though none of its tests did.
@@ -37,15 +60,20 @@ async function jest(projects, outputFile, env, extra = []) {
   return { passed: result.numPassedTests, failed: result.numFailedTests + brokenSuites };
 }
 
+/** @param {string} output @returns {Tally} */
 function tap(output) {
   const m = /(\d+) passed, (\d+) failed/.exec(output);
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : { passed: 0, failed: 1 };
 }
 
+/** @param {string[]} argv */
 export async function runTests(argv) {
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  /** @param {string} tier */
   const wants = (tier) => !only || only.includes(tier);
+  /** @type {({ name: string } & Tally)[]} */
   const tally = [];
+  /** @param {string} name @param {Tally} r */
   const record = (name, r) => {
     tally.push({ name, ...r });
     say(`${name}: ${r.passed} passed, ${r.failed} failed`);
@@ -53,6 +81,7 @@ export async function runTests(argv) {
 
   mkdirSync(STATE_DIR, { recursive: true });
   const urls = connectionUrls({ database: TEST_DATABASE });
+  /** @param {string} natsUrl */
   const envFor = (natsUrl) => {
     const env = stackEnv({
       basePort: TEST_BASE_PORT,
@@ -69,6 +98,7 @@ export async function runTests(argv) {
     return env;
   };
   // Tests reach the same infrastructure the stack uses.
+  /** @type {Record<string, string>} */
   const testEnv = {
     NODE_ENV: 'test',
     ENGAGE_TEST_DATABASE: TEST_DATABASE,
@@ -76,7 +106,10 @@ export async function runTests(argv) {
     ENGAGE_E2E_STATE: E2E_STATE_FILE,
     ENGAGE_TEST_DB_URLS: JSON.stringify(urls),
   };
+  /** @type {import('./processes.mjs').StartedProcess[]} */
   let processes = [];
+  /** @type {import('./processes.mjs').StartedProcess | null} */
+  let providers = null;
   let nats = null;
   try {
     // Every process gets the URL of a NATS server that exists only for this run; it is known
@@ -91,14 +124,18 @@ export async function runTests(argv) {
       say('typecheck…');
       const typecheck = await attempt(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
       record('typecheck', { passed: typecheck === 0 ? 1 : 0, failed: typecheck });
+      // The stack runner, infrastructure, registry, generator and benchmark scripts are checked
+      // JavaScript (JSDoc types), so a wrong argument fails here rather than in the middle of a run.
+      const typecheckTools = await attempt(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.tools.json']);
+      record('typecheck-tools', { passed: typecheckTools === 0 ? 1 : 0, failed: typecheckTools });
       say('lint…');
       const lint = await attempt('npm', ['run', '--silent', 'lint'], { NX_DAEMON: 'false' });
       record('lint', { passed: lint === 0 ? 1 : 0, failed: lint });
       // Generated files match the service registry, and the skeleton services are what the
       // service generator writes.
-      for (const [name, script, args] of [
-        ['registry', 'tools/registry/generate.mjs', ['--check']],
-        ['generator', 'tools/generator/new-service.mjs', ['--check-skeletons']],
+      for (const { name, script, args } of [
+        { name: 'registry', script: 'tools/registry/generate.mjs', args: ['--check'] },
+        { name: 'generator', script: 'tools/generator/new-service.mjs', args: ['--check-skeletons'] },
       ]) {
         const code = await attempt(process.execPath, [script, ...args]);
         record(name, { passed: code === 0 ? 1 : 0, failed: code });
@@ -112,13 +149,23 @@ export async function runTests(argv) {
     }
 
     if (wants('e2e')) {
-      say('starting the suite for end-to-end tests…');
-      processes = ALL_APPS.map((app) => startProcess(app, env[app], { logDir: join(STATE_DIR, 'logs'), tag: '.test' }));
+      say('starting the provider stand-ins and the suite for end-to-end tests…');
       const gatewayUrl = `http://127.0.0.1:${TEST_BASE_PORT}`;
-      await waitForHealthy(gatewayUrl, { processes });
+      // Calls and texts run a hundred times faster than real time (a call rings for 30 ms).
+      const started = await startProviders({ basePort: TEST_BASE_PORT, gatewayUrl, file: E2E_PROVIDERS_FILE, tag: '.test', twilioTimeScale: 0.01 });
+      providers = started.process;
+      const e2eEnv = withProviderEnv(env, started.document, gatewayUrl);
+      processes = ALL_APPS.map((app) => startProcess(app, e2eEnv[app], { logDir: join(STATE_DIR, 'logs'), tag: '.test' }));
+      await waitForHealthy(gatewayUrl, { processes: [...processes, providers] });
+      // Tests read the stand-ins' URLs and credentials from here, to script outcomes and sign
+      // callbacks exactly as the providers do.
       writeFileSync(
         E2E_STATE_FILE,
-        JSON.stringify({ gatewayUrl, natsUrl: nats.url, env, pids: Object.fromEntries(processes.map((p) => [p.app, p.pid])) }, null, 2),
+        JSON.stringify(
+          { gatewayUrl, natsUrl: nats.url, env: e2eEnv, providers: started.document, pids: Object.fromEntries(processes.map((p) => [p.app, p.pid])) },
+          null,
+          2,
+        ),
       );
       say('end-to-end tests…');
       record('e2e', await jest(['e2e'], join(STATE_DIR, 'jest-2.json'), testEnv, ['--runInBand']));
@@ -139,6 +186,7 @@ export async function runTests(argv) {
     record('set-up', { passed: 0, failed: 1 });
   } finally {
     await stopPids(readPids(processes));
+    if (providers) await stopPids([providers.pid]);
     rmSync(E2E_STATE_FILE, { force: true });
     await nats?.stop();
   }
@@ -149,9 +197,11 @@ export async function runTests(argv) {
 }
 
 /** Tests may restart a service; its new pid is in the state file. */
+/** @param {import('./processes.mjs').StartedProcess[]} processes @returns {number[]} */
 function readPids(processes) {
   const pids = processes.map((p) => p.pid);
   if (existsSync(E2E_STATE_FILE)) {
+    /** @type {{ pids: Record<string, number> }} */
     const state = JSON.parse(readFileSync(E2E_STATE_FILE, 'utf8'));
     pids.push(...Object.values(state.pids));
   }

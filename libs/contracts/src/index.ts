@@ -3,6 +3,8 @@ export * from './common/headers';
 export * from './common/errors';
 export * from './common/roles';
 export * from './common/pagination';
+export * from './common/plain-map';
+export * from './email-normalise';
 export * from './subjects';
 export * from './system/system.subjects';
 export * from './system/system.dto';

@@ -7,3 +7,4 @@ export * from './named-parameters';
 export * from './tx';
 export * from './sql';
 export * from './keyset';
+export * from './columns';

@@ -8,6 +8,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Escapes a value as a SQL literal, for reads whose text is built per call. */
 export type Literal = (value: string | number | boolean | null) => string;
 
+/**
+ * Binds a value as the statement's next parameter and returns its placeholder (`$n`), for reads
+ * whose text is built per call: values that come from outside (cursor positions) are bound, never
+ * written into the text, and their casts are checked by PostgreSQL on the parameter.
+ */
+export type Bind = (value: string | number | boolean | null) => string;
+
 /** A statement prepared once per connection (`name` must be unique per text). */
 export interface PreparedRead {
   readonly name: string;
@@ -123,9 +130,10 @@ export class TenantDatabase {
 
   /**
    * A read whose text is built per call (lists and searches with optional filters): `build`
-   * receives the driver's escaper and returns one statement, run with the tenant bound.
+   * receives the driver's escaper and a binder for parameters, and returns one statement, run with
+   * the tenant bound.
    */
-  async readInTenant<Row>(tenantId: string, build: (literal: Literal) => string): Promise<Row[]> {
+  async readInTenant<Row>(tenantId: string, build: (literal: Literal, bind: Bind) => string): Promise<Row[]> {
     return this.onBoundConnection(tenantId, async (client) => {
       const literal: Literal = (value) => {
         if (value === null) return 'NULL';
@@ -136,7 +144,13 @@ export class TenantDatabase {
         if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
         return client.escapeLiteral(value);
       };
-      const result = await client.query(build(literal));
+      const values: unknown[] = [];
+      const bind: Bind = (value) => {
+        values.push(value);
+        return `$${values.length}`;
+      };
+      const text = build(literal, bind);
+      const result = values.length > 0 ? await client.query(text, values) : await client.query(text);
       return result.rows as Row[];
     });
   }

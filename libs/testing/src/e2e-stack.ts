@@ -3,10 +3,14 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testEnv } from './test-env';
 
+/** The providers file written by the stand-ins' process: one describe() output per stand-in. */
+export type E2eProviders = { generatedAt: string } & Record<string, Record<string, string | number>>;
+
 interface StackState {
   gatewayUrl: string;
   natsUrl: string;
   env: Record<string, Record<string, string>>;
+  providers: E2eProviders;
   pids: Record<string, number>;
 }
 
@@ -28,6 +32,15 @@ const alive = (pid: number) => {
 export const e2eStack = {
   gatewayUrl: () => read().gatewayUrl,
   natsUrl: () => read().natsUrl,
+  /**
+   * A provider stand-in's URL, development credentials and control URL (e.g. `provider('twilio').authToken`),
+   * so a test scripts outcomes and signs callbacks exactly as the provider does.
+   */
+  provider(name: string): Record<string, string | number> {
+    const description = read().providers[name];
+    if (typeof description !== 'object') throw new Error(`no ${name} stand-in in the e2e stack`);
+    return description;
+  },
 
   /** SIGSTOP: the service keeps its NATS subscriptions but answers nothing (requests time out). */
   pause(app: string) {

@@ -1,20 +1,9 @@
-import type { ContactView } from '@engage/contracts';
+import { CONTACT_FIELDS, type ContactView } from '@engage/contracts';
 
 /** Columns of `GET /v1/contacts/export`, in order. */
 export const EXPORT_COLUMNS = [
   'id',
-  'first_name',
-  'last_name',
-  'emails',
-  'phones',
-  'company_id',
-  'title',
-  'owner_id',
-  'lifecycle_stage',
-  'lead_score',
-  'tags',
-  'source',
-  'timezone',
+  ...CONTACT_FIELDS,
   'last_contacted_at',
   'created_at',
   'updated_at',

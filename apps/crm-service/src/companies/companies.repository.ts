@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CompanyView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { Cursor, SortSpec } from '@engage/database';
+import type { Cursor, CursorValueKind, SortSpec } from '@engage/database';
 import { escapeLike, isoTime, type Tx } from '@engage/database';
 
 const VIEW = `c.id, c.name, c.domain, c.industry, c.size, c.owner_id, c.custom_fields,
@@ -27,11 +27,14 @@ export interface CompanyListFilter {
 
 export type CompanyListRow = CompanyView & { sort_value: string | null };
 
-const SORT_COLUMNS: Record<string, { column: string; cast: string; text: string }> = {
-  name: { column: 'c.name_sort', cast: 'text', text: 'c.name_sort' },
-  created_at: { column: 'c.created_at', cast: 'timestamptz', text: isoTime('c.created_at') },
-  updated_at: { column: 'c.updated_at', cast: 'timestamptz', text: isoTime('c.updated_at') },
+const SORT_COLUMNS: Record<string, { column: string; cast: string; text: string; kind: CursorValueKind }> = {
+  name: { column: 'c.name_sort', cast: 'text', text: 'c.name_sort', kind: 'text' },
+  created_at: { column: 'c.created_at', cast: 'timestamptz', text: isoTime('c.created_at'), kind: 'timestamp' },
+  updated_at: { column: 'c.updated_at', cast: 'timestamptz', text: isoTime('c.updated_at'), kind: 'timestamp' },
 };
+
+/** What a company list cursor's value must be for this sort key. */
+export const companyCursorKind = (sortKey: string): CursorValueKind => SORT_COLUMNS[sortKey].kind;
 
 const params = (w: CompanyWrite) => [w.name, w.name_sort, w.domain, w.industry, w.size, w.owner_id, JSON.stringify(w.custom_fields), w.search_doc];
 
@@ -125,12 +128,12 @@ export class CompaniesRepository {
 
   async list(tenantId: string, filter: CompanyListFilter): Promise<CompanyListRow[]> {
     const sort = SORT_COLUMNS[filter.sort.key];
-    return this.db.readInTenant<CompanyListRow>(tenantId, (l) => {
+    return this.db.readInTenant<CompanyListRow>(tenantId, (l, bind) => {
       const where = [`c.tenant_id = ${l(tenantId)}`, 'c.deleted_at IS NULL'];
       for (const w of filter.words) where.push(`c.search_doc LIKE ${l(`%${escapeLike(w)}%`)}`);
       if (filter.after) {
         const op = filter.sort.descending ? '<' : '>';
-        where.push(`(${sort.column}, c.id) ${op} (${l(filter.after.v)}::${sort.cast}, ${l(filter.after.id)}::uuid)`);
+        where.push(`(${sort.column}, c.id) ${op} (${bind(filter.after.v)}::${sort.cast}, ${bind(filter.after.id)}::uuid)`);
       }
       const dir = filter.sort.descending ? 'DESC' : 'ASC';
       return `SELECT ${VIEW}, ${sort.text} AS sort_value FROM crm.companies c WHERE ${where.join(' AND ')}

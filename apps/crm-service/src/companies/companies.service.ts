@@ -19,7 +19,7 @@ import { validateCustomFields } from '../custom-fields/custom-field-values';
 import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
 import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
 import type { Tx } from '@engage/database';
-import { type CompanyWrite, CompaniesRepository } from './companies.repository';
+import { type CompanyWrite, CompaniesRepository, companyCursorKind } from './companies.repository';
 
 const blankToNull = (s: string | null | undefined) => (s == null ? null : s.trim() || null);
 
@@ -114,7 +114,7 @@ export class CompaniesService {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'companies', 'read');
     const sort = parseSort(query.sort ?? 'name');
-    const after = decodeCursor(query.cursor, sort.raw);
+    const after = decodeCursor(query.cursor, sort.raw, companyCursorKind(sort.key));
     const limit = pageLimit(query.limit);
     const rows = await this.companies.list(tctx.tenantId, { words: query.q ? wordsOf(query.q).slice(0, 6) : [], sort, after, take: limit + 1 });
     return toPage(rows, limit, sort.raw);

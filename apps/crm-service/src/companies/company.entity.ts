@@ -1,17 +1,12 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 @Entity({ schema: 'crm', name: 'companies' })
 @Index('companies_name_idx', ['tenantId', 'nameSort', 'id'], { where: '"deleted_at" IS NULL' })
 @Index('companies_created_idx', ['tenantId', 'createdAt', 'id'], { where: '"deleted_at" IS NULL' })
 @Index('companies_updated_idx', ['tenantId', 'updatedAt', 'id'], { where: '"deleted_at" IS NULL' })
 @Index('companies_domain_idx', ['tenantId', 'domain'], { where: '"deleted_at" IS NULL' })
-export class CompanyEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class CompanyEntity extends TenantRecord {
   @Column({ type: 'text' })
   name: string;
 
@@ -27,7 +22,7 @@ export class CompanyEntity {
   @Column({ type: 'text', nullable: true })
   size: string | null;
 
-  @Column({ name: 'owner_id', type: 'uuid', nullable: true })
+  @Ref('owner_id', { nullable: true })
   ownerId: string | null;
 
   @Column({ name: 'custom_fields', type: 'jsonb', default: () => "'{}'" })
@@ -39,12 +34,12 @@ export class CompanyEntity {
   @Column({ type: 'integer', default: 1 })
   version: number;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @At('created_at', { now: true })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  @At('updated_at', { now: true })
   updatedAt: Date;
 
-  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  @At('deleted_at', { nullable: true })
   deletedAt: Date | null;
 }

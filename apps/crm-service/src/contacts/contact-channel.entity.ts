@@ -1,5 +1,6 @@
 import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ContactEntity } from './contact.entity';
+import { TenantKey } from '@engage/database';
 
 /**
  * One normalised email (`e:ada@example.com`) or phone (`p:+14155550123`) of a contact, plus the
@@ -10,7 +11,7 @@ import { ContactEntity } from './contact.entity';
 @Entity({ schema: 'crm', name: 'contact_channels' })
 @Index('contact_channels_contact_idx', ['tenantId', 'contactId'])
 export class ContactChannelEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  @TenantKey()
   tenantId: string;
 
   @PrimaryColumn({ type: 'text', collation: 'C' })

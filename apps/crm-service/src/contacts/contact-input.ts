@@ -1,10 +1,20 @@
-import type { PhoneInput, PhoneView } from '@engage/contracts';
+import { normaliseEmailForMatching, type PhoneInput, type PhoneView } from '@engage/contracts';
 import { ValidationError } from '@engage/errors';
 import { timezoneForPhone } from './country-timezones';
 import { normalisePhone } from './phone-numbers';
 
-/** Trimmed, lower-cased, without repeats: the form duplicates are detected on. */
-export const normaliseEmails = (emails: string[]): string[] => [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+/**
+ * Trimmed and lower-cased as given, without repeats; two addresses that only look alike
+ * (see normaliseEmailForMatching) count as one, the first kept.
+ */
+export function normaliseEmails(emails: string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const email of emails) {
+    const key = normaliseEmailForMatching(email);
+    if (!byKey.has(key)) byKey.set(key, email.trim().toLowerCase());
+  }
+  return [...byKey.values()];
+}
 
 /**
  * Phones in E.164 with exactly one primary. An invalid number is a 400 naming the field
@@ -44,8 +54,11 @@ export const derivedTimezone = (phones: PhoneView[]): string | null => {
   return primary ? timezoneForPhone(primary.number, primary.country) : null;
 };
 
-/** Duplicate-detection keys of a contact's emails and phones. */
+/**
+ * Duplicate-detection keys of a contact's emails and phones. An email's key is its matching form,
+ * so look-alike addresses (full-width, Cyrillic letters, invisible characters, NFD) collide.
+ */
 export const channelKeys = (emails: string[], phones: PhoneView[]): string[] => [
-  ...emails.map((e) => `e:${e}`),
+  ...emails.map((e) => `e:${normaliseEmailForMatching(e)}`),
   ...phones.map((p) => `p:${p.number}`),
 ];

@@ -20,6 +20,8 @@ const MAX_WORD = 24;
 const MIN_FUZZY = 4;
 
 /** Lower case, accents folded, so "José" and "jose" are the same word. */
+import { normaliseEmailForMatching } from '@engage/contracts';
+import { isCursorText, isInt32 } from '@engage/database';
 export const foldText = (text: string): string =>
   text
     .normalize('NFKD')
@@ -102,7 +104,8 @@ export type SearchTerm =
 export function parseSearch(q: string): SearchTerm[] {
   const folded = foldText(q).trim();
   if (!folded) return [];
-  if (folded.includes('@')) return [{ kind: 'email', text: folded.replace(/\s+/g, '').slice(0, 200) }];
+  // Emails are keyed in their matching form (see normaliseEmailForMatching): search in the same form.
+  if (folded.includes('@')) return [{ kind: 'email', text: normaliseEmailForMatching(q).replace(/\s+/g, '').slice(0, 200) }];
   const digits = folded.replace(/[\s()+.-]/g, '');
   if (/^\d{3,}$/.test(digits)) return [{ kind: 'phone', text: digits.slice(-15) }];
   const words = wordsOf(folded).slice(0, 6);
@@ -138,7 +141,7 @@ export function relevanceKey(v: string | number | null, id: string): RelevanceKe
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) return null;
   const [score, last, first] = parsed as unknown[];
-  if (!Number.isInteger(score) || typeof last !== 'string' || typeof first !== 'string') return null;
+  if (!isInt32(score) || !isCursorText(last) || !isCursorText(first)) return null;
   return { score: score as number, last, first, id };
 }
 

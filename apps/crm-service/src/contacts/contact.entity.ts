@@ -1,5 +1,6 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { CompanyEntity } from '../companies/company.entity';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 /**
  * A person the tenant sells to. `name_sort`, `first_key` and `last_key` are derived on every write
@@ -17,13 +18,7 @@ import { CompanyEntity } from '../companies/company.entity';
 // Both name keys and the id as keys, company included, for ordered index-only search lookups: hand-written in a migration.
 @Index('contacts_first_key_idx', { synchronize: false })
 @Index('contacts_last_key_idx', { synchronize: false })
-export class ContactEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class ContactEntity extends TenantRecord {
   @Column({ name: 'first_name', type: 'text', nullable: true })
   firstName: string | null;
 
@@ -36,7 +31,7 @@ export class ContactEntity {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   phones: unknown[];
 
-  @Column({ name: 'company_id', type: 'uuid', nullable: true })
+  @Ref('company_id', { nullable: true })
   companyId: string | null;
 
   @ManyToOne(() => CompanyEntity, { nullable: true })
@@ -49,7 +44,7 @@ export class ContactEntity {
   @Column({ type: 'text', nullable: true })
   title: string | null;
 
-  @Column({ name: 'owner_id', type: 'uuid', nullable: true })
+  @Ref('owner_id', { nullable: true })
   ownerId: string | null;
 
   @Column({ name: 'lifecycle_stage', type: 'text', default: 'lead' })
@@ -73,7 +68,7 @@ export class ContactEntity {
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
-  @Column({ name: 'last_contacted_at', type: 'timestamptz', nullable: true })
+  @At('last_contacted_at', { nullable: true })
   lastContactedAt: Date | null;
 
   @Column({ name: 'name_sort', type: 'text', collation: 'C', default: '' })
@@ -89,15 +84,15 @@ export class ContactEntity {
   @Column({ type: 'integer', default: 1 })
   version: number;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @At('created_at', { now: true })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  @At('updated_at', { now: true })
   updatedAt: Date;
 
-  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  @At('deleted_at', { nullable: true })
   deletedAt: Date | null;
 
-  @Column({ name: 'merged_into', type: 'uuid', nullable: true })
+  @Ref('merged_into', { nullable: true })
   mergedInto: string | null;
 }

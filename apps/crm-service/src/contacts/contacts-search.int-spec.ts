@@ -158,4 +158,29 @@ describe('contact search and paging against PostgreSQL', () => {
     const nameCursor = Buffer.from(JSON.stringify({ s: 'name', v: 'x', id: randomUUID() })).toString('base64url');
     expect((await domainError(kit.contacts.list(ctx, { sort: 'lead_score', cursor: nameCursor }))).status).toBe(400);
   });
+  it('answers 400 bad_request to a cursor whose value has the wrong type for its sort, with or without q', async () => {
+    const ctx = kit.newTenant();
+    await kit.contacts.create(ctx, { first_name: 'Cursor', last_name: 'Target', emails: ['cursor@example.com'] });
+    const tampered = (s: string, v: unknown) => Buffer.from(JSON.stringify({ s, v, id: randomUUID() })).toString('base64url');
+    const cases: Array<[string, unknown]> = [
+      ['-created_at', 'yesterday'],
+      ['created_at', '2026-02-30T00:00:00.000000Z'],
+      ['-updated_at', 42],
+      ['updated_at', null],
+      ['lead_score', 'ten'],
+      ['-lead_score', 1e12],
+      ['lead_score', 1.5],
+      ['name', 17],
+      ['name', 'nul\u0000byte'],
+      ['relevance', JSON.stringify([1e12, 'a', 'b'])],
+      ['relevance', JSON.stringify([1, 'nul\u0000', 'b'])],
+    ];
+    for (const [sort, v] of cases) {
+      for (const q of [undefined, 'cursor', 'cursor target']) {
+        if (sort === 'relevance' && !q) continue;
+        const error = await domainError(kit.contacts.list(ctx, { sort: sort as never, q, cursor: tampered(sort, v) }));
+        expect({ sort, v, q, status: error.status, code: error.code }).toEqual({ sort, v, q, status: 400, code: 'bad_request' });
+      }
+    }
+  });
 });

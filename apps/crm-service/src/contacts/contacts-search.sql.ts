@@ -1,4 +1,4 @@
-import { type Literal, namedRead, type PreparedRead } from '@engage/database';
+import { type Bind, type Literal, namedRead, type PreparedRead } from '@engage/database';
 import { prefixRange, type RelevanceKey, type SearchTerm } from './contact-search';
 import { SORT_COLUMNS, VIEW } from './contact-columns';
 import { type ContactListFilter, LOOKUP_LIMIT } from './contact-list-filter';
@@ -46,7 +46,7 @@ const levelOf = (term: Word, name: string) => (name === term.text ? 2 : typoName
  * that start with it, phones that end with its digits), the words are intersected on the id,
  * scored from the keys alone, sorted, and only the page's rows are read from the table.
  */
-export function searchSql(tenantId: string, filter: ContactListFilter, liveness: string, filters: string[], l: Literal): string {
+export function searchSql(tenantId: string, filter: ContactListFilter, liveness: string, filters: string[], l: Literal, bind: Bind): string {
   const t = l(tenantId);
   const relevance = filter.sort.key === 'relevance';
   const live = `c.tenant_id = ${t} AND c.deleted_at ${filter.deleted ? 'IS NOT NULL' : 'IS NULL'}`;
@@ -98,14 +98,14 @@ export function searchSql(tenantId: string, filter: ContactListFilter, liveness:
     const key = { score: 'h.score', last: 'h.last_key', first: 'h.first_key', id: 'h.id' };
     if (filters.length === 0 && !filter.deleted) {
       return `WITH matched AS (${matched}),
-              page AS (SELECT h.id, h.first_key, h.last_key, h.score FROM matched h WHERE ${afterRelevanceSql(key, filter.afterRelevance, l)}
+              page AS (SELECT h.id, h.first_key, h.last_key, h.score FROM matched h WHERE ${afterRelevanceSql(key, filter.afterRelevance, bind)}
                         ORDER BY ${relevanceOrder('h')} LIMIT ${l(filter.take)})
               ${pageRowsSql(t)}`;
     }
     return `WITH matched AS (${matched})
             SELECT ${VIEW}, ${relevanceValue('h')} AS sort_value
               FROM matched h JOIN crm.contacts c ON c.tenant_id = ${t} AND c.id = h.id
-             WHERE ${[`c.tenant_id = ${t}`, liveness, ...filters, afterRelevanceSql(key, filter.afterRelevance, l)].join(' AND ')}
+             WHERE ${[`c.tenant_id = ${t}`, liveness, ...filters, afterRelevanceSql(key, filter.afterRelevance, bind)].join(' AND ')}
              ORDER BY ${relevanceOrder('h')} LIMIT ${l(filter.take)}`;
   }
 
@@ -113,7 +113,7 @@ export function searchSql(tenantId: string, filter: ContactListFilter, liveness:
   const op = filter.sort.descending ? '<' : '>';
   const sort = SORT_COLUMNS[filter.sort.key];
   const after = filter.after
-    ? `AND (${sort.column}, h.id) ${op} (${filter.after.v === null ? 'NULL' : `${l(filter.after.v)}::${sort.cast}`}, ${l(filter.after.id)}::uuid)`
+    ? `AND (${sort.column}, h.id) ${op} (${bind(filter.after.v)}::${sort.cast}, ${bind(filter.after.id)}::uuid)`
     : '';
   return `WITH matched AS (${matched})
           SELECT ${VIEW}, ${sort.text} AS sort_value
@@ -366,10 +366,10 @@ const relevanceOrder = (alias: string) => `${alias}.score DESC, ${alias}.last_ke
 const relevanceValue = (alias: string) => `json_build_array(${alias}.score, ${alias}.last_key, ${alias}.first_key)::text`;
 
 /** Rows after the cursor in relevance order (`key` names the score, keys and id of a row). */
-function afterRelevanceSql(key: { score: string; last: string; first: string; id: string }, after: RelevanceKey | null | undefined, l: Literal): string {
+function afterRelevanceSql(key: { score: string; last: string; first: string; id: string }, after: RelevanceKey | null | undefined, bind: Bind): string {
   if (!after) return 'true';
-  const s = l(after.score);
-  return `(${key.score} < ${s} OR (${key.score} = ${s} AND (${key.last}, ${key.first}, ${key.id}) > (${l(after.last)}, ${l(after.first)}, ${l(after.id)}::uuid)))`;
+  const s = `${bind(after.score)}::int`;
+  return `(${key.score} < ${s} OR (${key.score} = ${s} AND (${key.last}, ${key.first}, ${key.id}) > (${bind(after.last)}::text, ${bind(after.first)}::text, ${bind(after.id)}::uuid)))`;
 }
 
 /** The page (`page`: id, keys, score) as API rows, in relevance order. */

@@ -48,6 +48,25 @@ describe('contacts against PostgreSQL', () => {
     expect(allowed.id).not.toBe(first.id);
   });
 
+  it('detects look-alike emails as duplicates: full-width, Cyrillic, zero-width, soft hyphen and NFD forms', async () => {
+    const ctx = kit.newTenant();
+    const first = await kit.contacts.create(ctx, { first_name: 'A', emails: ['john.smith@example.com', 'jos\u00e9@example.com'] });
+    for (const lookalike of [
+      '\uff4a\uff4f\uff48\uff4e.smith@example.com',
+      'j\u043ehn.smith@example.com',
+      'jo\u200bhn.smith@example.com',
+      'jo\u00adhn.smith@example.com',
+      'jose\u0301@example.com',
+    ]) {
+      const refused = await domainError(kit.contacts.create(ctx, { first_name: 'B', emails: [lookalike] }));
+      expect({ lookalike, status: refused.status, existing: (refused.details as { existing_id?: string }).existing_id }).toEqual({ lookalike, status: 409, existing: first.id });
+    }
+    const imported = await kit.runImport(ctx, 'Name,Email\nJohn Again,j\u043ehn.smith@example.com\n', { on_duplicate: 'skip' });
+    expect(imported).toMatchObject({ status: 'completed', created: 0, skipped: 1 });
+    const found = await kit.contacts.list(ctx, { q: 'j\u043ehn.smith@example.com' });
+    expect(found.data.map((c) => c.id)).toEqual([first.id]);
+  });
+
   it('does not see duplicates across tenants', async () => {
     const a = kit.newTenant();
     const b = kit.newTenant();

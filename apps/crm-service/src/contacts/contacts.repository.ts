@@ -296,7 +296,7 @@ export class ContactsRepository {
     const plain = filter.sort.key === 'relevance' && !filter.deleted && !hasFilters(filter);
     const ordered = plain ? orderedSearch(tenantId, filter) : null;
     if (ordered) return this.db.read<ContactListRow>(tenantId, ordered.statement, ordered.values);
-    return this.db.readInTenant<ContactListRow>(tenantId, (l) => {
+    return this.db.readInTenant<ContactListRow>(tenantId, (l, bind) => {
       const where = [`c.tenant_id = ${l(tenantId)}`];
       where.push(filter.deleted ? `c.deleted_at IS NOT NULL AND c.merged_into IS NULL AND c.deleted_at > now() - interval '30 days'` : 'c.deleted_at IS NULL');
       if (filter.ownerId) where.push(`c.owner_id = ${l(filter.ownerId)}`);
@@ -311,8 +311,7 @@ export class ContactsRepository {
       if (filter.terms.length === 0) {
         const sort = SORT_COLUMNS[filter.sort.key];
         if (filter.after) {
-          const value = filter.after.v === null ? 'NULL' : `${l(filter.after.v)}::${sort.cast}`;
-          where.push(`(${sort.column}, c.id) ${op} (${value}, ${l(filter.after.id)}::uuid)`);
+          where.push(`(${sort.column}, c.id) ${op} (${bind(filter.after.v)}::${sort.cast}, ${bind(filter.after.id)}::uuid)`);
         }
         return `SELECT ${VIEW}, ${sort.text} AS sort_value FROM crm.contacts c
                  WHERE ${where.join(' AND ')}
@@ -320,7 +319,7 @@ export class ContactsRepository {
                  LIMIT ${l(filter.take)}`;
       }
 
-      return searchSql(tenantId, filter, where[1], where.slice(2), l);
+      return searchSql(tenantId, filter, where[1], where.slice(2), l, bind);
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CONTACT_FIELDS,
   type ContactPage,
   type ContactView,
   type CreateContactCommand,
@@ -21,27 +22,17 @@ import { contactChangedEvents } from '../deals/deal-events';
 import { DealsRepository } from '../deals/deals.repository';
 import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
 import { UserDirectory } from '@engage/access';
-import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
+import { decodeCursor, invalidCursor, pageLimit, parseSort, toPage } from '@engage/database';
 import type { Tx } from '@engage/database';
 import { MAX_PREFIX_NAMES, deriveSearchColumns, parseSearch, relevanceKey, reversedPhoneKeys, type SearchTerm } from './contact-search';
 import { assertTimezone, channelKeys, derivedTimezone, normaliseEmails, normalisePhones } from './contact-input';
 import { normalisePhone } from './phone-numbers';
 import { type ContactWrite, ContactsRepository } from './contacts.repository';
 import { PREFIX_SCAN_LIMIT } from './name-vocabulary.sql';
+import { contactCursorKind } from './contact-columns';
 
 const UPDATABLE = [
-  'first_name',
-  'last_name',
-  'emails',
-  'phones',
-  'company_id',
-  'title',
-  'owner_id',
-  'lifecycle_stage',
-  'lead_score',
-  'tags',
-  'source',
-  'timezone',
+  ...CONTACT_FIELDS,
   'custom_fields',
   'notes',
   'last_contacted_at',
@@ -257,11 +248,9 @@ export class ContactsService {
     }
     // Best matches first: score descending (a higher word similarity to the query).
     const sort = query.sort === 'relevance' || (!query.sort && terms.length) ? { key: 'relevance', descending: true, raw: 'relevance' } : parseSort(query.sort ?? '-created_at');
-    const after = decodeCursor(query.cursor, sort.raw);
+    const after = decodeCursor(query.cursor, sort.raw, contactCursorKind(sort.key));
     const afterRelevance = sort.key === 'relevance' && after ? relevanceKey(after.v, after.id) : null;
-    if (sort.key === 'relevance' && after && !afterRelevance) {
-      throw new ValidationError('The request is not valid.', { fields: { cursor: ['cursor is not valid for this list'] } });
-    }
+    if (sort.key === 'relevance' && after && !afterRelevance) throw invalidCursor();
     const limit = pageLimit(query.limit);
     const customFields = query.custom_field?.length ? await this.customFieldFilters(tctx, query.custom_field) : [];
     const rows = await this.contacts.list(tctx.tenantId, {

@@ -1,4 +1,5 @@
 import { Entity, PrimaryColumn } from 'typeorm';
+import { TenantKey } from '@engage/database';
 
 /**
  * The tenant's distinct name values, reachable by typo: each word of a first or last name is
@@ -12,7 +13,7 @@ import { Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ schema: 'crm', name: 'name_vocabulary' })
 export class NameVocabularyEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  @TenantKey()
   tenantId: string;
 
   @PrimaryColumn({ type: 'text', collation: 'C' })

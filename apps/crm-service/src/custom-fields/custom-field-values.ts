@@ -1,5 +1,5 @@
 import type { CustomFieldObject, CustomFieldType, CustomFieldValue, CustomFieldValues } from '@engage/contracts';
-import { FREE_TEXT_MAX } from '@engage/contracts';
+import { FREE_TEXT_MAX, isReservedKey } from '@engage/contracts';
 import { ValidationError } from '@engage/errors';
 
 export interface FieldDefinition {
@@ -46,9 +46,10 @@ export function validateCustomFields(
 ): CustomFieldValues {
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const fields: Record<string, string[]> = {};
-  const result: CustomFieldValues = { ...(existing ?? {}) };
+  // Null-prototype data: a key is only ever a value's name.
+  const result: CustomFieldValues = Object.assign(Object.create(null) as CustomFieldValues, existing ?? {});
   for (const [key, value] of Object.entries(values ?? {})) {
-    const def = byKey.get(key);
+    const def = isReservedKey(key) ? undefined : byKey.get(key);
     if (!def) {
       fields[`custom_fields.${key}`] = [`is not a custom field of ${object}s`];
       continue;

@@ -1,15 +1,10 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { At, TenantRecord } from '@engage/database';
 
 /** A tenant-defined field of contacts, companies or deals; values live in each record's `custom_fields`. */
 @Entity({ schema: 'crm', name: 'custom_field_definitions' })
 @Index('custom_field_definitions_key_idx', ['tenantId', 'objectType', 'key'], { unique: true })
-export class CustomFieldEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class CustomFieldEntity extends TenantRecord {
   @Column({ name: 'object_type', type: 'text' })
   objectType: string;
 
@@ -28,6 +23,6 @@ export class CustomFieldEntity {
   @Column({ type: 'boolean', default: false })
   required: boolean;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @At('created_at', { now: true })
   createdAt: Date;
 }

@@ -62,4 +62,16 @@ describe('custom fields against PostgreSQL', () => {
     }
     expect((await domainError(kit.customFields.delete(kit.newTenant(), field.id))).status).toBe(404);
   });
+  it('refuses reserved keys at definition and in values, and stores values as plain data', async () => {
+    const ctx = kit.newTenant();
+    for (const key of ['constructor', 'prototype']) {
+      const refused = await domainError(kit.customFields.create(ctx, { object_type: 'contact', key, label: key, type: 'text' }));
+      expect(refused).toMatchObject({ status: 400, details: { fields: { key: expect.any(Array) } } });
+    }
+    await kit.customFields.create(ctx, { object_type: 'contact', key: 'segment', label: 'Segment', type: 'text' });
+    const refused = await domainError(kit.contacts.create(ctx, { first_name: 'A', custom_fields: { constructor: 'x' } }));
+    expect(refused).toMatchObject({ status: 400, details: { fields: { 'custom_fields.constructor': expect.any(Array) } } });
+    const created = await kit.contacts.create(ctx, { first_name: 'B', custom_fields: { segment: 'smb' } });
+    expect(created.custom_fields).toEqual({ segment: 'smb' });
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { CreateCustomFieldRequest, CustomFieldList, CustomFieldObject, CustomFieldView, ListCustomFieldsQuery } from '@engage/contracts';
+import { type CreateCustomFieldRequest, type CustomFieldList, type CustomFieldObject, type CustomFieldView, isReservedKey, type ListCustomFieldsQuery } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { ConflictError, NotFoundError, ValidationError } from '@engage/errors';
@@ -25,6 +25,8 @@ export class CustomFieldsService {
   async create(ctx: RequestContext, input: CreateCustomFieldRequest): Promise<CustomFieldView> {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'custom_fields', 'create');
+    // Values are stored under this key in `custom_fields` maps: it must be data, never object machinery.
+    if (isReservedKey(input.key)) throw new ValidationError('The request is not valid.', { fields: { key: ['is a reserved name'] } });
     const isSelect = input.type === 'single_select' || input.type === 'multi_select';
     if (isSelect && !input.options?.length) {
       throw new ValidationError('The request is not valid.', { fields: { options: ['a select field needs options'] } });

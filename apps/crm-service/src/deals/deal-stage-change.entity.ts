@@ -1,17 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { DealEntity } from './deal.entity';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 /** One move of a deal between stages (or its first stage): who, when, from where to where. */
 @Entity({ schema: 'crm', name: 'deal_stage_history' })
 @Index('deal_stage_history_deal_idx', ['tenantId', 'dealId', 'changedAt'])
-export class DealStageChangeEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
-  @Column({ name: 'deal_id', type: 'uuid' })
+export class DealStageChangeEntity extends TenantRecord {
+  @Ref('deal_id')
   dealId: string;
 
   @ManyToOne(() => DealEntity, { onDelete: 'CASCADE' })
@@ -21,7 +16,7 @@ export class DealStageChangeEntity {
   ])
   deal?: DealEntity;
 
-  @Column({ name: 'pipeline_id', type: 'uuid' })
+  @Ref('pipeline_id')
   pipelineId: string;
 
   @Column({ name: 'from_stage', type: 'text', nullable: true })
@@ -30,9 +25,9 @@ export class DealStageChangeEntity {
   @Column({ name: 'to_stage', type: 'text' })
   toStage: string;
 
-  @Column({ name: 'changed_by', type: 'uuid', nullable: true })
+  @Ref('changed_by', { nullable: true })
   changedBy: string | null;
 
-  @Column({ name: 'changed_at', type: 'timestamptz', default: () => 'now()' })
+  @At('changed_at', { now: true })
   changedAt: Date;
 }

@@ -1,7 +1,8 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { CompanyEntity } from '../companies/company.entity';
 import { ContactEntity } from '../contacts/contact.entity';
 import { PipelineEntity } from '../pipelines/pipeline.entity';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 /** A sales opportunity. `amount` is `numeric` (exact, kept as the client gave it), never a float. */
 @Entity({ schema: 'crm', name: 'deals' })
@@ -12,13 +13,7 @@ import { PipelineEntity } from '../pipelines/pipeline.entity';
 @Index('deals_contact_idx', ['tenantId', 'contactId'])
 @Index('deals_company_idx', ['tenantId', 'companyId'])
 @Index('deals_owner_idx', ['tenantId', 'ownerId'])
-export class DealEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class DealEntity extends TenantRecord {
   @Column({ type: 'text' })
   name: string;
 
@@ -31,7 +26,7 @@ export class DealEntity {
   @Column({ type: 'text' })
   currency: string;
 
-  @Column({ name: 'pipeline_id', type: 'uuid' })
+  @Ref('pipeline_id')
   pipelineId: string;
 
   @ManyToOne(() => PipelineEntity)
@@ -50,10 +45,10 @@ export class DealEntity {
   @Column({ name: 'expected_close_date', type: 'date', nullable: true })
   expectedCloseDate: string | null;
 
-  @Column({ name: 'owner_id', type: 'uuid', nullable: true })
+  @Ref('owner_id', { nullable: true })
   ownerId: string | null;
 
-  @Column({ name: 'contact_id', type: 'uuid', nullable: true })
+  @Ref('contact_id', { nullable: true })
   contactId: string | null;
 
   @ManyToOne(() => ContactEntity, { nullable: true })
@@ -63,7 +58,7 @@ export class DealEntity {
   ])
   contact?: ContactEntity;
 
-  @Column({ name: 'company_id', type: 'uuid', nullable: true })
+  @Ref('company_id', { nullable: true })
   companyId: string | null;
 
   @ManyToOne(() => CompanyEntity, { nullable: true })
@@ -79,12 +74,12 @@ export class DealEntity {
   @Column({ type: 'integer', default: 1 })
   version: number;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @At('created_at', { now: true })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  @At('updated_at', { now: true })
   updatedAt: Date;
 
-  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  @At('deleted_at', { nullable: true })
   deletedAt: Date | null;
 }

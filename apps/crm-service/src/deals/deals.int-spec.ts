@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type CrmKit, startCrmKit } from '../test-support/crm-test-kit';
 import { domainError } from '@engage/testing/kit';
 
@@ -140,5 +141,54 @@ describe('pipelines and deals against PostgreSQL', () => {
     expect([...page1.data, ...page2.data].map((d) => d.name)).toEqual(['d0', 'd1', 'd2'].map((n) => n.toUpperCase()));
     expect(page2.page).toEqual({ has_more: false, next_cursor: null });
     expect((await kit.deals.list(ctx, { stage: 'proposal' })).data.map((d) => d.name).sort()).toEqual(['D1', 'D3']);
+  });
+  it('never leaves a deal in a removed stage when the removal races a deal moving into it (one of them is refused)', async () => {
+    const ctx = kit.newTenant();
+    const stages = [
+      { key: 'a', name: 'A', order: 1, probability: 10 },
+      { key: 'b', name: 'B', order: 2, probability: 20 },
+    ];
+    for (let round = 0; round < 10; round++) {
+      const pipeline = await kit.pipelines.create(ctx, { name: `Race ${round}`, stages });
+      const deal = await kit.deals.create(ctx, { name: `Mover ${round}`, pipeline_id: pipeline.id, stage: 'a' });
+      // Real concurrency: two transactions on two connections, started together.
+      const [move, removal, created] = await Promise.allSettled([
+        kit.deals.update(ctx, { id: deal.id, stage: 'b' }),
+        kit.pipelines.update(ctx, { id: pipeline.id, stages: [stages[0]] }),
+        kit.deals.create(ctx, { name: `New ${round}`, pipeline_id: pipeline.id, stage: 'b' }),
+      ]);
+      const now = (await kit.pipelines.list(ctx)).data.find((p) => p.id === pipeline.id)!;
+      const keys = now.stages.map((s) => s.key);
+      const live = (await kit.deals.list(ctx, { pipeline_id: pipeline.id, limit: 10 })).data;
+      // The invariant: every deal of the pipeline is in a stage the pipeline has.
+      for (const d of live) expect(keys).toContain(d.stage);
+      if (removal.status === 'rejected') {
+        expect(removal.reason).toMatchObject({ status: 409, code: 'stage_in_use' });
+        expect(keys).toEqual(['a', 'b']);
+      } else {
+        expect(keys).toEqual(['a']);
+        // The moves that lost the race were refused as moves into a stage the pipeline no longer has.
+        for (const outcome of [move, created]) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ status: 400, details: { fields: { stage: expect.any(Array) } } });
+          else expect(outcome.value.stage).not.toBe('b');
+        }
+      }
+    }
+  });
+  it('answers 400 bad_request to a cursor whose value has the wrong type for its sort', async () => {
+    const ctx = kit.newTenant();
+    await kit.deals.create(ctx, { name: 'Paged' });
+    const tampered = (s: string, v: unknown) => Buffer.from(JSON.stringify({ s, v, id: randomUUID() })).toString('base64url');
+    const cases: Array<[string, unknown]> = [
+      ['-created_at', 'not a time'],
+      ['updated_at', 1700000000],
+      ['-updated_at', '2026-13-01T00:00:00Z'],
+      ['name', 5],
+      ['name', 'a\u0000b'],
+    ];
+    for (const [sort, v] of cases) {
+      const error = await domainError(kit.deals.list(ctx, { sort: sort as never, cursor: tampered(sort, v) }));
+      expect({ sort, v, status: error.status, code: error.code }).toEqual({ sort, v, status: 400, code: 'bad_request' });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DealStageChangeView, DealView } from '@engage/contracts';
 import { type PreparedRead, TenantDatabase } from '@engage/database';
-import type { Cursor, SortSpec } from '@engage/database';
+import type { Cursor, CursorValueKind, SortSpec } from '@engage/database';
 import { isoTime, type Tx } from '@engage/database';
 
 const VIEW = `d.id, d.name, d.amount::text AS amount, d.currency, d.pipeline_id, d.stage, d.probability,
@@ -36,11 +36,14 @@ export interface DealListFilter {
 
 export type DealListRow = DealView & { sort_value: string | null };
 
-const SORT_COLUMNS: Record<string, { column: string; cast: string; text: string }> = {
-  name: { column: 'd.name_sort', cast: 'text', text: 'd.name_sort' },
-  created_at: { column: 'd.created_at', cast: 'timestamptz', text: isoTime('d.created_at') },
-  updated_at: { column: 'd.updated_at', cast: 'timestamptz', text: isoTime('d.updated_at') },
+const SORT_COLUMNS: Record<string, { column: string; cast: string; text: string; kind: CursorValueKind }> = {
+  name: { column: 'd.name_sort', cast: 'text', text: 'd.name_sort', kind: 'text' },
+  created_at: { column: 'd.created_at', cast: 'timestamptz', text: isoTime('d.created_at'), kind: 'timestamp' },
+  updated_at: { column: 'd.updated_at', cast: 'timestamptz', text: isoTime('d.updated_at'), kind: 'timestamp' },
 };
+
+/** What a deal list cursor's value must be for this sort key. */
+export const dealCursorKind = (sortKey: string): CursorValueKind => SORT_COLUMNS[sortKey].kind;
 
 const COLUMNS = 'name, name_sort, amount, currency, pipeline_id, stage, probability, expected_close_date, owner_id, contact_id, company_id, custom_fields';
 const params = (w: DealWrite) => [
@@ -153,7 +156,7 @@ export class DealsRepository {
 
   async list(tenantId: string, filter: DealListFilter): Promise<DealListRow[]> {
     const sort = SORT_COLUMNS[filter.sort.key];
-    return this.db.readInTenant<DealListRow>(tenantId, (l) => {
+    return this.db.readInTenant<DealListRow>(tenantId, (l, bind) => {
       const where = [`d.tenant_id = ${l(tenantId)}`, 'd.deleted_at IS NULL'];
       if (filter.pipelineId) where.push(`d.pipeline_id = ${l(filter.pipelineId)}`);
       if (filter.stage) where.push(`d.stage = ${l(filter.stage)}`);
@@ -162,7 +165,7 @@ export class DealsRepository {
       if (filter.companyId) where.push(`d.company_id = ${l(filter.companyId)}`);
       if (filter.after) {
         const op = filter.sort.descending ? '<' : '>';
-        where.push(`(${sort.column}, d.id) ${op} (${l(filter.after.v)}::${sort.cast}, ${l(filter.after.id)}::uuid)`);
+        where.push(`(${sort.column}, d.id) ${op} (${bind(filter.after.v)}::${sort.cast}, ${bind(filter.after.id)}::uuid)`);
       }
       const dir = filter.sort.descending ? 'DESC' : 'ASC';
       return `SELECT ${VIEW}, ${sort.text} AS sort_value FROM crm.deals d WHERE ${where.join(' AND ')}

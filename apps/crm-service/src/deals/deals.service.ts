@@ -23,7 +23,7 @@ import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
 import { UserDirectory } from '@engage/access';
 import { decodeCursor, pageLimit, parseSort, toPage } from '@engage/database';
 import type { Tx } from '@engage/database';
-import { type DealWrite, DealsRepository } from './deals.repository';
+import { type DealWrite, DealsRepository, dealCursorKind } from './deals.repository';
 
 const invalid = (field: string, message: string) => new ValidationError('The request is not valid.', { fields: { [field]: [message] } });
 
@@ -163,7 +163,7 @@ export class DealsService {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'deals', 'read');
     const sort = parseSort(query.sort ?? '-created_at');
-    const after = decodeCursor(query.cursor, sort.raw);
+    const after = decodeCursor(query.cursor, sort.raw, dealCursorKind(sort.key));
     const limit = pageLimit(query.limit);
     const rows = await this.deals.list(tctx.tenantId, {
       pipelineId: query.pipeline_id,
@@ -188,7 +188,7 @@ export class DealsService {
 
   private async pipelineFor(tx: Tx, tenantId: string, pipelineId: string | undefined): Promise<PipelineView> {
     if (!pipelineId) return this.pipelines.ensureDefault(tx, tenantId);
-    const pipeline = await this.pipelines.find(tx, tenantId, pipelineId);
+    const pipeline = await this.pipelines.findForDeal(tx, tenantId, pipelineId);
     if (!pipeline) throw invalid('pipeline_id', 'no such pipeline');
     return pipeline;
   }

@@ -1,10 +1,11 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ImportJobEntity } from './import-job.entity';
+import { TenantKey } from '@engage/database';
 
 /** A piece of an uploaded CSV, in file order; deleted once the import finished. */
 @Entity({ schema: 'crm', name: 'import_chunks' })
 export class ImportChunkEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  @TenantKey()
   tenantId: string;
 
   @PrimaryColumn({ name: 'import_id', type: 'uuid' })

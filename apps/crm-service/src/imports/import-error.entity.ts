@@ -1,10 +1,11 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ImportJobEntity } from './import-job.entity';
+import { TenantKey } from '@engage/database';
 
 /** Why one row of an import was not written (one per row: the first problem found). */
 @Entity({ schema: 'crm', name: 'import_errors' })
 export class ImportErrorEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  @TenantKey()
   tenantId: string;
 
   @PrimaryColumn({ name: 'import_id', type: 'uuid' })

@@ -1,15 +1,10 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 /** A CSV import: its options, where it stands, and its counters (updated with every batch). */
 @Entity({ schema: 'crm', name: 'imports' })
 @Index('imports_created_idx', ['tenantId', 'createdAt'])
-export class ImportJobEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class ImportJobEntity extends TenantRecord {
   @Column({ type: 'text', default: 'receiving' })
   status: string;
 
@@ -46,22 +41,22 @@ export class ImportJobEntity {
   @Column({ type: 'text', nullable: true })
   message: string | null;
 
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  @Ref('created_by', { nullable: true })
   createdBy: string | null;
 
   /** The creator's role when the import was made: it decides whose contacts the import may update. */
   @Column({ name: 'created_by_role', type: 'text', nullable: true })
   createdByRole: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @At('created_at', { now: true })
   createdAt: Date;
 
-  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  @At('started_at', { nullable: true })
   startedAt: Date | null;
 
-  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  @At('finished_at', { nullable: true })
   finishedAt: Date | null;
 
-  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  @At('heartbeat_at', { nullable: true })
   heartbeatAt: Date | null;
 }

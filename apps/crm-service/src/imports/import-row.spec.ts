@@ -1,6 +1,5 @@
 import { resolveColumns, validateMapping } from './import-mapping';
 import { parseImportRow } from './import-row';
-import { detectEncoding } from './csv-decoding';
 
 const columns = resolveColumns(['Name', 'E-mail', 'Phone', 'Stage', 'Score', 'Tags', 'Shoe size'], {}, new Set());
 
@@ -34,11 +33,5 @@ describe('import rows', () => {
     [['', '', '', '', '', '', ''], null],
   ])('reports a bad row as a row problem naming %j', (cells, field) => {
     expect(parseImportRow(7, cells, columns, new Map(), 'US')).toMatchObject({ row: 7, field });
-  });
-
-  it('tells UTF-8, UTF-16 and Windows-1252 apart', () => {
-    expect(detectEncoding(Buffer.from('naïve,café\n'))).toBe('utf-8');
-    expect(detectEncoding(Buffer.from([0xff, 0xfe, 0x61, 0x00]))).toBe('utf-16le');
-    expect(detectEncoding(Buffer.from('na\xefve,caf\xe9\n', 'latin1'))).toBe('windows-1252');
   });
 });

@@ -8,7 +8,7 @@ import type { Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { channelKeys } from '../contacts/contact-input';
-import { CsvDecoder } from './csv-decoding';
+import { CsvDecoder, hasUnreadableText, UNREADABLE_ROW } from './csv-decoding';
 import { CompanyCache, ImportBatchWriter, KnownNames, type PreparedBatch, precomputeSearch } from './import-batch-writer';
 import { type ColumnTarget, identifiesContacts, resolveColumns } from './import-mapping';
 import { isProblem, type ImportedContact, parseImportRow, type RowProblem } from './import-row';
@@ -195,7 +195,9 @@ export class ImportRunner implements OnApplicationBootstrap, OnApplicationShutdo
           continue;
         }
         if (record.row <= resumeAfter || !columns) continue;
-        const parsed = parseImportRow(record.row, record.cells, columns, customDefs, job.default_country);
+        const parsed = hasUnreadableText(record.cells)
+          ? { row: record.row, field: null, reason: UNREADABLE_ROW }
+          : parseImportRow(record.row, record.cells, columns, customDefs, job.default_country);
         if (isProblem(parsed)) pending.problems.push(parsed);
         else {
           precomputeSearch(parsed, knownNames);

@@ -88,6 +88,56 @@ describe('CSV imports against PostgreSQL', () => {
     expect((await kit.contacts.list(ctx, { q: 'jr@example.com' })).data[0]).toMatchObject({ first_name: 'Smith, Jr.', notes: 'line one\nline two' });
   });
 
+  it('reads a Windows-1252 byte after 665 KB of ASCII right, and refuses the rows of a file that mixes encodings', async () => {
+    const ctx = kit.newTenant();
+    const ascii = Buffer.from('Name,Email\n' + Array.from({ length: 22_000 }, (_, i) => `Person ${i},p${i}@example.com\n`).join(''));
+    expect(ascii.length).toBeGreaterThan(665 * 1024);
+    const late = await kit.runImport(ctx, Buffer.concat([ascii, Buffer.from('Jos\xe9 Late,jose@example.com\n', 'latin1')]));
+    expect(late).toMatchObject({ status: 'completed', failed: 0, created: 22_001 });
+    const [jose] = (await kit.contacts.list(ctx, { q: 'jose@example.com' })).data;
+    expect(jose.first_name).toBe('José');
+
+    const other = kit.newTenant();
+    const mixed = Buffer.concat([Buffer.from('Name,Email\nZoë Utf,zoe@example.com\n'), Buffer.from('Ren\xe9 Latin,rene@example.com\n', 'latin1')]);
+    const result = await kit.runImport(other, mixed);
+    expect(result).toMatchObject({ status: 'completed', created: 1, failed: 1 });
+    expect(result.errors).toEqual([{ row: 2, field: null, reason: expect.stringContaining('not valid in the file’s encoding') }]);
+    const stored = (await kit.contacts.list(other, {})).data;
+    expect(stored.map((c) => c.first_name)).toEqual(['Zoë']);
+  });
+
+  it('gives the next worker to the tenant with the fewest imports running, not to the oldest queued job', async () => {
+    const busy = kit.newTenant();
+    const quiet = kit.newTenant();
+    const queue = async (ctx: typeof busy) => {
+      const { job_id } = await kit.imports.create(ctx, {});
+      await kit.imports.append(ctx, { id: job_id, seq: 0, data: Buffer.from('Name\nOne\n').toString('base64') });
+      await kit.imports.start(ctx, job_id);
+      return job_id;
+    };
+    const busyJobs: string[] = [];
+    for (let i = 0; i < 4; i++) busyJobs.push(await queue(busy));
+    // One of the busy tenant's imports is being processed by a worker right now.
+    await kit.db.transaction(busy.tenantId, (tx) =>
+      tx.query(`UPDATE crm.imports SET status = 'processing', heartbeat_at = now() WHERE tenant_id = $1 AND id = $2`, [busy.tenantId, busyJobs[0]]),
+    );
+    const quietJob = await queue(quiet);
+    const ours = new Set([...busyJobs, quietJob]);
+    const claimed: string[] = [];
+    // Other specs may have queued jobs meanwhile: claim until one of ours comes.
+    for (let i = 0; i < 50 && claimed.length === 0; i++) {
+      const job = await kit.importsRepository.claimNext();
+      if (!job) break;
+      if (ours.has(job.id)) claimed.push(job.id);
+    }
+    expect(claimed).toEqual([quietJob]);
+    for (const [ctx, ids] of [[busy, busyJobs], [quiet, [quietJob]]] as const) {
+      await kit.db.transaction(ctx.tenantId, (tx) =>
+        tx.query(`UPDATE crm.imports SET status = 'failed', message = 'test over' WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [ctx.tenantId, ids]),
+      );
+    }
+  });
+
   it('imports a few thousand rows over many chunks and batches, with progress events', async () => {
     const ctx = kit.newTenant();
     const lines = ['first_name,last_name,email,phone'];

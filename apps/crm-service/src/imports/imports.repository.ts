@@ -102,14 +102,21 @@ export class ImportsRepository {
   }
 
   /**
-   * Claims the oldest queued job of any tenant (or one whose worker stopped beating), for this
-   * worker: FOR UPDATE SKIP LOCKED, so replicas never take the same job.
+   * Claims the next job for this worker, fairly across tenants: among queued jobs (and jobs whose
+   * worker stopped beating), those of the tenant with the fewest imports running now come first,
+   * oldest first within a tenant. One tenant's eight imports therefore never hold back another
+   * tenant's single one longer than the next free worker. FOR UPDATE SKIP LOCKED, so replicas
+   * never take the same job.
    */
   async claimNext(): Promise<ImportJob | null> {
     return this.db.acrossTenants('import_worker', async (tx) => {
-      const rows = await tx.query<ImportJob>(`SELECT ${JOB} FROM crm.imports
-          WHERE status = 'queued' OR (status = 'processing' AND heartbeat_at < now() - make_interval(secs => $1))
-          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      const rows = await tx.query<ImportJob>(`WITH running AS (
+            SELECT tenant_id, count(*) AS jobs FROM crm.imports
+             WHERE status = 'processing' AND heartbeat_at >= now() - make_interval(secs => $1)
+             GROUP BY tenant_id)
+          SELECT ${JOB.split(', ').map((c) => `i.${c}`).join(', ')} FROM crm.imports i LEFT JOIN running r ON r.tenant_id = i.tenant_id
+           WHERE i.status = 'queued' OR (i.status = 'processing' AND i.heartbeat_at < now() - make_interval(secs => $1))
+           ORDER BY COALESCE(r.jobs, 0), i.created_at LIMIT 1 FOR UPDATE OF i SKIP LOCKED`,
         [STALE_AFTER_S],
       );
       const job = rows[0];

@@ -1,16 +1,11 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { At, TenantRecord } from '@engage/database';
 
 /** A tenant's sales pipeline; its ordered stages live in `stages` (small, always read whole). */
 @Entity({ schema: 'crm', name: 'pipelines' })
 @Index('pipelines_one_default_idx', ['tenantId'], { unique: true, where: '"is_default"' })
 @Index('pipelines_created_idx', ['tenantId', 'createdAt'])
-export class PipelineEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class PipelineEntity extends TenantRecord {
   @Column({ type: 'text' })
   name: string;
 
@@ -23,9 +18,9 @@ export class PipelineEntity {
   @Column({ type: 'integer', default: 1 })
   version: number;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @At('created_at', { now: true })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  @At('updated_at', { now: true })
   updatedAt: Date;
 }

@@ -69,7 +69,7 @@ export class PipelinesService {
     assertGranted(ctx, 'pipelines', 'update');
     const stages = input.stages ? orderedStages(input.stages) : undefined;
     return this.db.transaction(tctx.tenantId, async (tx) => {
-      const current = await this.pipelines.find(tx, tctx.tenantId, input.id, true);
+      const current = await this.pipelines.find(tx, tctx.tenantId, input.id, 'update');
       if (!current) throw new NotFoundError('Pipeline', input.id);
       if (input.if_match !== undefined && input.if_match !== current.version) throw new PreconditionFailedError();
       if (stages) {
@@ -88,8 +88,9 @@ export class PipelinesService {
     return this.pipelines.ensureDefault(tx, tenantId, randomUUID(), DEFAULT_PIPELINE.name, DEFAULT_PIPELINE.stages);
   }
 
-  find(tx: Tx, tenantId: string, id: string): Promise<PipelineView | null> {
-    return this.pipelines.find(tx, tenantId, id);
+  /** A pipeline a deal is entering: share-locked until the transaction ends, so its stages cannot be removed meanwhile. */
+  findForDeal(tx: Tx, tenantId: string, id: string): Promise<PipelineView | null> {
+    return this.pipelines.find(tx, tenantId, id, 'share');
   }
 
   private async publish(tx: Tx, ctx: TenantContext, event: EventSubject<PipelineEvent>, pipeline: PipelineView) {

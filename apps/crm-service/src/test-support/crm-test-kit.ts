@@ -54,6 +54,7 @@ export async function startCrmKit() {
     customFields,
     contactsRepository,
     imports,
+    importsRepository,
     /** Uploads `csv` in chunks of `chunkBytes`, starts the import and runs it to its end, as the worker would. */
     async runImport(ctx: TenantContext, csv: Buffer | string, options: Parameters<ImportsService['create']>[1] = {}, chunkBytes = 64 * 1024) {
       const { job_id } = await imports.create(ctx, options);

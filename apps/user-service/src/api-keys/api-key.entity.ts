@@ -1,15 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
 import type { Role } from '@engage/contracts';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 @Entity({ schema: 'identity', name: 'api_keys' })
 @Index('api_keys_hash_uq', ['tenantId', 'keyHash'], { unique: true })
-export class ApiKeyEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class ApiKeyEntity extends TenantRecord {
   @Column({ type: 'text' })
   name: string;
 
@@ -23,16 +18,16 @@ export class ApiKeyEntity {
   @Column({ type: 'text' })
   role: Role;
 
-  @Column({ name: 'created_by', type: 'uuid' })
+  @Ref('created_by')
   createdBy: string;
 
-  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  @At('expires_at', { nullable: true })
   expiresAt: Date | null;
 
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  @At('revoked_at', { nullable: true })
   revokedAt: Date | null;
 
-  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  @At('last_used_at', { nullable: true })
   lastUsedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,17 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 /** Password-reset and invitation tokens: single use, stored hashed, short-lived. */
 @Entity({ schema: 'identity', name: 'one_time_tokens' })
 @Index('one_time_tokens_hash_uq', ['tenantId', 'tokenHash'], { unique: true })
-export class OneTimeTokenEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
-  @Column({ name: 'user_id', type: 'uuid' })
+export class OneTimeTokenEntity extends TenantRecord {
+  @Ref('user_id')
   userId: string;
 
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
@@ -27,10 +22,10 @@ export class OneTimeTokenEntity {
   @Column({ name: 'token_hash', type: 'text' })
   tokenHash: string;
 
-  @Column({ name: 'expires_at', type: 'timestamptz' })
+  @At('expires_at')
   expiresAt: Date;
 
-  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
+  @At('used_at', { nullable: true })
   usedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

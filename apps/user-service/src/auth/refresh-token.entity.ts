@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
+import { Ref, At, TenantRecord } from '@engage/database';
 
 /**
  * One refresh token. Tokens descend from a login in a family; each use spends the token and
@@ -9,14 +10,8 @@ import { UserEntity } from '../users/user.entity';
 @Index('refresh_tokens_hash_uq', ['tenantId', 'tokenHash'], { unique: true })
 @Index('refresh_tokens_family_idx', ['tenantId', 'familyId'])
 @Index('refresh_tokens_user_idx', ['tenantId', 'userId'])
-export class RefreshTokenEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
-  @Column({ name: 'user_id', type: 'uuid' })
+export class RefreshTokenEntity extends TenantRecord {
+  @Ref('user_id')
   userId: string;
 
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
@@ -26,20 +21,20 @@ export class RefreshTokenEntity {
   ])
   user?: UserEntity;
 
-  @Column({ name: 'family_id', type: 'uuid' })
+  @Ref('family_id')
   familyId: string;
 
   /** SHA-256 of the token; the token itself is never stored. */
   @Column({ name: 'token_hash', type: 'text' })
   tokenHash: string;
 
-  @Column({ name: 'expires_at', type: 'timestamptz' })
+  @At('expires_at')
   expiresAt: Date;
 
-  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
+  @At('used_at', { nullable: true })
   usedAt: Date | null;
 
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  @At('revoked_at', { nullable: true })
   revokedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { At } from '@engage/database';
 
 /** Platform key pairs that sign access tokens (not tenant data). Private halves are encrypted. */
 @Entity({ schema: 'identity', name: 'signing_keys' })
@@ -19,6 +20,6 @@ export class SigningKeyEntity {
   createdAt: Date;
 
   /** After this, the key no longer signs but still verifies until old tokens have expired. */
-  @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
+  @At('retired_at', { nullable: true })
   retiredAt: Date | null;
 }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { IdKey } from '@engage/database';
 
 /** Global registry of slugs → tenant ids: the only way to find a tenant before knowing it (login). */
 @Entity({ schema: 'identity', name: 'tenant_slugs' })
@@ -16,7 +17,7 @@ export class TenantSlugEntity {
 /** The company account. Its id is the tenant id every other row carries. */
 @Entity({ schema: 'identity', name: 'tenants' })
 export class TenantEntity {
-  @PrimaryColumn({ type: 'uuid' })
+  @IdKey()
   id: string;
 
   @Column({ type: 'text' })

@@ -1,15 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn, VersionColumn } from 'typeorm';
 import type { Role } from '@engage/contracts';
+import { At, TenantRecord } from '@engage/database';
 
 @Entity({ schema: 'identity', name: 'users' })
 @Index('users_tenant_email_uq', ['tenantId', 'emailNormalized'], { unique: true })
-export class UserEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
+export class UserEntity extends TenantRecord {
   @Column({ type: 'text' })
   email: string;
 
@@ -48,7 +43,7 @@ export class UserEntity {
   @Column({ name: 'mfa_last_step', type: 'bigint', nullable: true })
   mfaLastStep: string | null;
 
-  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  @At('last_login_at', { nullable: true })
   lastLoginAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

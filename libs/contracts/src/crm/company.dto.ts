@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import type { CustomFieldValues } from './custom-field-value';
 import { PageInfoView } from './contact.dto';
 import { BoundedText, NAME_MAX, NonBlankText } from './text.validators';
+import { PlainDataMap } from '../common/plain-map';
 
 export const CompanySizes = ['1-10', '11-50', '51-200', '201-1000', '1001-5000', '5000+'] as const;
 export type CompanySize = (typeof CompanySizes)[number];
@@ -32,7 +33,7 @@ class CompanyFields {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
-  @IsObject()
+  @PlainDataMap()
   custom_fields?: CustomFieldValues;
 }
 

@@ -8,7 +8,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsObject,
   IsOptional,
   IsUUID,
   Matches,
@@ -21,6 +20,7 @@ import { PageQuery } from '../common/pagination';
 import type { PageInfo } from '../common/pagination';
 import type { CustomFieldValues } from './custom-field-value';
 import { BoundedText, FREE_TEXT_MAX, NAME_MAX } from './text.validators';
+import { PlainDataMap } from '../common/plain-map';
 
 export const LifecycleStages = ['subscriber', 'lead', 'qualified', 'customer', 'lost'] as const;
 export type LifecycleStage = (typeof LifecycleStages)[number];
@@ -125,7 +125,7 @@ class ContactFields {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Values typed by the tenant’s custom field definitions' })
   @IsOptional()
-  @IsObject()
+  @PlainDataMap()
   custom_fields?: CustomFieldValues;
 
   @ApiPropertyOptional({ format: 'date-time', nullable: true })
@@ -208,6 +208,25 @@ export class PhoneView {
   @ApiProperty() is_primary: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'US' }) country: string | null;
 }
+
+/**
+ * The fields of a contact a client writes (create, update, import) and reads back, in the order
+ * exports list them; custom fields, notes and timestamps are listed where each use needs them.
+ */
+export const CONTACT_FIELDS = [
+  'first_name',
+  'last_name',
+  'emails',
+  'phones',
+  'company_id',
+  'title',
+  'owner_id',
+  'lifecycle_stage',
+  'lead_score',
+  'tags',
+  'source',
+  'timezone',
+] as const;
 
 export class ContactView {
   @ApiProperty({ format: 'uuid' }) id: string;

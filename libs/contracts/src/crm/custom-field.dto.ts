@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { RESERVED_KEYS } from '../common/plain-map';
 import { BoundedText, NAME_MAX, NonBlankText } from './text.validators';
 
 export const CustomFieldObjects = ['contact', 'company', 'deal'] as const;
@@ -15,6 +16,7 @@ export class CreateCustomFieldRequest {
 
   @ApiProperty({ example: 'industry_segment', description: 'Key used in `custom_fields` (lowercase, digits, _)' })
   @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'key must be lowercase letters, digits and _ (max 63), starting with a letter' })
+  @IsNotIn(RESERVED_KEYS, { message: 'key may not be a reserved name such as constructor or prototype' })
   key: string;
 
   @ApiProperty({ maxLength: NAME_MAX })

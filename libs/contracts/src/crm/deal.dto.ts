@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import type { CustomFieldValues } from './custom-field-value';
 import { PageInfoView } from './contact.dto';
 import { NAME_MAX, NonBlankText } from './text.validators';
+import { PlainDataMap } from '../common/plain-map';
 
 /** An exact decimal as a string: up to 15 integer digits and 4 decimals (never a float). */
 export const AMOUNT_PATTERN = /^-?(0|[1-9]\d{0,14})(\.\d{1,4})?$/;
@@ -62,7 +63,7 @@ class DealFields {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
-  @IsObject()
+  @PlainDataMap()
   custom_fields?: CustomFieldValues;
 }
 

@@ -6,7 +6,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,6 +15,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { type Role, Roles } from '../common/roles';
+import { PlainDataMap } from '../common/plain-map';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -241,7 +241,7 @@ export class UpdateTenantRequest {
 
   @ApiPropertyOptional({ description: 'Tenant settings, e.g. default_country, timezone, call frequency cap' })
   @IsOptional()
-  @IsObject()
+  @PlainDataMap()
   settings?: Record<string, unknown>;
 }
 

@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import { findReservedKey } from '@engage/contracts';
 import { ValidationError } from '@engage/errors';
 
 const flatten = (errors: ClassValidatorError[], parent = ''): Record<string, string[]> =>
@@ -16,8 +17,25 @@ export const validationDetails = (errors: ClassValidatorError[]) => ({ fields: f
  * Validation of request payloads with whitelists: unknown fields are refused, types are
  * converted to the DTO classes. Failures are domain validation errors (400 `validation_failed`).
  */
+/**
+ * Refuses a payload holding a reserved key (`constructor`, `__proto__`, `prototype`, …) anywhere
+ * before class-transformer sees it: a `constructor` key in a nested map makes class-transformer
+ * throw (a 500), and `__proto__` would be dropped silently.
+ */
+class PayloadValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (this.toValidate(metadata)) {
+      const reserved = findReservedKey(value);
+      if (reserved !== null) {
+        throw new ValidationError('The request is not valid.', { fields: { [reserved]: ['is a reserved name and cannot be used as a key'] } });
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export const createValidationPipe = () =>
-  new ValidationPipe({
+  new PayloadValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
