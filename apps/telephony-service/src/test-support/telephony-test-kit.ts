@@ -6,13 +6,23 @@ import { ComplianceGate } from '../compliance/compliance-gate';
 import { ComplianceRepository, type FrequencyCaps } from '../compliance/compliance.repository';
 import { ComplianceService } from '../compliance/compliance.service';
 import { SCHEMA, telephonyServiceDefinition } from '../database/definition';
+import { createLogger } from '@engage/logging';
+import { CallsRepository } from '../calls/calls.repository';
+import { CallsService } from '../calls/calls.service';
+import { TwilioVoice } from '../calls/twilio-voice';
+import { VoiceCallbacksService } from '../calls/voice-callbacks.service';
+import type { Clock } from '../compliance/clock';
+import type { TelephonyConfig } from '../config';
 import { KitClock, KitContacts } from './kit-contacts';
+
+/** Twilio settings for the kit: the stand-in's URL and credentials, and where callbacks are posted. */
+export type KitTwilio = Pick<TelephonyConfig, 'TWILIO_API_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_WEBHOOK_BASE_URL' | 'TWILIO_FROM_NUMBER'>;
 
 /**
  * telephony-service's services wired by hand against the real database as the runtime role (row-level
  * security applies), with contacts and the clock under the test's control. Each test makes its own tenant.
  */
-export async function startTelephonyKit(poolSize = 12) {
+export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, poolSize = 12) {
   const db = await openServiceDatabase(telephonyServiceDefinition, poolSize);
   const users = new KitUsers();
   const contacts = new KitContacts();
@@ -21,6 +31,10 @@ export async function startTelephonyKit(poolSize = 12) {
   const complianceRepository = new ComplianceRepository(db);
   const gate = new ComplianceGate(complianceRepository);
   const compliance = new ComplianceService(db, complianceRepository, contacts);
+  const twilio = new TwilioVoice({ TWILIO_WEBHOOK_BASE_URL: 'http://127.0.0.1:9', ...twilioConfig } as TelephonyConfig);
+  const callsRepository = new CallsRepository(db);
+  const calls = new CallsService(db, callsRepository, gate, complianceRepository, contacts, twilio, outbox, clock as Clock);
+  const voiceCallbacks = new VoiceCallbacksService(db, callsRepository, twilio, outbox, createLogger({ service: 'telephony-int-spec', level: 'silent', sync: true }));
   return {
     db,
     users,
@@ -30,6 +44,10 @@ export async function startTelephonyKit(poolSize = 12) {
     complianceRepository,
     gate,
     compliance,
+    twilio,
+    calls,
+    callsRepository,
+    voiceCallbacks,
     newTenant: (role?: Role) => users.newTenant(role),
     as: (ctx: TenantContext, role: Role, userId?: string) => users.as(ctx, role, userId),
     setCaps: (ctx: TenantContext, caps: FrequencyCaps) => db.transaction(ctx.tenantId, (tx) => complianceRepository.setCaps(tx, ctx.tenantId, caps)),
