@@ -23,12 +23,31 @@ export class TelephonyConfig extends ServiceConfig {
   @IsString()
   TWILIO_AUTH_TOKEN?: string;
 
-  /** The public base URL of the gateway, which Twilio posts callbacks to and signs over (SPEC PUBLIC_BASE_URL). */
+  /** The gateway's public base URL, which Twilio posts callbacks to and signs over (SPEC section 4). */
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  TWILIO_WEBHOOK_BASE_URL = 'http://127.0.0.1:3000';
+  PUBLIC_BASE_URL?: string;
+
+  /** Overrides PUBLIC_BASE_URL for Twilio's callbacks only (e.g. a tunnel in development). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  TWILIO_WEBHOOK_BASE_URL?: string;
 
   /** The caller id calls are placed from unless a request names another (a number the account owns). */
   @IsOptional()
   @Matches(/^\+[1-9]\d{7,14}$/, { message: 'TWILIO_FROM_NUMBER must be E.164' })
   TWILIO_FROM_NUMBER?: string;
+
+  /** The account's number as the stack's providers file names it; the caller id when TWILIO_FROM_NUMBER is unset. */
+  @IsOptional()
+  @Matches(/^\+[1-9]\d{7,14}$/, { message: 'TWILIO_PHONE_NUMBER must be E.164' })
+  TWILIO_PHONE_NUMBER?: string;
+
+  get twilioWebhookBaseUrl(): string {
+    return this.TWILIO_WEBHOOK_BASE_URL ?? this.PUBLIC_BASE_URL ?? `http://127.0.0.1:3000`;
+  }
+
+  get twilioFromNumber(): string | null {
+    return this.TWILIO_FROM_NUMBER ?? this.TWILIO_PHONE_NUMBER ?? null;
+  }
 }

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CallsController } from './calls.controller';
 import { ConsentsController, DncController } from './compliance.controller';
+import { FormBodyParser } from './form-body.parser';
+import { TwilioWebhooksController } from './twilio-webhooks.controller';
 
-/** The telephony routes of the public API: validation and access here, everything else in telephony-service. */
+/** The telephony routes of the public API and Twilio's callbacks: validation and access here, everything else in telephony-service. */
 @Module({
-  controllers: [ConsentsController, DncController],
+  controllers: [CallsController, ConsentsController, DncController, TwilioWebhooksController],
+  providers: [FormBodyParser],
 })
 export class TelephonyGatewayModule {}

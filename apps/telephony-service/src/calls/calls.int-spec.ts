@@ -55,8 +55,13 @@ describe('bridged calls through the Twilio stand-in', () => {
 
   /** Waits until the stand-in delivered every callback of the contact leg of calls to `to`. */
   async function legSettled(to: string): Promise<StandInCall> {
-    const { body } = await control<{ calls: StandInCall[] }>(standIn.url, 'GET', `/calls?to=${encodeURIComponent(to)}`);
-    const leg = body.calls[body.calls.length - 1];
+    let leg: StandInCall | undefined;
+    for (let i = 0; i < 200 && !leg; i++) {
+      const { body } = await control<{ calls: StandInCall[] }>(standIn.url, 'GET', `/calls?to=${encodeURIComponent(to)}`);
+      leg = body.calls[body.calls.length - 1];
+      if (!leg) await sleep(25);
+    }
+    if (!leg) throw new Error(`no call to ${to}`);
     await control(standIn.url, 'GET', `/calls/${leg.sid}/wait?status=final&timeoutMs=10000`);
     return leg;
   }

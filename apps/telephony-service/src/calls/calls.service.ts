@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CallPage, type CallView, type CreateCallRequest, FinalCallStatuses, type ListCallsQuery, type UpdateCallCommand } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { assertGranted, assertMayTouch, requireTenant } from '@engage/access';
+import { assertAllowed, assertGranted, assertMayTouch, requireTenant } from '@engage/access';
 import { decodeCursor, pageLimit, TenantDatabase, timeOrderedId, toPage } from '@engage/database';
 import { ConflictError, NotFoundError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
@@ -40,7 +40,7 @@ export class CallsService {
    */
   async create(ctx: RequestContext, input: CreateCallRequest): Promise<CallView> {
     const tctx = requireTenant(ctx);
-    assertGranted(ctx, 'calls', 'create');
+    assertAllowed(ctx, 'calls', 'create');
     const contact = await this.contacts.find(ctx, input.contact_id);
     const raw = input.to ?? contact.primary_phone;
     if (!raw) throw new ValidationError('The contact has no phone number; give `to`.', { fields: { to: ['the contact has no phone number'] } });
@@ -50,7 +50,7 @@ export class CallsService {
     if (!from) throw new ValidationError('No caller id is configured; give `from`.', { fields: { from: ['no default caller id is configured'] } });
     const call = await this.db.transaction(tctx.tenantId, async (tx) => {
       await this.gate.assertMayContact(tx, tctx.tenantId, to, 'call', this.clock.now(), { timezone: contact.timezone });
-      return this.calls.insert(tx, tctx.tenantId, timeOrderedId(), { contact_id: contact.id, owner_id: ctx.userId ?? '', to: to.e164, from, rep_phone: repPhone });
+      return this.calls.insert(tx, tctx.tenantId, timeOrderedId(), { contact_id: contact.id, owner_id: ctx.userId, to: to.e164, from, rep_phone: repPhone });
     });
     const leg = (name: 'rep' | 'contact') => this.twilio.publicUrl(`${VOICE_STATUS_PATH}?tenant=${tctx.tenantId}&call=${call.id}&leg=${name}`);
     try {

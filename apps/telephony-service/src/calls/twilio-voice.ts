@@ -49,12 +49,12 @@ export class TwilioVoice {
   }
 
   get defaultFrom(): string | null {
-    return this.config.TWILIO_FROM_NUMBER ?? null;
+    return this.config.twilioFromNumber;
   }
 
   /** The public URL Twilio posts `pathAndQuery` to (what it signs). */
   publicUrl(pathAndQuery: string): string {
-    return `${this.config.TWILIO_WEBHOOK_BASE_URL.replace(/\/+$/, '')}${pathAndQuery}`;
+    return `${this.config.twilioWebhookBaseUrl.replace(/\/+$/, '')}${pathAndQuery}`;
   }
 
   /**

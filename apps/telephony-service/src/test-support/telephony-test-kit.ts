@@ -12,7 +12,7 @@ import { CallsService } from '../calls/calls.service';
 import { TwilioVoice } from '../calls/twilio-voice';
 import { VoiceCallbacksService } from '../calls/voice-callbacks.service';
 import type { Clock } from '../compliance/clock';
-import type { TelephonyConfig } from '../config';
+import { TelephonyConfig } from '../config';
 import { KitClock, KitContacts } from './kit-contacts';
 
 /** Twilio settings for the kit: the stand-in's URL and credentials, and where callbacks are posted. */
@@ -31,7 +31,7 @@ export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, p
   const complianceRepository = new ComplianceRepository(db);
   const gate = new ComplianceGate(complianceRepository);
   const compliance = new ComplianceService(db, complianceRepository, contacts);
-  const twilio = new TwilioVoice({ TWILIO_WEBHOOK_BASE_URL: 'http://127.0.0.1:9', ...twilioConfig } as TelephonyConfig);
+  const twilio = new TwilioVoice(Object.assign(new TelephonyConfig(), { TWILIO_WEBHOOK_BASE_URL: 'http://127.0.0.1:9', ...twilioConfig }));
   const callsRepository = new CallsRepository(db);
   const calls = new CallsService(db, callsRepository, gate, complianceRepository, contacts, twilio, outbox, clock as Clock);
   const voiceCallbacks = new VoiceCallbacksService(db, callsRepository, twilio, outbox, createLogger({ service: 'telephony-int-spec', level: 'silent', sync: true }));
