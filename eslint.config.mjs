@@ -55,6 +55,19 @@ export default [
         },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
+      // Request handlers declare their typed subject with @Handles, event consumers use @OnEvent.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/microservices',
+              importNames: ['MessagePattern', 'EventPattern'],
+              message: 'Use @Handles(Subjects.x) for requests and @OnEvent(Events.x, { durable }) for events (@engage/messaging).',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',

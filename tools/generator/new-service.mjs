@@ -1,3 +1,4 @@
+// @ts-check
 // npm run new:service -- <name>            a new service <name>-service with the sample feature
 // npm run new:service -- <name> --remove   takes a generated service out again
 // npm run new:service -- --check-skeletons proves the generator against the services that are
@@ -44,23 +45,26 @@ function namesOf(name, entry, timestamp, retention) {
   };
 }
 
-/** Lines the generator adds to shared files, each after the marker comment that names its place. */
+/**
+ * Lines the generator adds to shared files, each after the marker comment that names its place.
+ * @param {import('./templates.mjs').Names & { retention: number }} n
+ * @param {boolean} withSample
+ * @returns {Array<[string, string, string]>} file, marker, line
+ */
 function insertions(n, withSample) {
   const P = n.pascal;
-  return [
-    ...(withSample
-      ? [
-          ['libs/contracts/src/index.ts', '// new:service exports', `export * from './${n.name}/${n.name}.contracts';`],
-          ['libs/contracts/src/subjects/index.ts', '// new:service imports', `import { ${P}Events, ${P}Subjects } from '../${n.name}/${n.name}.contracts';`],
-          ['libs/contracts/src/subjects/index.ts', '// new:service subjects', `  ${n.camel}: ${P}Subjects,`],
-          ['libs/contracts/src/subjects/index.ts', '// new:service events', `  ${n.camel}: ${P}Events,`],
-          ['apps/api-gateway/src/app.module.ts', '// new:service imports', `import { ${P}GatewayModule } from './${n.name}/${n.name}-gateway.module';`],
-          ['apps/api-gateway/src/app.module.ts', '// new:service modules', `      ${P}GatewayModule,`],
-        ]
-      : []),
-  ];
+  if (!withSample) return [];
+  return /** @type {Array<[string, string, string]>} */ ([
+    ['libs/contracts/src/index.ts', '// new:service exports', `export * from './${n.name}/${n.name}.contracts';`],
+    ['libs/contracts/src/subjects/index.ts', '// new:service imports', `import { ${P}Events, ${P}Subjects } from '../${n.name}/${n.name}.contracts';`],
+    ['libs/contracts/src/subjects/index.ts', '// new:service subjects', `  ${n.camel}: ${P}Subjects,`],
+    ['libs/contracts/src/subjects/index.ts', '// new:service events', `  ${n.camel}: ${P}Events,`],
+    ['apps/api-gateway/src/app.module.ts', '// new:service imports', `import { ${P}GatewayModule } from './${n.name}/${n.name}-gateway.module';`],
+    ['apps/api-gateway/src/app.module.ts', '// new:service modules', `      ${P}GatewayModule,`],
+  ]);
 }
 
+/** @param {Array<[string, string, string]>} list */
 function insertLines(list) {
   for (const [file, marker, line] of list) {
     const path = join(ROOT, file);
@@ -71,6 +75,7 @@ function insertLines(list) {
   }
 }
 
+/** @param {Array<[string, string, string]>} list */
 function removeLines(list) {
   for (const [file, , line] of list) {
     const path = join(ROOT, file);
@@ -78,7 +83,12 @@ function removeLines(list) {
   }
 }
 
-/** Every file of the service's app and of its sample, by path. */
+/**
+ * Every file of the service's app and of its sample, by path.
+ * @param {import('./templates.mjs').Names & { retention: number }} n
+ * @param {boolean} withSample
+ * @returns {Record<string, string>}
+ */
 function filesOf(n, withSample) {
   const migrationNames = [`Messaging${n.timestamp}`, `MessagingRetention${n.retention}`, ...(withSample ? [`Notes${n.timestamp + 2}`] : [])];
   const files = {
@@ -97,6 +107,7 @@ function regenerateDeployment() {
   if (existsSync(generator)) execFileSync(process.execPath, [generator], { stdio: 'inherit' });
 }
 
+/** @param {string} name */
 function create(name) {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.endsWith('-service')) {
     throw new Error(`"${name}" is not a service name: lowercase words joined by "-", without "-service" (e.g. "billing")`);
@@ -128,6 +139,7 @@ function create(name) {
   console.log(`${app}: registry entry, apps/${app}, libs/contracts/src/${name}, apps/api-gateway/src/${name}, e2e spec.\nNext: npm test`);
 }
 
+/** @param {string} name */
 function remove(name) {
   const registry = readRegistry();
   const app = `${name}-service`;
@@ -143,14 +155,20 @@ function remove(name) {
   console.log(`${app} removed.`);
 }
 
-/** The migration timestamps a skeleton already has (kept: databases have applied them). */
+/**
+ * The migration timestamps a skeleton already has (kept: databases have applied them).
+ * @param {string} app
+ */
 function existingTimestamps(app) {
   const names = readdirSync(join(ROOT, 'apps', app, 'src/migrations'));
-  const of = (suffix) => Number(names.find((f) => f.endsWith(`-${suffix}.ts`))?.split('-')[0]);
+  const of = (/** @type {string} */ suffix) => Number(names.find((f) => f.endsWith(`-${suffix}.ts`))?.split('-')[0]);
   return { timestamp: of('Messaging'), retention: of('MessagingRetention') };
 }
 
-/** Exits 1 listing every file of a skeleton service that differs from the generator's output. */
+/**
+ * Exits 1 listing every file of a skeleton service that differs from the generator's output.
+ * @param {boolean} write  rewrite them instead
+ */
 function checkSkeletons(write) {
   const registry = readRegistry();
   const stale = [];

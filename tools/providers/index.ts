@@ -4,6 +4,7 @@
  * stack's base port, so a developer's console, a test and the services all find a stand-in at the
  * same address on every run, and write `.engage/providers.json` from `providersDocument()`.
  */
+import { startGmailStandIn } from './gmail';
 import type { StandIn } from './stand-in';
 import { startSmtpStandIn } from './smtp';
 import { startStripeStandIn } from './stripe';
@@ -42,10 +43,9 @@ interface StandInStarter {
 const portOf = (options: StackStandInsOptions, offset: number): number => options.basePort + offset;
 
 /**
- * The stand-ins the stack starts, in order. This list is the one place a new stand-in is added:
- * the Gmail stand-in joins as `{ name: 'gmail', start: (o) => startGmailStandIn({ host: o.host,
- * port: portOf(o, STAND_IN_PORT_OFFSETS.gmail), … }) }` from `./gmail`, and the services' GMAIL_*
- * variables are mapped from its describe() output in tools/stack/providers.mjs.
+ * The stand-ins the stack starts, in order. This list is the one place a new stand-in is added;
+ * a stand-in without its own mapping in tools/stack/providers.mjs gives the services
+ * `<NAME>_<KEY>` variables from its describe() output (gmail: GMAIL_URL, GMAIL_CLIENT_ID, …).
  */
 const STACK_STAND_INS: readonly StandInStarter[] = [
   {
@@ -74,6 +74,15 @@ const STACK_STAND_INS: readonly StandInStarter[] = [
         host: o.host,
         port: portOf(o, STAND_IN_PORT_OFFSETS.smtp),
         inboxPort: portOf(o, STAND_IN_PORT_OFFSETS.smtpInbox),
+      }),
+  },
+  {
+    name: 'gmail',
+    start: (o) =>
+      startGmailStandIn({
+        host: o.host,
+        port: portOf(o, STAND_IN_PORT_OFFSETS.gmail),
+        pushUrl: `${o.webhookBaseUrl.replace(/\/+$/, '')}/webhooks/gmail`,
       }),
   },
 ];

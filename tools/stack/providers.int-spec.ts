@@ -60,6 +60,7 @@ describe('provider stand-ins started by the stack', () => {
   const twilio = () => started.document.twilio as Record<string, string | number>;
   const stripe = () => started.document.stripe as Record<string, string | number>;
   const smtp = () => started.document.smtp as Record<string, string | number>;
+  const gmail = () => started.document.gmail as Record<string, string | number>;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'engage-providers-'));
@@ -74,7 +75,7 @@ describe('provider stand-ins started by the stack', () => {
   it('writes one key per stand-in plus when it was written, the same as the file on disk', () => {
     const onDisk = JSON.parse(readFileSync(file, 'utf8'));
     expect(onDisk).toEqual(started.document);
-    expect(Object.keys(onDisk).sort()).toEqual(['generatedAt', 'smtp', 'stripe', 'twilio']);
+    expect(Object.keys(onDisk).sort()).toEqual(['generatedAt', 'gmail', 'smtp', 'stripe', 'twilio']);
     expect(Math.abs(Date.parse(onDisk.generatedAt) - Date.now())).toBeLessThan(60_000);
   });
 
@@ -87,6 +88,9 @@ describe('provider stand-ins started by the stack', () => {
     expect(stripe().webhookSecret).toMatch(/^whsec_/);
     expect(smtp().port).toBe(basePort + STAND_IN_PORT_OFFSETS.smtp);
     expect(smtp().inboxUrl).toBe(`http://127.0.0.1:${basePort + STAND_IN_PORT_OFFSETS.smtpInbox}`);
+    expect(gmail().url).toBe(`http://127.0.0.1:${basePort + STAND_IN_PORT_OFFSETS.gmail}`);
+    expect(gmail().pushUrl).toBe(`${gatewayUrl}/webhooks/gmail`);
+    expect(gmail().tokenUrl).toBe(`${gmail().url}/token`);
   });
 
   it('gives the services the environment that finds each stand-in', () => {
@@ -100,6 +104,10 @@ describe('provider stand-ins started by the stack', () => {
       STRIPE_SECRET_KEY: stripe().secretKey,
       STRIPE_WEBHOOK_SECRET: stripe().webhookSecret,
       SMTP_URL: `smtp://${encodeURIComponent(String(smtp().user))}:${encodeURIComponent(String(smtp().pass))}@127.0.0.1:${smtp().port}`,
+      GMAIL_URL: gmail().url,
+      GMAIL_CLIENT_ID: gmail().clientId,
+      GMAIL_CLIENT_SECRET: gmail().clientSecret,
+      GMAIL_PUSH_TOKEN: gmail().pushToken,
     });
   });
 
@@ -130,10 +138,23 @@ describe('provider stand-ins started by the stack', () => {
     expect(JSON.stringify(await inbox.json())).toContain(subject);
   });
 
+  it('Gmail answers the token endpoint with the recorded client, and refuses another secret', async () => {
+    const exchange = (secret: string) =>
+      fetch(String(gmail().tokenUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'unknown', client_id: String(gmail().clientId), client_secret: secret }),
+      });
+    const known = await exchange(String(gmail().clientSecret));
+    expect(known.status).toBe(400);
+    expect(await known.json()).toMatchObject({ error: 'invalid_grant' });
+    expect((await exchange('not-the-secret')).status).toBe(401);
+  });
+
   it('stops every stand-in on SIGTERM and removes the providers file', async () => {
     await stop(started.pid);
     expect(existsSync(file)).toBe(false);
-    for (const url of [twilio().url, stripe().url, smtp().inboxUrl]) {
+    for (const url of [twilio().url, stripe().url, smtp().inboxUrl, gmail().url]) {
       await expect(fetch(String(url))).rejects.toThrow();
     }
   });

@@ -19,10 +19,16 @@ export const GATEWAY = { app: registry.gateway.app, offset: registry.gateway.por
  */
 export function devSecrets() {
   const file = join(STATE_DIR, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  mkdirSync(STATE_DIR, { recursive: true });
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64') };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const secrets = {
+    ENCRYPTION_KEY: kept.ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    // The gateway's operations token (GET /metrics, GET /health/details).
+    OPS_TOKEN: kept.OPS_TOKEN ?? randomBytes(32).toString('base64url'),
+  };
+  if (secrets.ENCRYPTION_KEY !== kept.ENCRYPTION_KEY || secrets.OPS_TOKEN !== kept.OPS_TOKEN) {
+    mkdirSync(STATE_DIR, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }
 
@@ -33,6 +39,7 @@ export function devSecrets() {
  * @returns {Record<string, Record<string, string>>}
  */
 export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv, logLevel, requestTimeoutMs }) {
+  const secrets = devSecrets();
   const common = {
     NODE_ENV: nodeEnv,
     LOG_LEVEL: logLevel,
@@ -40,7 +47,7 @@ export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv,
     REDIS_URL: redisUrl,
     NATS_REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
     SHUTDOWN_GRACE_MS: '5000',
-    ...devSecrets(),
+    ENCRYPTION_KEY: secrets.ENCRYPTION_KEY,
   };
   /** @type {Record<string, Record<string, string>>} */
   const env = {};
@@ -55,7 +62,7 @@ export function stackEnv({ basePort, database, natsUrl, redisUrl, urls, nodeEnv,
       ...s.env,
     };
   }
-  env[GATEWAY.app] = { ...common, PORT: String(basePort + GATEWAY.offset) };
+  env[GATEWAY.app] = { ...common, PORT: String(basePort + GATEWAY.offset), OPS_TOKEN: secrets.OPS_TOKEN };
   return env;
 }
 

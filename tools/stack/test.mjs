@@ -131,6 +131,9 @@ export async function runTests(argv) {
       say('lint…');
       const lint = await attempt('npm', ['run', '--silent', 'lint'], { NX_DAEMON: 'false' });
       record('lint', { passed: lint === 0 ? 1 : 0, failed: lint });
+      say('OpenAPI lint (Redocly recommended)…');
+      const openapi = await attempt(process.execPath, ['tools/openapi/lint.mjs']);
+      record('openapi-lint', { passed: openapi === 0 ? 1 : 0, failed: openapi });
       // Generated files match the service registry, and the skeleton services are what the
       // service generator writes.
       for (const { name, script, args } of [
@@ -156,7 +159,8 @@ export async function runTests(argv) {
       providers = started.process;
       const e2eEnv = withProviderEnv(env, started.document, gatewayUrl);
       processes = ALL_APPS.map((app) => startProcess(app, e2eEnv[app], { logDir: join(STATE_DIR, 'logs'), tag: '.test' }));
-      await waitForHealthy(gatewayUrl, { processes: [...processes, providers] });
+      // Seven Node processes booting at once on a shared two-core machine can take over a minute.
+      await waitForHealthy(gatewayUrl, { processes: [...processes, providers], timeoutMs: 180_000 });
       // Tests read the stand-ins' URLs and credentials from here, to script outcomes and sign
       // callbacks exactly as the providers do.
       writeFileSync(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Services } from '@engage/contracts';
 import { api, e2eStack, newTenant, type TenantSession } from '@engage/testing';
+import { opsToken } from './test-support/ops-token';
 
 /**
  * The suite's backbone seen from a client: context survives the hop to every service, and a
@@ -32,9 +33,10 @@ describe('gateway ↔ services', () => {
     }
   });
 
-  it('reports every service in /health', async () => {
-    const res = await api<{ status: string; services: Record<string, { status: string }> }>('/health');
+  it('reports every service in /health/details (operators) and only the status in /health', async () => {
+    const res = await api<{ status: string; services: Record<string, { status: string }> }>('/health/details', { token: opsToken() });
     expect(res.status).toBe(200);
+    expect((await api('/health')).body).toEqual({ status: 'ok' });
     expect(Object.keys(res.body.services).sort()).toEqual(SERVICES);
     expect(Object.values(res.body.services).every((s) => s.status === 'up')).toBe(true);
   });
@@ -56,9 +58,11 @@ describe('gateway ↔ services', () => {
       const down = await api('/v1/diagnostics/context', { token: tenant.accessToken });
       expect(down.status).toBe(503);
       expect(down.body).toMatchObject({ error: 'unavailable', message: expect.stringContaining('activity') });
-      const health = await api<{ services: Record<string, { status: string }> }>('/health');
+      const health = await api<{ services: Record<string, { status: string }> }>('/health/details', { token: opsToken() });
       expect(health.status).toBe(503);
       expect(health.body.services['activity-service'].status).toBe('down');
+      const summary = await api('/health');
+      expect([summary.status, summary.body]).toEqual([503, { status: 'degraded' }]);
     } finally {
       await e2eStack.start('activity-service');
     }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { BaseConfig, toInt } from '@engage/config';
 
 export class GatewayConfig extends BaseConfig {
@@ -8,6 +8,55 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
+
+  /**
+   * Time for a client to send its request headers, and for a JSON or form body to arrive in full
+   * after them. A client trickling either one byte at a time (slowloris) is cut off here instead of
+   * holding a connection.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  HTTP_BODY_TIMEOUT_MS = 10_000;
+
+  /**
+   * Longest time to receive a whole request, CSV imports included (100 MB at about 350 KB/s);
+   * must be at least the headers timeout.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 300_000;
+
+  /** A socket with no traffic either way for this long is closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  HTTP_CONNECTION_TIMEOUT_MS = 60_000;
+
+  /**
+   * How long an idle keep-alive connection stays open: longer than the ingress' upstream
+   * keep-alive (60 s for ingress-nginx), so the proxy never sends on a socket the gateway is closing.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  /**
+   * Bearer token for the operations endpoints, `GET /metrics` and `GET /health/details` (the
+   * Prometheus scrape sends it). Empty: those endpoints refuse every caller. `/health` itself
+   * stays public with only its status.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^$|^\S{32,}$/, { message: 'OPS_TOKEN must be empty or at least 32 characters without spaces' })
+  OPS_TOKEN = '';
 
   /** Comma-separated origins allowed to call the API from a browser; empty = none. */
   @IsOptional()

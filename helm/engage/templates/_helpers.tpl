@@ -77,6 +77,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- .svc.existingSecret | default (include "engage.workloadName" .) -}}
 {{- end -}}
 
+{{/* The Secret holding the gateway's OPS_TOKEN (metrics and detailed health; the ServiceMonitor sends it). */}}
+{{- define "engage.opsSecretName" -}}
+{{- printf "%s-ops" (include "engage.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{- define "engage.configName" -}}
 {{- printf "%s-config" (include "engage.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,8 +13,8 @@ import { AccessGate, type GateResult } from './access-gate';
 import { type Principal, TokenVerifier } from './token-verifier';
 
 /**
- * Runs before every route. A route must declare its access (`@Public`, `@Authenticated` or
- * `@RequirePermission`); one that declares nothing is refused, so a forgotten decorator fails
+ * Runs before every route. A route must declare its access (`@Public`, `@Operations`,
+ * `@Authenticated` or `@RequirePermission`); one that declares nothing is refused, so a forgotten decorator fails
  * closed (and the route-table test names it).
  *
  * It also charges the caller's request budgets, with the standard RateLimit-* headers and 429 +
@@ -24,6 +25,7 @@ import { type Principal, TokenVerifier } from './token-verifier';
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly limits: { ip: number; user: number; tenant: number };
+  private readonly opsTokenDigest: Buffer | null;
 
   constructor(
     private readonly reflector: Reflector,
@@ -32,6 +34,13 @@ export class AuthGuard implements CanActivate {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.limits = { ip: config.RATE_LIMIT_IP_PER_MIN, user: config.RATE_LIMIT_USER_PER_MIN, tenant: config.RATE_LIMIT_TENANT_PER_MIN };
+    this.opsTokenDigest = config.OPS_TOKEN ? sha256(config.OPS_TOKEN) : null;
+  }
+
+  /** Compares digests in constant time; with no OPS_TOKEN configured nothing matches. */
+  private isOpsToken(credential: string | null): boolean {
+    if (!this.opsTokenDigest || credential === null) return false;
+    return timingSafeEqual(sha256(credential), this.opsTokenDigest);
   }
 
   /** One function for the guard's lifetime: the verifier keeps each token's gate call per rule. */
@@ -48,8 +57,9 @@ export class AuthGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const base = getRequestContext(req);
     if (!base) throw new InternalError();
-    if (access.kind === 'public') {
+    if (access.kind === 'public' || access.kind === 'operations') {
       applyBudgets(reply, await this.gate.pass(null, [{ key: budgetKey('ip', req.ip), limit: this.limits.ip }]));
+      if (access.kind === 'operations' && !this.isOpsToken(bearerCredential(req.headers.authorization))) throw new UnauthorizedError();
       return true;
     }
 
@@ -98,3 +108,5 @@ function applyBudgets(reply: FastifyReply, gate: GateResult) {
     throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
   }
 }
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();

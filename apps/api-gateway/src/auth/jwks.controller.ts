@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwksStore } from './jwks.store';
 import { Public } from './route-access.decorator';
 
@@ -12,6 +12,7 @@ export class JwksController {
   @Public()
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'Public keys that verify Engage access tokens (JWKS)' })
   @ApiOkResponse({ description: 'JSON Web Key Set' })
   keys() {
     return this.jwks.publicKeys();

@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { DECORATORS } from '@nestjs/swagger/dist/constants';
 import type { Action, Resource } from '@engage/contracts';
 
 export const ROUTE_ACCESS = 'engage:route-access';
@@ -7,10 +8,28 @@ export const ROUTE_ACCESS = 'engage:route-access';
 export type RouteAccess =
   | { kind: 'public' }
   | { kind: 'authenticated' }
+  | { kind: 'operations' }
   | { kind: 'permission'; resource: Resource; action: Action };
 
+/**
+ * `security: []` on the route's OpenAPI operation: says the operation needs no credential (the
+ * document's readers and linters would otherwise not know). Merged into the operation's other
+ * fields whichever order the decorators run in.
+ */
+const OpenApiNoSecurity = (): MethodDecorator => (_target, _key, descriptor) => {
+  const previous = (Reflect.getMetadata(DECORATORS.API_OPERATION, descriptor.value as object) ?? {}) as object;
+  Reflect.defineMetadata(DECORATORS.API_OPERATION, { ...previous, security: [] }, descriptor.value as object);
+  return descriptor;
+};
+
 /** No token needed (signup, login, health, provider webhooks). Rate limits by IP still apply. */
-export const Public = () => SetMetadata(ROUTE_ACCESS, { kind: 'public' } satisfies RouteAccess);
+export const Public = () => applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'public' } satisfies RouteAccess), OpenApiNoSecurity());
+
+/**
+ * Operators only: `Authorization: Bearer <OPS_TOKEN>` (metrics and detailed health, which show
+ * versions, memory and uptime). Not a user credential; left out of the public API document.
+ */
+export const Operations = () => applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'operations' } satisfies RouteAccess), ApiExcludeEndpoint());
 
 /** Any signed-in user of any role (their own profile, logout). */
 export const Authenticated = () =>

@@ -50,6 +50,14 @@ describe('gateway route table', () => {
     expect(all.filter((r) => !r.access).map((r) => r.route)).toEqual([]);
   });
 
+  it('puts metrics and detailed health behind the operations token', () => {
+    const operations = routes()
+      .filter((r) => r.access?.kind === 'operations')
+      .map((r) => r.route)
+      .sort();
+    expect(operations).toEqual(['GET /health/details', 'GET /metrics']);
+  });
+
   it('keeps the public surface to sign-in, health, docs and keys (and the benchmark probe, when mounted)', () => {
     const publicRoutes = routes()
       .filter((r) => r.access?.kind === 'public')
@@ -62,7 +70,6 @@ describe('gateway route table', () => {
         'GET /health',
         'GET /health/live',
         'GET /health/ready',
-        'GET /metrics',
         'POST /v1/auth/login',
         'POST /v1/auth/login/mfa',
         'POST /v1/auth/password-reset',

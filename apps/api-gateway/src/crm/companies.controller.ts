@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CompanyPage, CompanyView, CreateCompanyRequest, Subjects, ListCompaniesQuery, UpdateCompanyRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
@@ -7,7 +7,7 @@ import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
 import { sendServiceJson } from '../http/json-passthrough';
 import { Ctx } from '../http/request-context';
-import { setEtag, versionFromIfMatch } from './etag';
+import { ConditionalWrite, IfMatch, setEtag } from '../http/etag';
 import { IdParam } from './id-param';
 import { Idempotent } from '../http/idempotency.interceptor';
 
@@ -32,7 +32,7 @@ export class CompaniesController {
   @ApiConflictResponse({ description: '`duplicate`, with details.existing_id' })
   async create(@Body() body: CreateCompanyRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CompanyView> {
     const company = await this.rpc.request(Subjects.crm.companies.create, body, ctx);
-    setEtag(reply, company.version);
+    setEtag(reply, company);
     return company;
   }
 
@@ -43,24 +43,24 @@ export class CompaniesController {
   @ApiNotFoundResponse()
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CompanyView> {
     const company = await this.rpc.request(Subjects.crm.companies.get, { id }, ctx);
-    setEtag(reply, company.version);
+    setEtag(reply, company);
     return company;
   }
 
   @RequirePermission('companies', 'update')
   @Patch(':id')
   @ApiOperation({ summary: 'Change a company' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ConditionalWrite('company')
   @ApiOkResponse({ type: CompanyView })
   async update(
     @Param() { id }: IdParam,
     @Body() body: UpdateCompanyRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: number | undefined,
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CompanyView> {
-    const company = await this.rpc.request(Subjects.crm.companies.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
-    setEtag(reply, company.version);
+    const company = await this.rpc.request(Subjects.crm.companies.update, { ...body, id, if_match: ifMatch }, ctx);
+    setEtag(reply, company);
     return company;
   }
 
@@ -68,8 +68,9 @@ export class CompaniesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a company (its contacts and deals are unlinked)' })
+  @ConditionalWrite('company')
   @ApiNoContentResponse()
-  async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
-    await this.rpc.request(Subjects.crm.companies.delete, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+  async remove(@Param() { id }: IdParam, @IfMatch() ifMatch: number | undefined, @Ctx() ctx: TenantContext): Promise<void> {
+    await this.rpc.request(Subjects.crm.companies.delete, { id, if_match: ifMatch }, ctx);
   }
 }

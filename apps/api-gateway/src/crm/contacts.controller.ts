@@ -1,13 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
+ 
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -26,11 +25,10 @@ import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
 import { sendServiceJson } from '../http/json-passthrough';
 import { Ctx } from '../http/request-context';
-import { setEtag, versionFromIfMatch } from './etag';
+import { ConditionalWrite, IfMatch, setEtag } from '../http/etag';
 import { IdParam } from './id-param';
 import { Idempotent } from '../http/idempotency.interceptor';
 
-const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag last read; a stale one answers 412' };
 
 @ApiTags('contacts')
 @Controller('v1/contacts')
@@ -58,36 +56,35 @@ export class ContactsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactView> {
     const contact = await this.rpc.request(Subjects.crm.contacts.create, { ...body, allow_duplicate: query.allow_duplicate }, ctx);
-    setEtag(reply, contact.version);
+    setEtag(reply, contact);
     return contact;
   }
 
   @RequirePermission('contacts', 'read')
   @Get(':id')
   @ApiOperation({ summary: 'Get a contact' })
-  @ApiOkResponse({ type: ContactView, headers: { ETag: { description: 'The contact’s version' } } })
+  @ApiOkResponse({ type: ContactView, headers: { ETag: { description: 'The contact’s version', schema: { type: 'string', example: '"3"' } } } })
   @ApiNotFoundResponse()
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<ContactView> {
     const contact = await this.rpc.request(Subjects.crm.contacts.get, { id }, ctx);
-    setEtag(reply, contact.version);
+    setEtag(reply, contact);
     return contact;
   }
 
   @RequirePermission('contacts', 'update')
   @Patch(':id')
   @ApiOperation({ summary: 'Change a contact (reps: only their own; reassigning the owner: managers and admins)' })
-  @ApiHeader(IF_MATCH)
+  @ConditionalWrite('contact')
   @ApiOkResponse({ type: ContactView })
-  @ApiPreconditionFailedResponse({ description: 'If-Match is stale' })
   async update(
     @Param() { id }: IdParam,
     @Body() body: UpdateContactRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: number | undefined,
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactView> {
-    const contact = await this.rpc.request(Subjects.crm.contacts.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
-    setEtag(reply, contact.version);
+    const contact = await this.rpc.request(Subjects.crm.contacts.update, { ...body, id, if_match: ifMatch }, ctx);
+    setEtag(reply, contact);
     return contact;
   }
 
@@ -95,10 +92,10 @@ export class ContactsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a contact (restorable for 30 days)' })
-  @ApiHeader(IF_MATCH)
+  @ConditionalWrite('contact')
   @ApiNoContentResponse()
-  async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
-    await this.rpc.request(Subjects.crm.contacts.delete, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+  async remove(@Param() { id }: IdParam, @IfMatch() ifMatch: number | undefined, @Ctx() ctx: TenantContext): Promise<void> {
+    await this.rpc.request(Subjects.crm.contacts.delete, { id, if_match: ifMatch }, ctx);
   }
 
   @RequirePermission('contacts', 'delete')
@@ -109,7 +106,7 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactView })
   async restore(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<ContactView> {
     const contact = await this.rpc.request(Subjects.crm.contacts.restore, { id }, ctx);
-    setEtag(reply, contact.version);
+    setEtag(reply, contact);
     return contact;
   }
 
@@ -118,17 +115,17 @@ export class ContactsController {
   @Post(':id/merge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Merge another contact into this one (fields, emails, phones, deals); the other is deleted' })
-  @ApiHeader(IF_MATCH)
+  @ConditionalWrite('contact')
   @ApiOkResponse({ type: ContactView })
   async merge(
     @Param() { id }: IdParam,
     @Body() body: MergeContactRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: number | undefined,
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactView> {
-    const contact = await this.rpc.request(Subjects.crm.contacts.merge, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
-    setEtag(reply, contact.version);
+    const contact = await this.rpc.request(Subjects.crm.contacts.merge, { ...body, id, if_match: ifMatch }, ctx);
+    setEtag(reply, contact);
     return contact;
   }
 }

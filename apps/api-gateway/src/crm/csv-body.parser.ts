@@ -3,12 +3,12 @@ import { HttpAdapterHost } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { MAX_IMPORT_BYTES } from '@engage/contracts';
-import { CSV_CONTENT_TYPES } from './csv-upload';
 
 /**
- * Teaches Fastify the two ways a CSV arrives, without buffering either: a `text/csv` body is
- * handed to the route as the raw request stream; `multipart/form-data` goes through
- * @fastify/multipart, whose file part is a stream too. The 100 MB limit is enforced while reading.
+ * Teaches Fastify the multipart form a CSV may arrive in (the raw `text/csv` body is handed over
+ * as a stream by the gateway's body parsers): @fastify/multipart gives the file part as a stream,
+ * and the 100 MB limit is enforced while reading. Only the import route accepts either type
+ * (`@AcceptsBody('csv')`); every other route answers them with 415.
  */
 @Injectable()
 export class CsvBodyParser implements OnModuleInit {
@@ -16,9 +16,6 @@ export class CsvBodyParser implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    for (const type of CSV_CONTENT_TYPES) {
-      if (!fastify.hasContentTypeParser(type)) fastify.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
-    }
     if (!fastify.hasContentTypeParser('multipart/form-data')) {
       void fastify.register(multipart as never, { limits: { fileSize: MAX_IMPORT_BYTES + 1, files: 1, fields: 10, fieldSize: 16_384 } });
     }

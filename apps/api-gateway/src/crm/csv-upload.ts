@@ -3,8 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { MAX_IMPORT_BYTES } from '@engage/contracts';
 import { BadRequestError, DomainError, ValidationError } from '@engage/errors';
 import { ErrorCode } from '@engage/contracts';
-
-export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv'];
+import { CSV_STREAM_TYPES, mediaTypeOf } from '../http/body-parsers';
 
 export class PayloadTooLargeError extends DomainError {
   constructor() {
@@ -24,8 +23,8 @@ export interface CsvUpload {
  * multipart form gives its `file` part (options as fields before it).
  */
 export async function csvUpload(req: FastifyRequest): Promise<CsvUpload> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (CSV_CONTENT_TYPES.includes(type)) return { stream: (req.body as Readable | undefined) ?? null, filename: null, fields: {} };
+  const type = mediaTypeOf(req);
+  if (CSV_STREAM_TYPES.includes(type)) return { stream: (req.body as Readable | undefined) ?? null, filename: null, fields: {} };
   if (type === 'multipart/form-data' && typeof req.isMultipart === 'function' && req.isMultipart()) {
     const fields: Record<string, string> = {};
     for await (const part of req.parts()) {

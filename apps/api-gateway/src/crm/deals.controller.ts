@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreateDealRequest, Subjects, DealPage, DealStageHistory, DealView, ListDealsQuery, UpdateDealRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
@@ -7,7 +7,7 @@ import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
 import { sendServiceJson } from '../http/json-passthrough';
 import { Ctx } from '../http/request-context';
-import { setEtag, versionFromIfMatch } from './etag';
+import { ConditionalWrite, IfMatch, setEtag } from '../http/etag';
 import { IdParam } from './id-param';
 import { Idempotent } from '../http/idempotency.interceptor';
 
@@ -31,7 +31,7 @@ export class DealsController {
   @ApiCreatedResponse({ type: DealView })
   async create(@Body() body: CreateDealRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DealView> {
     const deal = await this.rpc.request(Subjects.crm.deals.create, body, ctx);
-    setEtag(reply, deal.version);
+    setEtag(reply, deal);
     return deal;
   }
 
@@ -42,7 +42,7 @@ export class DealsController {
   @ApiNotFoundResponse()
   async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DealView> {
     const deal = await this.rpc.request(Subjects.crm.deals.get, { id }, ctx);
-    setEtag(reply, deal.version);
+    setEtag(reply, deal);
     return deal;
   }
 
@@ -57,17 +57,17 @@ export class DealsController {
   @RequirePermission('deals', 'update')
   @Patch(':id')
   @ApiOperation({ summary: 'Change a deal; a stage change is recorded and announced' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ConditionalWrite('deal')
   @ApiOkResponse({ type: DealView })
   async update(
     @Param() { id }: IdParam,
     @Body() body: UpdateDealRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: number | undefined,
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DealView> {
-    const deal = await this.rpc.request(Subjects.crm.deals.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
-    setEtag(reply, deal.version);
+    const deal = await this.rpc.request(Subjects.crm.deals.update, { ...body, id, if_match: ifMatch }, ctx);
+    setEtag(reply, deal);
     return deal;
   }
 
@@ -75,8 +75,9 @@ export class DealsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a deal' })
+  @ConditionalWrite('deal')
   @ApiNoContentResponse()
-  async remove(@Param() { id }: IdParam, @Headers('if-match') ifMatch: string | undefined, @Ctx() ctx: TenantContext): Promise<void> {
-    await this.rpc.request(Subjects.crm.deals.delete, { id, if_match: versionFromIfMatch(ifMatch) }, ctx);
+  async remove(@Param() { id }: IdParam, @IfMatch() ifMatch: number | undefined, @Ctx() ctx: TenantContext): Promise<void> {
+    await this.rpc.request(Subjects.crm.deals.delete, { id, if_match: ifMatch }, ctx);
   }
 }

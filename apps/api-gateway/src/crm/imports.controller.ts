@@ -18,6 +18,7 @@ import type { TenantContext } from '@engage/context';
 import { ValidationError } from '@engage/errors';
 import { RpcClient, validationDetails } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
+import { AcceptsBody } from '../http/body-parsers';
 import { Ctx } from '../http/request-context';
 import { EXPORT_COLUMNS, exportRow } from './contacts-csv';
 import { chunksOf, csvUpload, parseMapping } from './csv-upload';
@@ -38,6 +39,7 @@ export class ImportsController {
    */
   @RequirePermission('imports', 'create')
   @Post('contacts/import')
+  @AcceptsBody('csv')
   @HttpCode(202)
   @ApiOperation({ summary: 'Import contacts from a CSV (≤ 100 MB, text/csv body or multipart file); progress at GET /v1/imports/:id' })
   @ApiConsumes('text/csv', 'multipart/form-data')

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Headers, Inject, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreatePipelineRequest, Subjects, PipelineList, PipelineView, UpdatePipelineRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
 import { Ctx } from '../http/request-context';
-import { setEtag, versionFromIfMatch } from './etag';
+import { ConditionalWrite, IfMatch, setEtag } from '../http/etag';
 import { IdParam } from './id-param';
 import { Idempotent } from '../http/idempotency.interceptor';
 
@@ -30,25 +30,25 @@ export class PipelinesController {
   @ApiCreatedResponse({ type: PipelineView })
   async create(@Body() body: CreatePipelineRequest, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<PipelineView> {
     const pipeline = await this.rpc.request(Subjects.crm.pipelines.create, body, ctx);
-    setEtag(reply, pipeline.version);
+    setEtag(reply, pipeline);
     return pipeline;
   }
 
   @RequirePermission('pipelines', 'update')
   @Patch(':id')
   @ApiOperation({ summary: 'Rename a pipeline or replace its stages' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ConditionalWrite('pipeline')
   @ApiOkResponse({ type: PipelineView })
   @ApiConflictResponse({ description: '`stage_in_use`: deals are in a stage the change removes' })
   async update(
     @Param() { id }: IdParam,
     @Body() body: UpdatePipelineRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: number | undefined,
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PipelineView> {
-    const pipeline = await this.rpc.request(Subjects.crm.pipelines.update, { ...body, id, if_match: versionFromIfMatch(ifMatch) }, ctx);
-    setEtag(reply, pipeline.version);
+    const pipeline = await this.rpc.request(Subjects.crm.pipelines.update, { ...body, id, if_match: ifMatch }, ctx);
+    setEtag(reply, pipeline);
     return pipeline;
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
@@ -7,7 +7,7 @@ import { type ServiceHealthReply, Services, systemSubjects } from '@engage/contr
 import { systemContext } from '@engage/context';
 import { DomainError } from '@engage/errors';
 import { RpcClient } from '@engage/messaging';
-import { Public } from '../auth/route-access.decorator';
+import { Operations, Public } from '../auth/route-access.decorator';
 import { GATEWAY_NATS, GATEWAY_REDIS } from '../infra/tokens';
 
 type ServiceStatus = ServiceHealthReply | { service: string; status: 'down'; error: string };
@@ -21,11 +21,37 @@ export class HealthController {
     @Inject(GATEWAY_REDIS) private readonly redis: Redis,
   ) {}
 
-  /** Asks every service over NATS; 200 when all are up, 503 otherwise, with each one's report. */
+  /**
+   * The public answer: 200 `{ status: "ok" }` when every service answered and reports its
+   * dependencies up, 503 `{ status: "degraded" }` otherwise. Nothing else (no versions, memory
+   * or uptime); operators read those at `/health/details`.
+   */
   @Public()
   @Get('health')
-  @ApiOkResponse({ description: 'Every service answered and reports its dependencies up' })
+  @ApiOperation({ summary: 'Whether every service is up', security: [] })
+  @ApiOkResponse({ description: '`{ "status": "ok" }`: every service answered and reports its dependencies up' })
+  @ApiServiceUnavailableResponse({ description: '`{ "status": "degraded" }`: a service is down or one of its dependencies is' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const { allUp } = await this.survey();
+    void reply.status(allUp ? 200 : 503);
+    return { status: allUp ? 'ok' : 'degraded' };
+  }
+
+  /** Each service's own report (version, uptime, memory, dependencies), for operators. */
+  @Operations()
+  @Get('health/details')
+  async details(@Res({ passthrough: true }) reply: FastifyReply) {
+    const { allUp, services } = await this.survey();
+    void reply.status(allUp ? 200 : 503);
+    return {
+      status: allUp ? 'ok' : 'degraded',
+      gateway: 'up',
+      services: Object.fromEntries(services.map((s) => [s.service, s])),
+    };
+  }
+
+  /** Asks every service over NATS for its health. */
+  private async survey() {
     const services = await Promise.all(
       Object.values(Services).map(async (service): Promise<ServiceStatus> => {
         try {
@@ -35,13 +61,7 @@ export class HealthController {
         }
       }),
     );
-    const allUp = services.every((s) => s.status === 'up');
-    void reply.status(allUp ? 200 : 503);
-    return {
-      status: allUp ? 'ok' : 'degraded',
-      gateway: 'up',
-      services: Object.fromEntries(services.map((s) => [s.service, s])),
-    };
+    return { allUp: services.every((s) => s.status === 'up'), services };
   }
 
   @Public()

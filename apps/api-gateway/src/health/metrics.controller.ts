@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { Public } from '../auth/route-access.decorator';
+import { Operations } from '../auth/route-access.decorator';
 
 const registry = new Registry();
 registry.setDefaultLabels({ service: 'api-gateway' });
@@ -10,7 +10,8 @@ collectDefaultMetrics({ register: registry });
 @ApiExcludeController()
 @Controller()
 export class MetricsController {
-  @Public()
+  /** Node's metrics (version, memory, event loop): for the Prometheus scrape, with the ops token. */
+  @Operations()
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics() {

@@ -11,7 +11,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   409: ErrorCode.conflict,
   412: ErrorCode.preconditionFailed,
   413: ErrorCode.payloadTooLarge,
-  415: ErrorCode.badRequest,
+  415: ErrorCode.unsupportedMediaType,
   429: ErrorCode.rateLimited,
   502: ErrorCode.upstreamError,
   503: ErrorCode.unavailable,

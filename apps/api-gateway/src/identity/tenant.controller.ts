@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, Inject, Patch, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Patch, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Subjects, TenantView, UpdateTenantRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
-import { ifMatchVersion, setEtag } from '../http/etag';
+import { ConditionalWrite, IfMatch, setEtag } from '../http/etag';
 import { Ctx } from '../http/request-context';
 
 @ApiTags('tenant')
@@ -24,16 +24,15 @@ export class TenantController {
   @RequirePermission('tenant', 'update')
   @Patch()
   @ApiOperation({ summary: 'Change name, modules or settings (admin)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one answers 412' })
+  @ConditionalWrite('tenant')
   @ApiOkResponse({ type: TenantView })
-  @ApiPreconditionFailedResponse({ description: 'The tenant changed since the ETag was issued' })
   async update(
     @Body() body: UpdateTenantRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: number | undefined,
     @Ctx() ctx: TenantContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const tenant = await this.rpc.request(Subjects.user.tenant.update, { ...body, if_match: ifMatchVersion(ifMatch) }, ctx);
+    const tenant = await this.rpc.request(Subjects.user.tenant.update, { ...body, if_match: ifMatch }, ctx);
     return setEtag(reply, tenant);
   }
 }

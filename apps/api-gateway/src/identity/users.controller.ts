@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CreateUserRequest,
@@ -9,9 +9,11 @@ import {
   UpdateUserRequest,
   UserView,
 } from '@engage/contracts';
+import type { FastifyReply } from 'fastify';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { Authenticated, RequirePermission } from '../auth/route-access.decorator';
+import { ConditionalWrite, IfMatch, setEtag } from '../http/etag';
 import { Ctx } from '../http/request-context';
 import { Idempotent } from '../http/idempotency.interceptor';
 
@@ -47,19 +49,27 @@ export class UsersController {
 
   @RequirePermission('users', 'read')
   @Get('users/:id')
-  @ApiOkResponse({ type: UserView })
+  @ApiOperation({ summary: 'A user of the tenant' })
+  @ApiOkResponse({ type: UserView, headers: { ETag: { description: 'The user’s version', schema: { type: 'string', example: '"3"' } } } })
   @ApiNotFoundResponse({ description: 'No such user in this tenant' })
-  get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(Subjects.user.users.get, { id }, ctx);
+  async get(@Param() { id }: IdParam, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    return setEtag(reply, await this.rpc.request(Subjects.user.users.get, { id }, ctx));
   }
 
   /** Admins change anyone; any user may change their own name (checked in user-service). */
   @Authenticated()
   @Patch('users/:id')
   @ApiOperation({ summary: 'Change a user (admins: anyone; others: their own name)' })
+  @ConditionalWrite('user')
   @ApiOkResponse({ type: UserView })
-  update(@Param() { id }: IdParam, @Body() body: UpdateUserRequest, @Ctx() ctx: TenantContext) {
-    return this.rpc.request(Subjects.user.users.update, { ...body, id }, ctx);
+  async update(
+    @Param() { id }: IdParam,
+    @Body() body: UpdateUserRequest,
+    @IfMatch() ifMatch: number | undefined,
+    @Ctx() ctx: TenantContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return setEtag(reply, await this.rpc.request(Subjects.user.users.update, { ...body, id, if_match: ifMatch }, ctx));
   }
 
   @RequirePermission('users', 'delete')

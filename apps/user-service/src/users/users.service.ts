@@ -12,7 +12,7 @@ import {
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
-import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@engage/errors';
+import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
 import { assertAllowed, assertSignedIn } from '@engage/access';
 import { AuthService } from '../auth/auth.service';
@@ -107,6 +107,8 @@ export class UsersService {
     const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, input.id);
       if (!user) throw new NotFoundError('User', input.id);
+      // Compared under the row lock, so two writers holding the same ETag cannot both win.
+      if (input.if_match !== undefined && input.if_match !== user.version) throw new PreconditionFailedError();
       if (input.email && (await this.users.emailTaken(tx, ctx.tenantId, input.email, user.id))) {
         throw new ConflictError('A user with this email already exists.', { field: 'email' }, 'duplicate');
       }
@@ -119,7 +121,7 @@ export class UsersService {
       const updated = await this.users.update(tx, ctx.tenantId, user.id, changes);
       await recordEvent(this.outbox, tx, ctx, Events.user.userUpdated, { id: user.id, version: updated.version }, {
         user_id: user.id,
-        changed: Object.keys(input).filter((k) => k !== 'id'),
+        changed: Object.keys(input).filter((k) => k !== 'id' && k !== 'if_match'),
       });
       return toUserView(updated);
     });

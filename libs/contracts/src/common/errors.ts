@@ -12,6 +12,7 @@ export const ErrorCode = {
   duplicate: 'duplicate',
   preconditionFailed: 'precondition_failed',
   payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
   rateLimited: 'rate_limited',
   upstreamError: 'upstream_error',
   unavailable: 'unavailable',

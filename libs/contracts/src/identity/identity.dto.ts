@@ -12,6 +12,7 @@ import {
   Length,
   Matches,
   MaxLength,
+  Min,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { type Role, Roles } from '../common/roles';
@@ -197,6 +198,12 @@ export class IdParam {
 export class UpdateUserCommand extends UpdateUserRequest {
   @IsUUID('all')
   id: string;
+
+  /** From If-Match: the version the caller read; a stale one answers 412. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  if_match?: number;
 }
 
 export class SetRoleCommand extends SetRoleRequest {

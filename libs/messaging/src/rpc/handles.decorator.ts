@@ -1,3 +1,5 @@
+// The one place that may register a NATS handler directly: every other handler goes through @Handles.
+// eslint-disable-next-line no-restricted-imports
 import { MessagePattern } from '@nestjs/microservices';
 import type { ReplyOf, RequestOf, RpcSubject } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';

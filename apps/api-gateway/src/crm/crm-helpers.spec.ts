@@ -1,16 +1,7 @@
 import { chunksOf, parseMapping } from './csv-upload';
 import { defuse } from './contacts-csv';
-import { versionFromIfMatch } from './etag';
 
 describe('crm gateway helpers', () => {
-  it('reads If-Match as a version and refuses what can never match with 412', () => {
-    expect(versionFromIfMatch('"3"')).toBe(3);
-    expect(versionFromIfMatch('W/"12"')).toBe(12);
-    expect(versionFromIfMatch(undefined)).toBeUndefined();
-    expect(versionFromIfMatch('*')).toBeUndefined();
-    expect(() => versionFromIfMatch('"abc"')).toThrow(expect.objectContaining({ status: 412 }));
-  });
-
   it('cuts an upload into fixed-size chunks and stops past the limit with 413', async () => {
     async function* source() {
       yield Buffer.alloc(5, 1);
