@@ -5,6 +5,8 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthHandler } from './auth/auth.handler';
 import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
+import { MfaChallenges } from './auth/mfa-challenges';
+import { RefreshFamilies } from './auth/refresh-families';
 import { Revocations } from './auth/revocations';
 import { SessionIssuer } from './auth/session-issuer';
 import { SigningKeysService } from './auth/signing-keys.service';
@@ -25,7 +27,9 @@ import { UsersService } from './users/users.service';
     SessionIssuer,
     SigningKeysService,
     LoginThrottle,
+    MfaChallenges,
     Revocations,
+    RefreshFamilies,
     TokensRepository,
     MfaService,
     UsersService,

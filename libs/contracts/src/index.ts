@@ -5,6 +5,7 @@ export * from './common/roles';
 export * from './common/pagination';
 export * from './common/plain-map';
 export * from './email-normalise';
+export * from './common/email';
 export * from './subjects';
 export * from './system/system.subjects';
 export * from './system/system.dto';

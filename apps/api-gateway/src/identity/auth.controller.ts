@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import {
@@ -73,6 +73,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke the refresh family and this access token' })
+  @ApiBadRequestResponse({ description: 'Called with an API key: keys have no session; revoke one with DELETE /v1/api-keys/{id}' })
   async logout(@Body() body: RefreshRequest, @Ctx() ctx: TenantContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     // The guard has verified the token (ours always carry jti and exp); here we only need its id
     // and expiry to denylist it.

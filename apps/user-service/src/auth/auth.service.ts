@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import {
+  cleanEmail,
   Events,
   type LoginCommand,
   type LoginMfaCommand,
@@ -12,15 +12,16 @@ import {
   type PasswordResetRequest,
   type SignupRequest,
   type SignupView,
+  normaliseEmailForMatching,
   type TokenPairView,
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
-import { DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
+import { BadRequestError, DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
-import { LOGGER, REDIS } from '@engage/service-runtime';
-import { randomToken, sha256 } from '../crypto/secret-box';
+import { LOGGER } from '@engage/service-runtime';
+import { sha256 } from '../crypto/secret-box';
 import { recordEvent } from '../identity-events';
 import { MfaService } from '../mfa/mfa.service';
 import { TenantsRepository } from '../tenants/tenants.repository';
@@ -29,15 +30,16 @@ import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { toTenantView } from '../views';
 import { LoginThrottle } from './login-throttle';
+import { MAX_MFA_GUESSES, MfaChallenges } from './mfa-challenges';
 import { assertPasswordAcceptable } from './password-policy';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
+import { RefreshFamilies } from './refresh-families';
 import { Revocations } from './revocations';
 import { issueScopedToken, tenantOfScopedToken } from './scoped-token';
 import { SessionIssuer } from './session-issuer';
 import { TokensRepository } from './tokens.repository';
 
 const RESET_TTL_MS = 60 * 60 * 1000;
-const MFA_CHALLENGE_TTL_S = 300;
 const BAD_CREDENTIALS = 'The email or password is incorrect.';
 
 const inTenant = (ctx: RequestContext, tenantId: string): TenantContext => ({ ...ctx, tenantId });
@@ -51,11 +53,12 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly tokens: TokensRepository,
     private readonly sessions: SessionIssuer,
+    private readonly families: RefreshFamilies,
     private readonly throttle: LoginThrottle,
     private readonly revocations: Revocations,
     private readonly mfa: MfaService,
+    private readonly challenges: MfaChallenges,
     private readonly outbox: OutboxWriter,
-    @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -79,8 +82,8 @@ export class AuthService {
       const user = await this.users.insert(tx, {
         tenantId,
         id: userId,
-        email: input.email.trim(),
-        emailNormalized: input.email.trim().toLowerCase(),
+        email: cleanEmail(input.email),
+        emailNormalized: normaliseEmailForMatching(input.email),
         fullName: input.full_name.trim(),
         role: 'admin',
         isActive: true,
@@ -101,18 +104,17 @@ export class AuthService {
   }
 
   async login(ctx: RequestContext, input: LoginCommand): Promise<TokenPairView | MfaChallengeView> {
-    await this.throttle.assertAllowed(input.tenant, input.email, input.ip);
+    // Counted before anything is checked: see LoginThrottle.
+    await this.throttle.takeAttempt(input.tenant, input.email, input.ip);
     const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) {
       await burnPasswordCheck(input.password);
-      await this.throttle.recordFailure(input.tenant, input.email, input.ip);
       throw new UnauthorizedError(BAD_CREDENTIALS);
     }
     const tctx = inTenant(ctx, tenantId);
     const user = await this.db.entityTransaction(tenantId, (tx) => this.users.findByEmail(tx, tenantId, input.email));
     const ok = user?.isActive && user.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await burnPasswordCheck(input.password);
     if (!ok || !user) {
-      await this.throttle.recordFailure(input.tenant, input.email, input.ip);
       await this.db.entityTransaction(tenantId, (tx) =>
         recordEvent(this.outbox, tx, tctx, Events.user.loginFailed, { id: user?.id ?? tenantId }, {
           user_id: user?.id ?? null,
@@ -123,26 +125,24 @@ export class AuthService {
       throw new UnauthorizedError(BAD_CREDENTIALS);
     }
     await this.throttle.clear(input.tenant, input.email, input.ip);
-    if (user.mfaEnabled) return this.mfaChallenge(user);
+    if (user.mfaEnabled) return { mfa_required: true, mfa_token: await this.challenges.open(tenantId, user.id) };
     return this.completeLogin(tctx, user, input.ip, 'password');
   }
 
   async loginWithMfa(ctx: RequestContext, input: LoginMfaCommand): Promise<TokenPairView> {
-    const key = `auth:mfa-challenge:${sha256(input.mfa_token)}`;
-    const raw = await this.redis.get(key);
-    if (!raw) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
-    const challenge = JSON.parse(raw) as { tenantId: string; userId: string; attempts: number };
+    const expired = () => new UnauthorizedError('The sign-in step has expired; sign in again.');
+    const challenge = await this.challenges.takeGuess(input.mfa_token);
+    if (!challenge) throw expired();
     const tctx = inTenant(ctx, challenge.tenantId);
     const user = await this.db.entityTransaction(challenge.tenantId, (tx) => this.users.findById(tx, challenge.tenantId, challenge.userId));
-    if (!user?.isActive) throw new UnauthorizedError('The sign-in step has expired; sign in again.');
+    if (!user?.isActive) throw expired();
     const valid = await this.db.entityTransaction(challenge.tenantId, (tx) => this.mfa.verifyLoginCode(tx, user, input.code));
     if (!valid) {
-      // Five wrong codes end the challenge: a password alone never buys unlimited guesses.
-      if (challenge.attempts + 1 >= 5) await this.redis.del(key);
-      else await this.redis.set(key, JSON.stringify({ ...challenge, attempts: challenge.attempts + 1 }), 'KEEPTTL');
+      // The fifth wrong code ends the step.
+      if (challenge.guess >= MAX_MFA_GUESSES) await this.challenges.end(input.mfa_token);
       throw new UnauthorizedError('The code is not valid.');
     }
-    await this.redis.del(key);
+    if (!(await this.challenges.end(input.mfa_token))) throw expired();
     return this.completeLogin(tctx, user, input.ip, 'mfa');
   }
 
@@ -152,10 +152,10 @@ export class AuthService {
     if (!refreshToken || !tenantId) throw new UnauthorizedError('The refresh token is not valid.');
     const tctx = inTenant(ctx, tenantId);
     const outcome = await this.db.entityTransaction(tenantId, async (tx) => {
-      const row = await this.tokens.findRefreshForUpdate(tx, tenantId, sha256(refreshToken));
+      const row = await this.families.lockToken(tx, tenantId, sha256(refreshToken));
       if (!row) return { error: 'invalid' as const };
       if (row.usedAt || row.revokedAt) {
-        await this.tokens.revokeFamily(tx, tenantId, row.familyId);
+        await this.families.revoke(tx, tenantId, row.familyId);
         await recordEvent(this.outbox, tx, { ...tctx, userId: row.userId }, Events.user.refreshReused, { id: row.userId }, {
           user_id: row.userId,
           family_id: row.familyId,
@@ -176,12 +176,20 @@ export class AuthService {
     throw new UnauthorizedError('The refresh token is not valid.');
   }
 
+  /**
+   * Ends this sign-in: the access token, and with a refresh token its whole family. An API key is
+   * not a sign-in and is refused (400): it is revoked with DELETE /v1/api-keys/{id}, so that a
+   * script's "logout" can never silently leave a key working, nor revoke one by accident.
+   */
   async logout(ctx: TenantContext, input: LogoutCommand): Promise<{ logged_out: true }> {
+    if (ctx.apiKeyId) {
+      throw new BadRequestError('An API key has no session to log out of; revoke the key with DELETE /v1/api-keys/{id}.', { credential: 'api_key' });
+    }
     await this.revocations.revokeAccessToken(input.jti, input.exp);
     await this.db.entityTransaction(ctx.tenantId, async (tx) => {
       if (input.refresh_token && tenantOfScopedToken('rt', input.refresh_token) === ctx.tenantId) {
-        const row = await this.tokens.findRefreshForUpdate(tx, ctx.tenantId, sha256(input.refresh_token));
-        if (row && row.userId === ctx.userId) await this.tokens.revokeFamily(tx, ctx.tenantId, row.familyId);
+        const row = await this.families.lockToken(tx, ctx.tenantId, sha256(input.refresh_token));
+        if (row && row.userId === ctx.userId) await this.families.revoke(tx, ctx.tenantId, row.familyId);
       }
       await recordEvent(this.outbox, tx, ctx, Events.user.loggedOut, { id: ctx.userId! }, { user_id: ctx.userId });
     });
@@ -205,12 +213,15 @@ export class AuthService {
     if (!tenantId) throw invalid();
     const tctx = inTenant(ctx, tenantId);
     const result = await this.db.entityTransaction(tenantId, async (tx) => {
-      const row = await this.tokens.findOneTimeForUpdate(tx, tenantId, sha256(input.token));
-      if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) return null;
-      const user = await this.users.findById(tx, tenantId, row.userId);
+      const row = await this.tokens.findOpenOneTime(tx, tenantId, sha256(input.token));
+      if (!row) return null;
+      // The user's row lock orders this against other links of the same user being issued or
+      // used; the link itself is spent by a conditional update, so only one use can win.
+      const user = await this.users.findByIdForUpdate(tx, tenantId, row.userId);
       if (!user?.isActive) return null;
       assertPasswordAcceptable(input.new_password, user.email);
-      await this.tokens.markOneTimeUsed(tx, tenantId, row.id);
+      if (!(await this.tokens.spendOneTime(tx, tenantId, row.id))) return null;
+      await this.tokens.voidOpenOneTimeOfUser(tx, tenantId, user.id);
       const updated = await this.users.update(tx, tenantId, user.id, { passwordHash: await hashPassword(input.new_password) });
       await this.tokens.revokeAllOfUser(tx, tenantId, user.id);
       await recordEvent(this.outbox, tx, { ...tctx, userId: user.id }, Events.user.passwordReset, { id: user.id, version: updated.version }, {
@@ -224,8 +235,13 @@ export class AuthService {
     return { password_changed: true };
   }
 
-  /** An invitation or reset link for `user`: the token goes to the notification service by event. */
+  /**
+   * An invitation or reset link for `user`: the token goes to the notification service by event.
+   * It replaces the user's other open links. Callers hold the user's row lock (or have just
+   * inserted the user), so two links issued at once cannot both stay open.
+   */
   async issueOneTimeToken(tx: EntityManager, ctx: TenantContext, user: UserEntity, purpose: 'password_reset' | 'invitation') {
+    await this.tokens.voidOpenOneTimeOfUser(tx, ctx.tenantId, user.id);
     const token = issueScopedToken('pr', ctx.tenantId);
     const ttl = purpose === 'invitation' ? 7 * 24 * 60 * 60 * 1000 : RESET_TTL_MS;
     await this.tokens.insertOneTime(tx, {
@@ -250,7 +266,8 @@ export class AuthService {
     const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) return;
     await this.db.entityTransaction(tenantId, async (tx) => {
-      const user = await this.users.findByEmail(tx, tenantId, input.email);
+      const found = await this.users.findByEmail(tx, tenantId, input.email);
+      const user = found && (await this.users.findByIdForUpdate(tx, tenantId, found.id));
       if (!user?.isActive || !user.passwordHash) return;
       await this.issueOneTimeToken(tx, inTenant(ctx, tenantId), user, 'password_reset');
     });
@@ -266,17 +283,6 @@ export class AuthService {
       });
       return this.sessions.issue(tx, user);
     });
-  }
-
-  private async mfaChallenge(user: UserEntity): Promise<MfaChallengeView> {
-    const token = randomToken(32);
-    await this.redis.set(
-      `auth:mfa-challenge:${sha256(token)}`,
-      JSON.stringify({ tenantId: user.tenantId, userId: user.id, attempts: 0 }),
-      'EX',
-      MFA_CHALLENGE_TTL_S,
-    );
-    return { mfa_required: true, mfa_token: token };
   }
 
   private async claimFreeSlug(tx: EntityManager, companyName: string, tenantId: string): Promise<string> {

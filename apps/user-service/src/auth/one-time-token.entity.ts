@@ -28,6 +28,13 @@ export class OneTimeTokenEntity extends TenantRecord {
   @At('used_at', { nullable: true })
   usedAt: Date | null;
 
+  /**
+   * Set when the link stopped counting before it was used: a newer link was issued or used, or
+   * the user's email changed. Only the newest link sent to the current address works.
+   */
+  @At('voided_at', { nullable: true })
+  voidedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

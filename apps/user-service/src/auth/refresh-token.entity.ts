@@ -31,6 +31,13 @@ export class RefreshTokenEntity extends TenantRecord {
   @At('expires_at')
   expiresAt: Date;
 
+  /**
+   * The id (jti) of the access token issued with this refresh token: when the family is revoked,
+   * the access tokens it issued are revoked with it. Null for rows older than this column.
+   */
+  @Ref('access_jti', { nullable: true })
+  accessJti: string | null;
+
   @At('used_at', { nullable: true })
   usedAt: Date | null;
 

@@ -18,6 +18,19 @@ export class Revocations {
     await this.redis.set(AuthRedisKeys.revokedJti(jti), '1', 'EX', Math.min(ttl, ACCESS_TOKEN_TTL_S + 60));
   }
 
+  /** Several access tokens at once (a revoked refresh family's), each until it expires. */
+  async revokeAccessTokens(tokens: ReadonlyArray<{ jti: string; exp: number }>): Promise<void> {
+    if (tokens.length === 0) return;
+    const batch = this.redis.multi();
+    for (const { jti, exp } of tokens) {
+      const ttl = Math.max(1, Math.ceil(exp - Date.now() / 1000));
+      batch.set(AuthRedisKeys.revokedJti(jti), '1', 'EX', Math.min(ttl, ACCESS_TOKEN_TTL_S + 60));
+    }
+    const replies = await batch.exec();
+    const failed = replies?.find(([error]) => error);
+    if (!replies || failed) throw failed?.[0] ?? new Error('revocation batch was not run');
+  }
+
   async revokeAllAccessTokensOf(userId: string): Promise<void> {
     await this.redis.set(AuthRedisKeys.revokedUserBefore(userId), String(Date.now()), 'EX', ACCESS_TOKEN_TTL_S + 60);
   }

@@ -19,6 +19,7 @@ export class SessionIssuer {
 
   async issue(tx: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<TokenPairView> {
     const refreshToken = issueScopedToken('rt', user.tenantId);
+    const access = await this.keys.sign({ userId: user.id, tenantId: user.tenantId, role: user.role });
     await this.tokens.insertRefresh(tx, {
       tenantId: user.tenantId,
       id: randomUUID(),
@@ -26,8 +27,8 @@ export class SessionIssuer {
       familyId,
       tokenHash: sha256(refreshToken),
       expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_S * 1000),
+      accessJti: access.jti,
     });
-    const access = await this.keys.sign({ userId: user.id, tenantId: user.tenantId, role: user.role });
     return {
       access_token: access.token,
       refresh_token: refreshToken,

@@ -71,10 +71,8 @@ export class MfaService {
   async verifyLoginCode(tx: EntityManager, user: UserEntity, code: string): Promise<boolean> {
     if (!user.mfaEnabled || !user.mfaSecretEnc) return false;
     if (/^\d{6}$/.test(code)) return this.spendTotpCode(tx, user, code);
-    const hash = sha256(code.trim().toLowerCase());
-    if (!user.recoveryCodeHashes.includes(hash)) return false;
-    await this.users.update(tx, user.tenantId, user.id, { recoveryCodeHashes: user.recoveryCodeHashes.filter((h) => h !== hash) });
-    return true;
+    // Decided by the database, not by the copy of the user read earlier: a code is spent once.
+    return this.users.spendRecoveryCode(tx, user.tenantId, user.id, sha256(code.trim().toLowerCase()));
   }
 
   /** A current code (one step of clock drift either way) not used before; it is then spent. */

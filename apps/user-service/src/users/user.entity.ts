@@ -8,7 +8,10 @@ export class UserEntity extends TenantRecord {
   @Column({ type: 'text' })
   email: string;
 
-  /** Lower-cased: email is unique within a tenant regardless of case. */
+  /**
+   * normaliseEmailForMatching (libs/contracts): email is unique within a tenant regardless of case, width,
+   * invisible characters, accent encoding and look-alike letters of other scripts.
+   */
   @Column({ name: 'email_normalized', type: 'text' })
   emailNormalized: string;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PreparedRead, TenantDatabase } from '@engage/database';
-import type { Role } from '@engage/contracts';
+import { normaliseEmailForMatching, type Role } from '@engage/contracts';
 import { UserEntity } from './user.entity';
 
 export interface UserPageCursor {
@@ -47,12 +47,22 @@ export class UsersRepository {
   }
 
   findByEmail(tx: EntityManager, tenantId: string, email: string): Promise<UserEntity | null> {
-    return this.repo(tx).findOneBy({ tenantId, emailNormalized: email.toLowerCase() });
+    // Look-alikes (full-width, invisible characters, Cyrillic а…) find the same user.
+    return this.repo(tx).findOneBy({ tenantId, emailNormalized: normaliseEmailForMatching(email) });
   }
 
   async emailTaken(tx: EntityManager, tenantId: string, email: string, exceptId?: string): Promise<boolean> {
     const found = await this.findByEmail(tx, tenantId, email);
     return !!found && found.id !== exceptId;
+  }
+
+  /**
+   * Serialises every change to the tenant's set of active admins (role changes, deactivation):
+   * the tenant row is locked until the transaction ends, so two admins demoting or deactivating
+   * each other at once are decided one after the other, and the second sees the first's change.
+   */
+  async lockAdminSet(tx: EntityManager, tenantId: string): Promise<void> {
+    await tx.query(`SELECT id FROM identity.tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
   }
 
   async countActiveAdmins(tx: EntityManager, tenantId: string): Promise<number> {
@@ -97,6 +107,22 @@ export class UsersRepository {
           WHERE tenant_id = $1 AND id = $2 AND (mfa_last_step IS NULL OR mfa_last_step < $3) RETURNING id)
        SELECT count(*)::int AS spent FROM spent`,
       [tenantId, id, step],
+    );
+    return spent === 1;
+  }
+
+  /**
+   * Spends one recovery code: removes its hash only if it is still there, in one conditional
+   * update, so the same code sent to two sign-ins at once works for one of them, and two codes
+   * spent at once never put each other back.
+   */
+  async spendRecoveryCode(tx: EntityManager, tenantId: string, id: string, codeHash: string): Promise<boolean> {
+    const [{ spent }]: Array<{ spent: number }> = await tx.query(
+      `WITH spent AS (
+         UPDATE identity.users SET recovery_code_hashes = array_remove(recovery_code_hashes, $3), version = version + 1, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND $3 = ANY(recovery_code_hashes) RETURNING id)
+       SELECT count(*)::int AS spent FROM spent`,
+      [tenantId, id, codeHash],
     );
     return spent === 1;
   }

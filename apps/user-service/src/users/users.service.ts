@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  cleanEmail,
   type CreateUserRequest,
   Events,
+  normaliseEmailForMatching,
   type ListUsersQuery,
   type Page,
   type SetRoleCommand,
@@ -11,6 +13,7 @@ import {
   DEFAULT_PAGE_LIMIT,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
+import type { EntityManager } from 'typeorm';
 import { TenantDatabase } from '@engage/database';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
@@ -22,6 +25,7 @@ import { Revocations } from '../auth/revocations';
 import { TokensRepository } from '../auth/tokens.repository';
 import { recordEvent } from '../identity-events';
 import { toUserView } from '../views';
+import type { UserEntity } from './user.entity';
 import { decodeCursor, encodeCursor } from './cursor';
 import { UsersRepository } from './users.repository';
 
@@ -75,8 +79,8 @@ export class UsersService {
       const user = await this.users.insert(tx, {
         tenantId: ctx.tenantId,
         id: randomUUID(),
-        email: input.email.trim(),
-        emailNormalized: input.email.trim().toLowerCase(),
+        email: cleanEmail(input.email),
+        emailNormalized: normaliseEmailForMatching(input.email),
         fullName: input.full_name.trim(),
         role: input.role,
         isActive: true,
@@ -114,11 +118,16 @@ export class UsersService {
       }
       const changes = {
         ...(input.full_name !== undefined ? { fullName: input.full_name.trim() } : {}),
-        ...(input.email !== undefined ? { email: input.email.trim(), emailNormalized: input.email.trim().toLowerCase() } : {}),
+        ...(input.email !== undefined ? { email: cleanEmail(input.email), emailNormalized: normaliseEmailForMatching(input.email) } : {}),
         ...(input.is_active === true ? { isActive: true } : {}),
       };
       if (Object.keys(changes).length === 0) throw new ValidationError('Nothing to change.');
       const updated = await this.users.update(tx, ctx.tenantId, user.id, changes);
+      if (updated.emailNormalized !== user.emailNormalized) {
+        // Links sent to the old address stop working; a pending invitation goes to the new one.
+        await this.tokens.voidOpenOneTimeOfUser(tx, ctx.tenantId, user.id);
+        if (!updated.passwordHash) await this.auth.issueOneTimeToken(tx, ctx, updated, 'invitation');
+      }
       await recordEvent(this.outbox, tx, ctx, Events.user.userUpdated, { id: user.id, version: updated.version }, {
         user_id: user.id,
         changed: Object.keys(input).filter((k) => k !== 'id' && k !== 'if_match'),
@@ -133,9 +142,11 @@ export class UsersService {
     assertAllowed(ctx, 'users', 'delete');
     if (id === ctx.userId) throw new BusinessRuleError('cannot_deactivate_self', 'You cannot deactivate yourself.');
     const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+      await this.users.lockAdminSet(tx, ctx.tenantId);
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, id);
       if (!user) throw new NotFoundError('User', id);
       if (!user.isActive) return toUserView(user);
+      await this.assertNotLastAdmin(tx, ctx.tenantId, user);
       const updated = await this.users.update(tx, ctx.tenantId, id, { isActive: false });
       await this.tokens.revokeAllOfUser(tx, ctx.tenantId, id);
       await recordEvent(this.outbox, tx, ctx, Events.user.userDeactivated, { id, version: updated.version }, { user_id: id });
@@ -149,12 +160,11 @@ export class UsersService {
   async setRole(ctx: RequestContext, input: SetRoleCommand): Promise<UserView> {
     assertAllowed(ctx, 'users', 'update');
     const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+      await this.users.lockAdminSet(tx, ctx.tenantId);
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, input.id);
       if (!user) throw new NotFoundError('User', input.id);
       if (user.role === input.role) return toUserView(user);
-      if (user.role === 'admin' && user.isActive && (await this.users.countActiveAdmins(tx, ctx.tenantId)) <= 1) {
-        throw new BusinessRuleError('last_admin', 'A tenant needs at least one active admin.');
-      }
+      await this.assertNotLastAdmin(tx, ctx.tenantId, user);
       const updated = await this.users.update(tx, ctx.tenantId, user.id, { role: input.role });
       await recordEvent(this.outbox, tx, ctx, Events.user.userRoleChanged, { id: user.id, version: updated.version }, {
         user_id: user.id,
@@ -165,5 +175,16 @@ export class UsersService {
     });
     await this.revocations.revokeAllAccessTokensOf(input.id);
     return view;
+  }
+
+  /**
+   * A tenant keeps at least one active admin. Called with the admin set locked (lockAdminSet),
+   * so the count cannot change before this transaction commits.
+   */
+  private async assertNotLastAdmin(tx: EntityManager, tenantId: string, user: UserEntity): Promise<void> {
+    if (user.role !== 'admin' || !user.isActive) return;
+    if ((await this.users.countActiveAdmins(tx, tenantId)) <= 1) {
+      throw new BusinessRuleError('last_admin', 'A tenant needs at least one active admin.');
+    }
   }
 }

@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsUnambiguousEmail } from '../common/email';
 import { PageQuery } from '../common/pagination';
 import { type Role, Roles } from '../common/roles';
 import { PlainDataMap } from '../common/plain-map';
@@ -35,7 +36,8 @@ export class SignupRequest {
   full_name: string;
 
   @ApiProperty({ example: 'ada@acme.test' })
-  @IsEmail()
+  // Checked once cleaned (NFKC, invisible characters removed): see libs/contracts common/email.ts.
+  @IsUnambiguousEmail()
   @MaxLength(254)
   email: string;
 
@@ -144,7 +146,8 @@ export class MfaCodeRequest {
 
 export class CreateUserRequest {
   @ApiProperty()
-  @IsEmail()
+  // Checked once cleaned (NFKC, invisible characters removed): see libs/contracts common/email.ts.
+  @IsUnambiguousEmail()
   @MaxLength(254)
   email: string;
 
@@ -173,7 +176,8 @@ export class UpdateUserRequest {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsEmail()
+  // Checked once cleaned (NFKC, invisible characters removed): see libs/contracts common/email.ts.
+  @IsUnambiguousEmail()
   @MaxLength(254)
   email?: string;
 
