@@ -17,6 +17,7 @@ import { CrmGatewayModule } from './crm/crm-gateway.module';
 import { IdentityGatewayModule } from './identity/identity-gateway.module';
 import { AccessGate } from './auth/access-gate';
 import { GATEWAY_REDIS } from './infra/tokens';
+import { TelephonyGatewayModule } from './telephony/telephony-gateway.module';
 // new:service imports
 
 /**
@@ -32,6 +33,7 @@ export class AppModule {
         InfraModule.forRoot(config, logger),
         IdentityGatewayModule,
         CrmGatewayModule,
+        TelephonyGatewayModule,
         // new:service modules
       ],
       controllers: [HealthController, MetricsController, JwksController, DiagnosticsController, ...(config.BENCH_PROBES ? [BenchProbesController] : [])],

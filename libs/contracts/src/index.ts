@@ -16,4 +16,5 @@ export * from './identity/identity.events';
 export * from './identity/jwks.dto';
 export * from './identity/identity.dto';
 export * from './crm';
+export * from './telephony';
 // new:service exports

@@ -1,5 +1,6 @@
 import { CrmEvents, CrmSubjects } from '../crm/crm.subjects';
 import { IdentityEvents, IdentitySubjects } from '../identity/identity.subjects';
+import { TelephonyEvents, TelephonySubjects } from '../telephony/telephony.subjects';
 // new:service imports
 
 export * from './typed-subject';
@@ -12,6 +13,7 @@ export * from './typed-subject';
 export const Subjects = {
   user: IdentitySubjects,
   crm: CrmSubjects,
+  telephony: TelephonySubjects,
   // new:service subjects
 } as const;
 
@@ -19,5 +21,6 @@ export const Subjects = {
 export const Events = {
   user: IdentityEvents,
   crm: CrmEvents,
+  telephony: TelephonyEvents,
   // new:service events
 } as const;

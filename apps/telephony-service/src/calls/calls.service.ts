@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { type CallPage, type CallView, type CreateCallRequest, FinalCallStatuses, type ListCallsQuery, type UpdateCallCommand } from '@engage/contracts';
+import type { RequestContext } from '@engage/context';
+import { assertAllowed, assertGranted, assertMayTouch, requireTenant } from '@engage/access';
+import { decodeCursor, pageLimit, TenantDatabase, timeOrderedId, toPage } from '@engage/database';
+import { ConflictError, NotFoundError, ValidationError } from '@engage/errors';
+import { OutboxWriter } from '@engage/messaging';
+import { Clock } from '../compliance/clock';
+import { ComplianceGate } from '../compliance/compliance-gate';
+import { ComplianceRepository } from '../compliance/compliance.repository';
+import { ContactDirectory } from '../compliance/contact-directory';
+import { normalisePhone } from '../compliance/phone-number';
+import { transitionEvents } from './call-events';
+import { CallsRepository } from './calls.repository';
+import { TwilioVoice } from './twilio-voice';
+
+const NEWEST = '-created_at';
+
+/** The path Twilio posts voice status callbacks to (SPEC section 4), at the gateway. */
+export const VOICE_STATUS_PATH = '/webhooks/twilio/voice/status';
+
+/** Outbound calls: every one passes the compliance gate before anything is dialled. */
+@Injectable()
+export class CallsService {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly calls: CallsRepository,
+    private readonly gate: ComplianceGate,
+    private readonly compliance: ComplianceRepository,
+    private readonly contacts: ContactDirectory,
+    private readonly twilio: TwilioVoice,
+    private readonly outbox: OutboxWriter,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Gate, then record the call as queued, in one transaction (a refusal leaves no call and no
+   * attempt); only after that commits is Twilio asked to ring the rep, so a call Twilio knows of
+   * always has its row for the callbacks to find.
+   */
+  async create(ctx: RequestContext, input: CreateCallRequest): Promise<CallView> {
+    const tctx = requireTenant(ctx);
+    assertAllowed(ctx, 'calls', 'create');
+    const contact = await this.contacts.find(ctx, input.contact_id);
+    const raw = input.to ?? contact.primary_phone;
+    if (!raw) throw new ValidationError('The contact has no phone number; give `to`.', { fields: { to: ['the contact has no phone number'] } });
+    const to = normalisePhone(raw, 'to');
+    const repPhone = normalisePhone(input.rep_phone, 'rep_phone').e164;
+    const from = input.from ?? this.twilio.defaultFrom;
+    if (!from) throw new ValidationError('No caller id is configured; give `from`.', { fields: { from: ['no default caller id is configured'] } });
+    const call = await this.db.transaction(tctx.tenantId, async (tx) => {
+      await this.gate.assertMayContact(tx, tctx.tenantId, to, 'call', this.clock.now(), { timezone: contact.timezone });
+      return this.calls.insert(tx, tctx.tenantId, timeOrderedId(), { contact_id: contact.id, owner_id: ctx.userId, to: to.e164, from, rep_phone: repPhone });
+    });
+    const leg = (name: 'rep' | 'contact') => this.twilio.publicUrl(`${VOICE_STATUS_PATH}?tenant=${tctx.tenantId}&call=${call.id}&leg=${name}`);
+    try {
+      const sid = await this.twilio.placeBridgeCall({ repPhone, contactPhone: to.e164, from, repStatusUrl: leg('rep'), contactStatusUrl: leg('contact') });
+      await this.calls.setRepCallSid(tctx.tenantId, call.id, sid);
+    } catch (error) {
+      // Nothing was dialled: the call ends as failed, with its events, and the caller hears why.
+      await this.db.transaction(tctx.tenantId, async (tx) => {
+        const failed = await this.calls.advance(tx, tctx.tenantId, call.id, 'failed', true, null);
+        if (failed) await this.outbox.append(tx, tctx, transitionEvents(failed, call.status, true));
+      });
+      throw error;
+    }
+    return (await this.calls.findById(tctx.tenantId, call.id)) ?? call;
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<CallView> {
+    const tctx = requireTenant(ctx);
+    assertGranted(ctx, 'calls', 'read');
+    const call = await this.calls.findById(tctx.tenantId, id);
+    if (!call) throw new NotFoundError('Call', id);
+    return call;
+  }
+
+  async list(ctx: RequestContext, query: ListCallsQuery): Promise<CallPage> {
+    const tctx = requireTenant(ctx);
+    assertGranted(ctx, 'calls', 'read');
+    const limit = pageLimit(query.limit);
+    const rows = await this.calls.list(tctx.tenantId, { contact_id: query.contact_id, status: query.status, after: decodeCursor(query.cursor, NEWEST), take: limit + 1 });
+    return toPage(rows, limit, NEWEST);
+  }
+
+  /** Disposition and notes; `do_not_call` puts the number on the internal DNC list in the same transaction. */
+  async update(ctx: RequestContext, input: UpdateCallCommand): Promise<CallView> {
+    const tctx = requireTenant(ctx);
+    assertGranted(ctx, 'calls', 'update');
+    return this.db.transaction(tctx.tenantId, async (tx) => {
+      const current = await this.calls.lock(tx, tctx.tenantId, input.id);
+      if (!current) throw new NotFoundError('Call', input.id);
+      assertMayTouch(ctx, 'calls', 'update', current.owner_id);
+      const call = await this.calls.updateNotes(tx, tctx.tenantId, current.id, {
+        disposition: input.disposition !== undefined ? input.disposition : current.disposition,
+        notes: input.notes !== undefined ? input.notes : current.notes,
+      });
+      if (input.disposition === 'do_not_call') await this.compliance.addDnc(tx, tctx.tenantId, call.to, 'do_not_call disposition', 'call_disposition', ctx.userId);
+      return call;
+    });
+  }
+
+  /**
+   * Ends the call at Twilio; its final status arrives by callback like any other. A call Twilio
+   * never got (still queued) is canceled here. An ended call answers 409.
+   */
+  async hangup(ctx: RequestContext, id: string): Promise<CallView> {
+    const tctx = requireTenant(ctx);
+    assertGranted(ctx, 'calls', 'update');
+    const sid = await this.db.transaction(tctx.tenantId, async (tx) => {
+      const current = await this.calls.lock(tx, tctx.tenantId, id);
+      if (!current) throw new NotFoundError('Call', id);
+      assertMayTouch(ctx, 'calls', 'update', current.owner_id);
+      if (FinalCallStatuses.includes(current.status)) throw new ConflictError('The call has already ended.', { status: current.status });
+      if (current.rep_call_sid) return current.rep_call_sid;
+      const canceled = await this.calls.advance(tx, tctx.tenantId, id, 'canceled', true, null);
+      if (canceled) await this.outbox.append(tx, tctx, transitionEvents(canceled, current.status, true));
+      return null;
+    });
+    if (sid) await this.twilio.hangUp(sid);
+    return this.get(ctx, id);
+  }
+}

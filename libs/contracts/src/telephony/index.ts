@@ -1,0 +1,3 @@
+export * from './compliance.dto';
+export * from './call.dto';
+export * from './telephony.events';
