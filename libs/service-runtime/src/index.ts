@@ -6,3 +6,4 @@ export * from './bootstrap';
 export * from './migrate-cli';
 export * from './with-timeout';
 export * from './event-consumers';
+export * from './recurring-job';

@@ -8,6 +8,7 @@ import { TenantDatabase } from '@engage/database';
 import { ensureStream, OutboxRelay, purgeConsumerBookkeeping } from '@engage/messaging';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { EventConsumers } from './event-consumers';
+import { RecurringJob } from './recurring-job';
 import type { ServiceDefinition } from './service-definition';
 import { JETSTREAM_MANAGER, LOGGER, NATS_CONNECTION, REDIS, SERVICE_CONFIG, SERVICE_DEFINITION } from './tokens';
 
@@ -26,8 +27,12 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly relay: OutboxRelay,
     private readonly db: TenantDatabase,
     private readonly consumers: EventConsumers,
-    private readonly scheduler: SchedulerRegistry,
-  ) {}
+    scheduler: SchedulerRegistry,
+  ) {
+    this.retention = new RecurringJob(scheduler, RETENTION_JOB, logger);
+  }
+
+  private readonly retention: RecurringJob;
 
   async onApplicationBootstrap(): Promise<void> {
     const settings = { retentionDays: this.config.EVENT_RETENTION_DAYS, replicas: this.config.JETSTREAM_REPLICAS };
@@ -36,9 +41,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.relay.start();
     this.consumers.start();
     // Hourly: consumer bookkeeping older than the stream's retention protects against nothing.
-    const retention = setInterval(() => void this.purgeBookkeeping(), 60 * 60 * 1000);
-    retention.unref();
-    this.scheduler.addInterval(RETENTION_JOB, retention);
+    this.retention.start(60 * 60 * 1000, () => this.purgeBookkeeping());
   }
 
   /** One retention pass over the service's inbox and applied-versions rows (also for tests and operators). */
@@ -53,7 +56,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'shutting down');
-    if (this.scheduler.doesExist('interval', RETENTION_JOB)) this.scheduler.deleteInterval(RETENTION_JOB);
+    await this.retention.stop();
     await this.consumers.stop();
     await this.relay.stop();
     // Drain: finish in-flight requests and flush publishes before closing.

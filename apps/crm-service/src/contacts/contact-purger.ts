@@ -5,7 +5,7 @@ import { systemContext, type TenantContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter, outboxEvent } from '@engage/messaging';
-import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
+import { LOGGER, RecurringJob, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { CrmConfig } from '../config';
 import { contactChangedEvents } from '../deals/deal-events';
 import { DealsRepository } from '../deals/deals.repository';
@@ -34,7 +34,7 @@ const PURGE_JOB = 'crm-contact-purge';
 
 @Injectable()
 export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutdown {
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly job: RecurringJob;
 
   constructor(
     private readonly db: TenantDatabase,
@@ -42,21 +42,18 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
-    private readonly scheduler: SchedulerRegistry,
-  ) {}
+    scheduler: SchedulerRegistry,
+  ) {
+    this.job = new RecurringJob(scheduler, PURGE_JOB, logger);
+  }
 
   /** Runs a round every PURGE_INTERVAL_MS, as the scheduler's `crm-contact-purge` job (stopped by it at shutdown). */
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => {
-      this.running = this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'contact purge failed'));
-    }, this.config.PURGE_INTERVAL_MS);
-    timer.unref();
-    this.scheduler.addInterval(PURGE_JOB, timer);
+    this.job.start(this.config.PURGE_INTERVAL_MS, () => this.runOnce());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', PURGE_JOB)) this.scheduler.deleteInterval(PURGE_JOB);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One round over the tenants that have contacts past the window (exposed for tests). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from '@engage/logging';
-import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
+import { LOGGER, RecurringJob, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { CrmConfig } from '../config';
 import { ImportsRepository } from './imports.repository';
 
@@ -25,27 +25,24 @@ const SWEEP_JOB = 'crm-import-sweep';
  */
 @Injectable()
 export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly job: RecurringJob;
 
   constructor(
     private readonly imports: ImportsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
-    private readonly scheduler: SchedulerRegistry,
-  ) {}
+    scheduler: SchedulerRegistry,
+  ) {
+    this.job = new RecurringJob(scheduler, SWEEP_JOB, logger);
+  }
 
   /** Runs a round every IMPORT_SWEEP_INTERVAL_MS, as the scheduler's `crm-import-sweep` job (stopped by it at shutdown). */
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => {
-      this.running = this.runOnce().catch((error: unknown) => this.logger.error({ err: error }, 'import sweep failed'));
-    }, this.config.IMPORT_SWEEP_INTERVAL_MS);
-    timer.unref();
-    this.scheduler.addInterval(SWEEP_JOB, timer);
+    this.job.start(this.config.IMPORT_SWEEP_INTERVAL_MS, () => this.runOnce());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', SWEEP_JOB)) this.scheduler.deleteInterval(SWEEP_JOB);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One round over every tenant's silent uploads (exposed for tests). */
