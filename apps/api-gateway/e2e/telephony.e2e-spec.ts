@@ -1,6 +1,6 @@
 import { api, e2eStack, newTenant, newUser, type TenantSession } from '@engage/testing';
-import { twilioSignature } from '../../../tools/providers/twilio';
-import { control } from '../../../tools/providers/twilio/testing/control-client';
+import { twilioSignature } from '@engage/providers/twilio';
+import { control } from '@engage/providers/twilio/control';
 
 /** Consents, the DNC list and bridged calls through the gateway, with the stack's Twilio stand-in. */
 jest.setTimeout(120_000);

@@ -1,5 +1,5 @@
-import { control } from '../../../../tools/providers/twilio/testing/control-client';
-import { startTwilioStandIn, twilioSignature, type TwilioStandIn } from '../../../../tools/providers/twilio';
+import { control } from '@engage/providers/twilio/control';
+import { startTwilioStandIn, twilioSignature, type TwilioStandIn } from '@engage/providers/twilio';
 import type { CallView } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { domainError } from '@engage/testing/kit';
