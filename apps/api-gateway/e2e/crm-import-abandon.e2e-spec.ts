@@ -78,7 +78,7 @@ describe('failed and abandoned import uploads', () => {
       body,
     });
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
     expect(await uploadsInProgress(tenant.tenantId)).toEqual({ jobs: 0, chunks: 0 });
   });
 });
