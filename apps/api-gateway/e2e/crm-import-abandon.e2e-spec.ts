@@ -78,6 +78,8 @@ describe('failed and abandoned import uploads', () => {
       body,
     });
     expect(res.status).toBe(413);
+    // The rest of the refused body is still on the wire: the connection must not be reused.
+    expect(res.headers.get('connection')).toBe('close');
     expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
     expect(await uploadsInProgress(tenant.tenantId)).toEqual({ jobs: 0, chunks: 0 });
   });

@@ -52,6 +52,18 @@ export class ImportsController {
   @ApiAcceptedResponse({ type: ImportAccepted })
   @ApiPayloadTooLargeResponse({ description: 'Over 100 MB' })
   async import(@Req() req: FastifyRequest, @Query() query: ImportOptionsQuery, @Ctx() ctx: TenantContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportAccepted> {
+    try {
+      return await this.receive(req, query, ctx, reply);
+    } catch (error) {
+      // Refused before the whole body arrived (too large, a bad form): the rest of the upload is
+      // still on the wire, so this connection cannot carry another request. Close it after the
+      // answer rather than let the client's next request be read as leftover CSV.
+      if (!req.raw.complete) void reply.header('Connection', 'close');
+      throw error;
+    }
+  }
+
+  private async receive(req: FastifyRequest, query: ImportOptionsQuery, ctx: TenantContext, reply: FastifyReply): Promise<ImportAccepted> {
     const upload = await csvUpload(req);
     const options = plainToInstance(ImportOptionsQuery, { ...query, ...upload.fields });
     const errors = await validate(options, { whitelist: true, forbidNonWhitelisted: true });
