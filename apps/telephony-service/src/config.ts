@@ -18,6 +18,20 @@ export class TelephonyConfig extends ServiceConfig {
   @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
   TWILIO_ACCOUNT_SID?: string;
 
+  /** The API key browser Voice access tokens are signed with (SK…); without it POST /v1/calls/token answers 503. */
+  @IsOptional()
+  @Matches(/^SK[0-9a-fA-F]{32}$/, { message: 'TWILIO_API_KEY_SID must look like SK followed by 32 hex digits' })
+  TWILIO_API_KEY_SID?: string;
+
+  @IsOptional()
+  @IsString()
+  TWILIO_API_KEY_SECRET?: string;
+
+  /** The TwiML app (AP…) whose voice URL is /webhooks/twilio/voice; browser devices connect through it. */
+  @IsOptional()
+  @Matches(/^AP[0-9a-fA-F]{32}$/, { message: 'TWILIO_TWIML_APP_SID must look like AP followed by 32 hex digits' })
+  TWILIO_TWIML_APP_SID?: string;
+
   /** Signs callbacks too: a callback whose X-Twilio-Signature does not verify with it changes nothing. */
   @IsOptional()
   @IsString()

@@ -63,7 +63,8 @@ export class CallDriver {
       kind: 'voice-twiml',
       resourceSid: call.sid,
       url: voiceUrl,
-      params: { ...callParams(call, 'ringing'), ...extraParams },
+      // Twilio's own fields win: a device cannot pass a From or CallSid of its choosing.
+      params: { ...extraParams, ...callParams(call, 'ringing') },
       authToken: this.options.tokenOf(call.accountSid),
     });
     call.answeredAt = new Date();

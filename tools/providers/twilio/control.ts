@@ -161,7 +161,7 @@ function verifyToken(ctx: StandInContext, body: Record<string, unknown>): unknow
 }
 
 /**
- * What a Voice SDK device does on `device.connect({ params: { To } })`: with a valid access token,
+ * What a Voice SDK device does on `device.connect({ params: { To, … } })`: with a valid access token,
  * Twilio posts to the application's voice URL (the app's `/webhooks/twilio/voice` unless `url` is
  * given) and follows the TwiML it answers; the dialled leg is driven like any other call.
  */
@@ -190,7 +190,16 @@ async function browserCall(ctx: StandInContext, body: Record<string, unknown>): 
   };
   ctx.store.calls.set(call.sid, call);
   const appSid = token.voice?.outgoing?.application_sid;
-  const sent = await ctx.calls.connectClient(call, voiceUrl, appSid ? { ApplicationSid: appSid } : {});
+  // The device's connect params are posted as form fields beside Twilio's own, as the Voice SDK does.
+  const deviceParams: Record<string, string> = {};
+  if (body.params !== undefined) {
+    if (typeof body.params !== 'object' || body.params === null || Array.isArray(body.params)) throw new ControlError(400, 'params must be an object of strings');
+    for (const [k, v] of Object.entries(body.params)) {
+      if (typeof v !== 'string') throw new ControlError(400, `params.${k} must be a string`);
+      deviceParams[k] = v;
+    }
+  }
+  const sent = await ctx.calls.connectClient(call, voiceUrl, { ...deviceParams, To: to, ...(appSid ? { ApplicationSid: appSid } : {}) });
   const child = [...ctx.store.calls.values()].find((c) => c.parentCallSid === call.sid);
   return { call: callJson(call), twiml: sent.responseBody ?? null, voiceUrlStatus: sent.responseStatus ?? null, dialed: child ? callJson(child) : null };
 }

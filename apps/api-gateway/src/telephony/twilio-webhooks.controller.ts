@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Header, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Subjects } from '@engage/contracts';
@@ -25,5 +25,27 @@ export class TwilioWebhooksController {
   async voiceStatus(@Req() req: FastifyRequest, @Headers('x-twilio-signature') signature: string | undefined): Promise<void> {
     const params = { ...((req.body ?? {}) as Record<string, string>) };
     await this.rpc.request(Subjects.telephony.webhooks.voiceStatus, { url: req.url, params, signature }, systemContext({ requestId: req.id }));
+  }
+
+  /** TwiML for a browser device's call: `<Dial>` once the compliance gate let it through, else a spoken refusal and `<Hangup/>`. */
+  @Public()
+  @AcceptsBody('form')
+  @Post('voice')
+  @HttpCode(200)
+  @Header('content-type', 'text/xml; charset=utf-8')
+  async voice(@Req() req: FastifyRequest, @Headers('x-twilio-signature') signature: string | undefined): Promise<string> {
+    const params = { ...((req.body ?? {}) as Record<string, string>) };
+    const reply = await this.rpc.request(Subjects.telephony.webhooks.voice, { url: req.url, params, signature }, systemContext({ requestId: req.id }), { timeoutMs: 10_000 });
+    return reply.twiml;
+  }
+
+  /** Recording-status callbacks of recorded calls. */
+  @Public()
+  @AcceptsBody('form')
+  @Post('recording')
+  @HttpCode(204)
+  async recording(@Req() req: FastifyRequest, @Headers('x-twilio-signature') signature: string | undefined): Promise<void> {
+    const params = { ...((req.body ?? {}) as Record<string, string>) };
+    await this.rpc.request(Subjects.telephony.webhooks.recording, { url: req.url, params, signature }, systemContext({ requestId: req.id }));
   }
 }

@@ -25,7 +25,8 @@ export function transitionEvents(call: CallView, previous: CallStatus, final: bo
         outcome: call.status,
         duration_s: call.duration_s,
         disposition: call.disposition,
-        has_recording: false,
+        // A recorded call that was answered has a recording (Twilio finishes it moments after the call ends).
+        has_recording: call.record && call.answered_at !== null,
         ended_at: call.ended_at ?? call.updated_at,
       },
     }),

@@ -1,7 +1,8 @@
 import { Payload } from '@nestjs/microservices';
-import { CallIdCommand, CreateCallRequest, ListCallsQuery, Subjects, TwilioWebhookCommand, UpdateCallCommand } from '@engage/contracts';
+import { CallIdCommand, CreateCallRequest, type EmptyRequest, ListCallsQuery, Subjects, TwilioWebhookCommand, UpdateCallCommand } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { Caller, Handles, RpcController } from '@engage/messaging';
+import { BrowserCallsService } from './browser-calls.service';
 import { CallsService } from './calls.service';
 import { VoiceCallbacksService } from './voice-callbacks.service';
 
@@ -10,7 +11,19 @@ export class CallsHandler {
   constructor(
     private readonly service: CallsService,
     private readonly callbacks: VoiceCallbacksService,
+    private readonly browser: BrowserCallsService,
   ) {}
+
+  @Handles(Subjects.telephony.calls.token)
+  token(@Payload() _input: EmptyRequest, @Caller() ctx: RequestContext) {
+    return this.browser.token(ctx);
+  }
+
+  /** Public provider webhook (TwiML for browser calls): the signature is the authentication. */
+  @Handles(Subjects.telephony.webhooks.voice)
+  voice(@Payload() input: TwilioWebhookCommand) {
+    return this.browser.connect(input);
+  }
 
   @Handles(Subjects.telephony.calls.create)
   create(@Payload() input: CreateCallRequest, @Caller() ctx: RequestContext) {

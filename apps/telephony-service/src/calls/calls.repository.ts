@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { CallStatus, CallView } from '@engage/contracts';
+import type { CallMode, CallStatus, CallView } from '@engage/contracts';
 import { type Cursor, isoTime, TenantDatabase, type Tx } from '@engage/database';
 
 const VIEW = `c.id, c.status, c.contact_id, c.owner_id, c.to_number AS "to", c.from_number AS "from", c.rep_phone,
-  'outbound' AS direction, c.mode, c.duration_s, c.disposition, c.notes,
+  'outbound' AS direction, c.mode, c.record, c.duration_s, c.disposition, c.notes,
   ${isoTime('c.started_at')} AS started_at, ${isoTime('c.answered_at')} AS answered_at, ${isoTime('c.ended_at')} AS ended_at,
   ${isoTime('c.created_at')} AS created_at, ${isoTime('c.updated_at')} AS updated_at, c.version`;
 
@@ -13,6 +13,10 @@ export interface CallInsert {
   to: string;
   from: string;
   rep_phone: string;
+  mode: CallMode;
+  record: boolean;
+  /** Known at once for a browser call (the browser leg's CallSid); set after Twilio accepts a bridged one. */
+  rep_call_sid?: string | null;
 }
 
 export type CallRow = CallView & { rep_call_sid: string | null; contact_call_sid: string | null };
@@ -25,9 +29,9 @@ export class CallsRepository {
 
   async insert(tx: Tx, tenantId: string, id: string, w: CallInsert): Promise<CallView> {
     const rows: CallView[] = await tx.query(
-      `INSERT INTO telephony.calls AS c (tenant_id, id, contact_id, owner_id, to_number, from_number, rep_phone)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${VIEW}`,
-      [tenantId, id, w.contact_id, w.owner_id, w.to, w.from, w.rep_phone],
+      `INSERT INTO telephony.calls AS c (tenant_id, id, contact_id, owner_id, to_number, from_number, rep_phone, mode, record, rep_call_sid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${VIEW}`,
+      [tenantId, id, w.contact_id, w.owner_id, w.to, w.from, w.rep_phone, w.mode, w.record, w.rep_call_sid ?? null],
     );
     return rows[0];
   }
@@ -43,6 +47,12 @@ export class CallsRepository {
       tenantId,
       id,
     ]);
+    return rows[0] ?? null;
+  }
+
+  /** The browser call placed by this CallSid of the browser's leg, if the TwiML webhook already let it through. */
+  async findByRepCallSid(tx: Tx, tenantId: string, sid: string): Promise<CallView | null> {
+    const rows: CallView[] = await tx.query(`SELECT ${VIEW} FROM telephony.calls c WHERE c.tenant_id = $1 AND c.rep_call_sid = $2`, [tenantId, sid]);
     return rows[0] ?? null;
   }
 

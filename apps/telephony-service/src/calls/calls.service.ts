@@ -16,8 +16,9 @@ import { TwilioVoice } from './twilio-voice';
 
 const NEWEST = '-created_at';
 
-/** The path Twilio posts voice status callbacks to (SPEC section 4), at the gateway. */
+/** The paths Twilio posts voice status and recording-status callbacks to (SPEC section 4), at the gateway. */
 export const VOICE_STATUS_PATH = '/webhooks/twilio/voice/status';
+export const RECORDING_STATUS_PATH = '/webhooks/twilio/recording';
 
 /** Outbound calls: every one passes the compliance gate before anything is dialled. */
 @Injectable()
@@ -49,12 +50,26 @@ export class CallsService {
     const from = input.from ?? this.twilio.defaultFrom;
     if (!from) throw new ValidationError('No caller id is configured; give `from`.', { fields: { from: ['no default caller id is configured'] } });
     const call = await this.db.transaction(tctx.tenantId, async (tx) => {
-      await this.gate.assertMayContact(tx, tctx.tenantId, to, 'call', this.clock.now(), { timezone: contact.timezone });
-      return this.calls.insert(tx, tctx.tenantId, timeOrderedId(), { contact_id: contact.id, owner_id: ctx.userId, to: to.e164, from, rep_phone: repPhone });
+      await this.gate.assertMayContact(tx, tctx.tenantId, to, 'call', this.clock.now(), { timezone: contact.timezone, contactId: contact.id, actorId: ctx.userId });
+      return this.calls.insert(tx, tctx.tenantId, timeOrderedId(), {
+        contact_id: contact.id,
+        owner_id: ctx.userId,
+        to: to.e164,
+        from,
+        rep_phone: repPhone,
+        mode: 'bridge',
+        record: input.record === true,
+      });
     });
-    const leg = (name: 'rep' | 'contact') => this.twilio.publicUrl(`${VOICE_STATUS_PATH}?tenant=${tctx.tenantId}&call=${call.id}&leg=${name}`);
     try {
-      const sid = await this.twilio.placeBridgeCall({ repPhone, contactPhone: to.e164, from, repStatusUrl: leg('rep'), contactStatusUrl: leg('contact') });
+      const sid = await this.twilio.placeBridgeCall({
+        repPhone,
+        contactPhone: to.e164,
+        from,
+        repStatusUrl: this.legStatusUrl(tctx.tenantId, call.id, 'rep'),
+        contactStatusUrl: this.legStatusUrl(tctx.tenantId, call.id, 'contact'),
+        recordingStatusUrl: call.record ? this.recordingStatusUrl(tctx.tenantId, call.id) : undefined,
+      });
       await this.calls.setRepCallSid(tctx.tenantId, call.id, sid);
     } catch (error) {
       // Nothing was dialled: the call ends as failed, with its events, and the caller hears why.
@@ -65,6 +80,15 @@ export class CallsService {
       throw error;
     }
     return (await this.calls.findById(tctx.tenantId, call.id)) ?? call;
+  }
+
+  /** Where one leg of the call posts its statuses (the ids ride in the signed URL). */
+  legStatusUrl(tenantId: string, callId: string, leg: 'rep' | 'contact'): string {
+    return this.twilio.publicUrl(`${VOICE_STATUS_PATH}?tenant=${tenantId}&call=${callId}&leg=${leg}`);
+  }
+
+  recordingStatusUrl(tenantId: string, callId: string): string {
+    return this.twilio.publicUrl(`${RECORDING_STATUS_PATH}?tenant=${tenantId}&call=${callId}`);
   }
 
   async get(ctx: RequestContext, id: string): Promise<CallView> {

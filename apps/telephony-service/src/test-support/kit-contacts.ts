@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@engage/context';
 import { NotFoundError } from '@engage/errors';
 import { ContactDirectory, type ContactForContact } from '../compliance/contact-directory';
+import { TenantModules } from '../compliance/tenant-modules';
+import { DeviceUsers, type DeviceUser } from '../calls/device-users';
 
 /** Contacts standing in for crm-service: each belongs to the tenant that made it (another tenant gets 404). */
 export class KitContacts extends ContactDirectory {
@@ -29,5 +31,31 @@ export class KitClock {
   }
   set(iso: string): void {
     this.current = new Date(iso);
+  }
+}
+
+/** Tenants' modules standing in for user-service: telephony is on unless a test switches it off. */
+export class KitModules extends TenantModules {
+  private readonly off = new Set<string>();
+
+  async enabled(tenantId: string): Promise<readonly string[]> {
+    return this.off.has(tenantId) ? ['crm'] : ['crm', 'telephony'];
+  }
+
+  switchOff(tenantId: string): void {
+    this.off.add(tenantId);
+  }
+}
+
+/** Users behind browser devices, standing in for user-service: only those a test registered exist. */
+export class KitDeviceUsers extends DeviceUsers {
+  private readonly users = new Map<string, DeviceUser>();
+
+  set(tenantId: string, userId: string, user: DeviceUser): void {
+    this.users.set(`${tenantId}/${userId}`, user);
+  }
+
+  async find(tenantId: string, userId: string): Promise<DeviceUser | null> {
+    return this.users.get(`${tenantId}/${userId}`) ?? null;
   }
 }

@@ -13,10 +13,20 @@ import { TwilioVoice } from '../calls/twilio-voice';
 import { VoiceCallbacksService } from '../calls/voice-callbacks.service';
 import type { Clock } from '../compliance/clock';
 import { TelephonyConfig } from '../config';
-import { KitClock, KitContacts } from './kit-contacts';
+import { KitClock, KitContacts, KitDeviceUsers, KitModules } from './kit-contacts';
+import { BrowserCallsService } from '../calls/browser-calls.service';
+import { RecordingsRepository } from '../recordings/recordings.repository';
+import { RecordingsService } from '../recordings/recordings.service';
+import { NationalDncCheck } from '../registry/national-dnc-check';
+import { RegistryRepository } from '../registry/registry.repository';
+import { RegistryService } from '../registry/registry.service';
+import { type KitDncList, KitNationalDnc, KitPhoneContacts } from './kit-registry';
 
 /** Twilio settings for the kit: the stand-in's URL and credentials, and where callbacks are posted. */
-export type KitTwilio = Pick<TelephonyConfig, 'TWILIO_API_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_WEBHOOK_BASE_URL' | 'TWILIO_FROM_NUMBER'>;
+export type KitTwilio = Pick<
+  TelephonyConfig,
+  'TWILIO_API_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_WEBHOOK_BASE_URL' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_KEY_SID' | 'TWILIO_API_KEY_SECRET'
+>;
 
 /**
  * telephony-service's services wired by hand against the real database as the runtime role (row-level
@@ -27,19 +37,31 @@ export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, p
   const users = new KitUsers();
   const contacts = new KitContacts();
   const clock = new KitClock();
+  const modules = new KitModules();
   const outbox = new OutboxWriter(SCHEMA);
   const complianceRepository = new ComplianceRepository(db);
-  const gate = new ComplianceGate(complianceRepository);
+  const registryRepository = new RegistryRepository(db);
+  const gate = new ComplianceGate(complianceRepository, modules, db, outbox, new NationalDncCheck(registryRepository));
+  // Numbers the specs dial (+1415…) need a current national scrub: the development list, dated today.
+  const nationalDnc = new KitNationalDnc();
+  await nationalDnc.loadDevelopmentList();
+  const phoneContacts = new KitPhoneContacts();
+  const registry = new RegistryService(registryRepository, phoneContacts, clock as Clock);
   const compliance = new ComplianceService(db, complianceRepository, contacts);
   const twilio = new TwilioVoice(Object.assign(new TelephonyConfig(), { TWILIO_WEBHOOK_BASE_URL: 'http://127.0.0.1:9', ...twilioConfig }));
   const callsRepository = new CallsRepository(db);
   const calls = new CallsService(db, callsRepository, gate, complianceRepository, contacts, twilio, outbox, clock as Clock);
-  const voiceCallbacks = new VoiceCallbacksService(db, callsRepository, twilio, outbox, createLogger({ service: 'telephony-int-spec', level: 'silent', sync: true }));
+  const logger = createLogger({ service: 'telephony-int-spec', level: 'silent', sync: true });
+  const voiceCallbacks = new VoiceCallbacksService(db, callsRepository, twilio, outbox, logger);
+  const deviceUsers = new KitDeviceUsers();
+  const browserCalls = new BrowserCallsService(db, callsRepository, calls, gate, contacts, deviceUsers, twilio, clock as Clock, logger);
+  const recordings = new RecordingsService(db, callsRepository, new RecordingsRepository(db), twilio, logger);
   return {
     db,
     users,
     contacts,
     clock,
+    modules,
     outbox,
     complianceRepository,
     gate,
@@ -48,12 +70,21 @@ export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, p
     calls,
     callsRepository,
     voiceCallbacks,
+    deviceUsers,
+    browserCalls,
+    recordings,
+    registryRepository,
+    registry,
+    phoneContacts,
+    nationalDnc,
     newTenant: (role?: Role) => users.newTenant(role),
     as: (ctx: TenantContext, role: Role, userId?: string) => users.as(ctx, role, userId),
     setCaps: (ctx: TenantContext, caps: FrequencyCaps) => db.transaction(ctx.tenantId, (tx) => complianceRepository.setCaps(tx, ctx.tenantId, caps)),
     /** Grants consent of `type` for `phone`, as a rep ticking the box would. */
     grant: (ctx: TenantContext, phone: string, type: 'call' | 'sms' = 'call') => compliance.recordConsent(ctx, { phone, type, status: 'granted', source: 'test' }),
     events: (tenantId: string) => outboxEvents(db, SCHEMA, tenantId),
+    /** Loads a national DNC list through the real import (see KitNationalDnc for picking prefixes). */
+    loadNationalDnc: (list: KitDncList) => nationalDnc.load(list),
     close: () => db.close(),
   };
 }

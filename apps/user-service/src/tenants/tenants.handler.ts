@@ -13,6 +13,11 @@ export class TenantsHandler {
     return this.tenants.get(ctx);
   }
 
+  @Handles(Subjects.user.tenant.modules)
+  modules(@Payload() _request: EmptyRequest, @Caller() ctx: RequestContext) {
+    return this.tenants.modules(ctx);
+  }
+
   @Handles(Subjects.user.tenant.update)
   update(@Payload() dto: UpdateTenantCommand, @Caller() ctx: RequestContext) {
     return this.tenants.update(ctx, dto);

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Events, type TenantView, type UpdateTenantRequest } from '@engage/contracts';
+import { Events, type TenantModulesView, type TenantView, type UpdateTenantRequest } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
-import { assertAllowed } from '@engage/access';
+import { assertAllowed, requireTenant } from '@engage/access';
 import { recordEvent } from '../identity-events';
 import { toTenantView } from '../views';
 import { TenantsRepository } from './tenants.repository';
@@ -22,6 +22,14 @@ export class TenantsService {
     const tenant = await this.db.entityTransaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
     if (!tenant) throw new NotFoundError('Tenant');
     return toTenantView(tenant);
+  }
+
+  /** The tenant's enabled modules, for any caller acting in the tenant (see Subjects.user.tenant.modules). */
+  async modules(ctx: RequestContext): Promise<TenantModulesView> {
+    const tctx = requireTenant(ctx);
+    const tenant = await this.db.entityTransaction(tctx.tenantId, (tx) => this.tenants.find(tx, tctx.tenantId));
+    if (!tenant) throw new NotFoundError('Tenant');
+    return { enabled_modules: toTenantView(tenant).enabled_modules };
   }
 
   /** Name, modules and settings (merged key by key). The plan changes only through billing. */

@@ -258,6 +258,11 @@ export class UpdateTenantRequest {
 
 // ---- responses ------------------------------------------------------------------------
 
+/** Which modules a tenant has switched on (`crm` always). */
+export class TenantModulesView {
+  @ApiProperty({ type: [String], example: ['crm', 'telephony'] }) enabled_modules: string[];
+}
+
 export class TenantView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;

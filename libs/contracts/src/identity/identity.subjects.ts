@@ -27,6 +27,7 @@ import type {
   VerifyApiKeyCommand,
 } from './identity.dto';
 import type { JwksReply, VerifyApiKeyReply } from './jwks.dto';
+import type { TenantModulesView } from './identity.dto';
 import type { Page } from '../common/pagination';
 import type {
   ApiKeyEvent,
@@ -77,6 +78,12 @@ export const IdentitySubjects = {
   tenant: {
     get: rpcSubject<EmptyRequest, TenantView>('user.tenant.get'),
     update: rpcSubject<UpdateTenantCommand, TenantView>('user.tenant.update'),
+    /**
+     * The tenant's enabled modules, for services that gate a feature on them (telephony's
+     * compliance gate). Answered for any caller of the tenant, including a provider callback
+     * acting for it, since it reveals nothing but which parts of the product are switched on.
+     */
+    modules: rpcSubject<EmptyRequest, TenantModulesView>('user.tenant.modules'),
   },
 } as const;
 

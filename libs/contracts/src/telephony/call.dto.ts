@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { PageInfoView } from '../crm/contact.dto';
 import { BoundedText, FREE_TEXT_MAX, NAME_MAX } from '../crm/text.validators';
@@ -13,7 +13,12 @@ export const CallStatuses = ['queued', 'initiated', 'ringing', 'in-progress', 'c
 export type CallStatus = (typeof CallStatuses)[number];
 export const FinalCallStatuses: readonly CallStatus[] = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
-export const CallModes = ['bridge'] as const;
+/**
+ * `bridge` rings the rep's phone, then the contact (placed with POST /v1/calls); `browser` is the
+ * rep's Voice SDK device in the web app, placed by the device itself (token from POST /v1/calls/token,
+ * gated at the TwiML webhook), so a REST request can only ask for `bridge`.
+ */
+export const CallModes = ['bridge', 'browser'] as const;
 export type CallMode = (typeof CallModes)[number];
 
 export class CreateCallRequest {
@@ -35,10 +40,15 @@ export class CreateCallRequest {
   @Matches(E164, { message: 'rep_phone must be an E.164 number like +14155550111' })
   rep_phone: string;
 
-  @ApiPropertyOptional({ enum: CallModes, default: 'bridge' })
+  @ApiPropertyOptional({ enum: ['bridge'], default: 'bridge', description: 'Browser calls are placed by the Voice SDK device (see POST /v1/calls/token)' })
   @IsOptional()
-  @IsIn(CallModes)
-  mode?: CallMode;
+  @IsIn(['bridge'], { message: 'mode must be bridge; browser calls are placed by the Voice SDK device with a token from POST /v1/calls/token' })
+  mode?: 'bridge';
+
+  @ApiPropertyOptional({ default: false, description: 'Record the call (both parties, from answer). Some jurisdictions require every party’s consent to be recorded.' })
+  @IsOptional()
+  @IsBoolean()
+  record?: boolean;
 }
 
 export class CallView {
@@ -51,6 +61,7 @@ export class CallView {
   @ApiProperty({ example: '+14155550111' }) rep_phone: string;
   @ApiProperty({ enum: ['outbound'] }) direction: 'outbound';
   @ApiProperty({ enum: CallModes }) mode: CallMode;
+  @ApiProperty({ description: 'Whether the call is recorded' }) record: boolean;
   @ApiProperty({ nullable: true, type: Number, description: 'Seconds the contact was connected' }) duration_s: number | null;
   @ApiProperty({ nullable: true, type: String }) disposition: string | null;
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
@@ -122,4 +133,48 @@ export class TwilioWebhookCommand {
 /** What a status callback did: `applied` moved the call on; `ignored` was a duplicate, late or unknown. */
 export class WebhookOutcome {
   @ApiProperty({ enum: ['applied', 'ignored'] }) outcome: 'applied' | 'ignored';
+}
+
+/** A Twilio Voice access token for the browser's Voice SDK device. */
+export class VoiceTokenView {
+  @ApiProperty({ description: 'JWT for Twilio.Device; carries a VoiceGrant for outgoing calls' }) token: string;
+  @ApiProperty({ description: 'The device identity (ties the browser to this user and tenant)' }) identity: string;
+  @ApiProperty({ description: 'Seconds until the token expires (at most 3600)' }) expires_in: number;
+}
+
+/** What a recording is, without its audio (which streams from GET /v1/calls/:id/recording). */
+export class RecordingInfo {
+  call_id: string;
+  sid: string;
+  duration_s: number | null;
+  channels: number | null;
+  content_type: string;
+  /** Bytes of the audio. */
+  size: number;
+}
+
+/** Bytes [start, end] (inclusive) of a call's recording, read from the provider for the gateway's stream. */
+export class RecordingChunkCommand {
+  @IsUUID()
+  id: string;
+
+  @IsInt()
+  @Min(0)
+  start: number;
+
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  end: number;
+}
+
+export class RecordingChunk {
+  /** base64 of the bytes */
+  data: string;
+  size: number;
+}
+
+/** The TwiML a voice webhook answers with. */
+export class TwimlReply {
+  twiml: string;
 }

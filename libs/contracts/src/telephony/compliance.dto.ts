@@ -16,7 +16,7 @@ export type ConsentStatus = (typeof ConsentStatuses)[number];
 export type ContactChannel = 'call' | 'sms';
 
 /** Why the gate refused an outbound call or text (422 codes of SPEC section 4). */
-export const ComplianceRefusals = ['no_consent', 'do_not_call', 'quiet_hours', 'frequency_cap'] as const;
+export const ComplianceRefusals = ['module_not_enabled', 'no_consent', 'do_not_call', 'dnc_scrub_stale', 'quiet_hours', 'frequency_cap'] as const;
 export type ComplianceRefusal = (typeof ComplianceRefusals)[number];
 
 export class RecordConsentRequest {

@@ -77,6 +77,6 @@ export function outboxEvents(
   db: TenantDatabase,
   schema: string,
   tenantId: string,
-): Promise<Array<{ subject: string; envelope: { aggregate_id: string; version: number; payload: Record<string, unknown> } }>> {
+): Promise<Array<{ subject: string; envelope: { aggregate_id: string; version: number; actor_id: string | null; payload: Record<string, unknown> } }>> {
   return db.transaction(tenantId, (tx) => tx.query(`SELECT subject, envelope FROM ${schema}.outbox WHERE tenant_id = $1 ORDER BY seq`, [tenantId]));
 }
