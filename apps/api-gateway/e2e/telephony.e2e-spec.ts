@@ -1,3 +1,4 @@
+import { connect } from 'nats';
 import { api, e2eStack, newTenant, newUser, type TenantSession } from '@engage/testing';
 import { twilioSignature } from '@engage/providers/twilio';
 import { control } from '@engage/providers/twilio/control';
@@ -108,5 +109,126 @@ describe('telephony through the gateway', () => {
     expect((await api(path, { body: params })).status).toBe(415);
     const signed = twilioSignature(standIn.authToken, `${e2eStack.gatewayUrl()}${path}`, params);
     expect((await api(path, { rawBody: new URLSearchParams(params).toString(), headers: { ...form, 'x-twilio-signature': signed } })).status).toBe(204);
+  });
+  it('refuses 422 module_not_enabled once an admin switches telephony off', async () => {
+    const plain = await newTenant('NoPhones');
+    const off = await api('/v1/tenant', { method: 'PATCH', token: plain.accessToken, body: { enabled_modules: ['crm'] } });
+    expect(off.status).toBe(200);
+    const id = await contact('+14155553020', zoneAtLocalHour(12), plain);
+    await api('/v1/consents', { token: plain.accessToken, body: { phone: '+14155553020', type: 'call', status: 'granted', source: 'web_form' } });
+    const refused = await api('/v1/calls', { token: plain.accessToken, body: { contact_id: id, rep_phone: '+14155553000' } });
+    expect(refused).toMatchObject({ status: 422, body: { error: 'module_not_enabled' } });
+  });
+
+  it('streams a recording to its owner with Range, and to nobody else', async () => {
+    const rep = await newUser(tenant, 'rep');
+    const otherRep = await newUser(tenant, 'rep');
+    const id = await contact('+14155559004', zoneAtLocalHour(12));
+    await api('/v1/consents', { token: rep.accessToken, body: { phone: '+14155559004', type: 'call', status: 'granted', source: 'web_form' } });
+    const created = await api<Call & { record: boolean }>('/v1/calls', { token: rep.accessToken, body: { contact_id: id, rep_phone: '+14155553000', record: true } });
+    expect(created).toMatchObject({ status: 201, body: { record: true } });
+    const audio = (token: string, headers: Record<string, string> = {}) =>
+      fetch(`${e2eStack.gatewayUrl()}/v1/calls/${created.body.id}/recording`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+    let res = await audio(rep.accessToken);
+    for (let i = 0; i < 200 && res.status === 404; i++) {
+      await sleep(50);
+      res = await audio(rep.accessToken);
+    }
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^audio\//);
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
+    const whole = Buffer.from(await res.arrayBuffer());
+    expect(whole.subarray(0, 4).toString('latin1')).toBe('RIFF');
+    expect(Number(res.headers.get('content-length'))).toBe(whole.length);
+    expect(JSON.stringify(Object.fromEntries(res.headers))).not.toContain('/Recordings/');
+
+    const part = await audio(rep.accessToken, { range: 'bytes=8-11' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 8-11/${whole.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).toString('latin1')).toBe('WAVE');
+    const tail = await audio(rep.accessToken, { range: 'bytes=-100' });
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(whole.subarray(whole.length - 100));
+    const beyond = await audio(rep.accessToken, { range: `bytes=${whole.length}-` });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${whole.length}`);
+
+    expect((await audio(tenant.accessToken)).status).toBe(200);
+    expect((await audio(otherRep.accessToken)).status).toBe(404);
+    expect((await audio(other.accessToken)).status).toBe(404);
+    expect((await fetch(`${e2eStack.gatewayUrl()}/v1/calls/${created.body.id}/recording`)).status).toBe(401);
+  });
+
+  it('calls from the browser through the gate: a token, then the TwiML webhook dials or refuses', async () => {
+    const t = tenant.accessToken;
+    const minted = await api<{ token: string; identity: string; expires_in: number }>('/v1/calls/token', { method: 'POST', token: t });
+    expect(minted).toMatchObject({ status: 200, body: { expires_in: 3600 } });
+    expect((await api('/v1/calls/token', { method: 'POST' })).status).toBe(401);
+    const id = await contact('+14155553030', zoneAtLocalHour(12));
+    await api('/v1/consents', { token: t, body: { phone: '+14155553030', type: 'call', status: 'granted', source: 'web_form' } });
+    type Connected = { twiml: string | null; dialed: { to: string } | null };
+    const connected = await control<Connected>(standIn.url, 'POST', '/voice/connect', { token: minted.body.token, to: '+14155553030', params: { ContactId: id } });
+    expect(connected.body.twiml).toContain('<Dial');
+    expect(connected.body.dialed).toMatchObject({ to: '+14155553030' });
+    const calls = (await api<{ data: Array<Call & { mode: string }> }>(`/v1/calls?contact_id=${id}`, { token: t })).body.data;
+    expect(calls.map((c) => [c.mode, c.owner_id])).toEqual([['browser', tenant.userId]]);
+
+    // The same number on the DNC list: the webhook answers a spoken refusal and nothing is dialled.
+    expect((await api('/v1/dnc', { token: t, body: { phone: '+14155553030', reason: 'asked' } })).status).toBe(201);
+    const refused = await control<Connected>(standIn.url, 'POST', '/voice/connect', { token: minted.body.token, to: '+14155553030', params: { ContactId: id } });
+    expect(refused.body.twiml).toMatch(/<Say>[^<]*Do-Not-Call[^<]*<\/Say><Hangup\/>/);
+    expect(refused.body.dialed).toBeNull();
+    expect((await api<{ data: Call[] }>(`/v1/calls?contact_id=${id}`, { token: t })).body.data).toHaveLength(1);
+
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const params = { CallSid: 'CA' + '2'.repeat(32), From: `client:${minted.body.identity}`, To: '+14155553031', ContactId: id };
+    const forged = twilioSignature('wrong-token', `${e2eStack.gatewayUrl()}/webhooks/twilio/voice`, params);
+    expect((await api('/webhooks/twilio/voice', { rawBody: new URLSearchParams(params).toString(), headers: { ...form, 'x-twilio-signature': forged } })).status).toBe(403);
+    const recording = twilioSignature('wrong-token', `${e2eStack.gatewayUrl()}/webhooks/twilio/recording`, params);
+    expect((await api('/webhooks/twilio/recording', { rawBody: new URLSearchParams(params).toString(), headers: { ...form, 'x-twilio-signature': recording } })).status).toBe(403);
+  });
+  it('ends a call once, with one call.completed event, when Twilio duplicates or reorders its callbacks', async () => {
+    const t = tenant.accessToken;
+    const nc = await connect({ servers: e2eStack.natsUrl() });
+    const seen = new Map<string, Array<{ id: string; type: string; payload: { previous_status?: string; call?: { status: string } } }>>();
+    const sub = nc.subscribe('evt.telephony.call.>', {
+      callback: (_err, msg) => {
+        const event = JSON.parse(new TextDecoder().decode(msg.data));
+        if (event.tenant_id !== tenant.tenantId) return;
+        seen.set(event.aggregate_id, [...(seen.get(event.aggregate_id) ?? []), event]);
+      },
+    });
+    const calls: Record<string, string> = {};
+    for (const [phone, mode] of [['+14155553107', 'duplicate'], ['+14155553207', 'reverse']] as const) {
+      expect((await control(standIn.url, 'PUT', '/delivery', { number: phone, mode })).status).toBe(200);
+      const id = await contact(phone, zoneAtLocalHour(12));
+      await api('/v1/consents', { token: t, body: { phone, type: 'call', status: 'granted', source: 'web_form' } });
+      const created = await api<Call>('/v1/calls', { token: t, body: { contact_id: id, rep_phone: '+14155553000' } });
+      expect(created.status).toBe(201);
+      calls[mode] = created.body.id;
+    }
+    for (const id of Object.values(calls)) {
+      let call = (await api<Call>(`/v1/calls/${id}`, { token: t })).body;
+      for (let i = 0; i < 200 && call.status !== 'completed'; i++) {
+        await sleep(50);
+        call = (await api<Call>(`/v1/calls/${id}`, { token: t })).body;
+      }
+      expect(call.status).toBe('completed');
+    }
+    // Let every late callback arrive (the reversed ones are sent after the call ends) before counting.
+    for (const to of ['+14155553107', '+14155553207']) {
+      const leg = (await control<{ calls: Array<{ sid: string }> }>(standIn.url, 'GET', `/calls?to=${encodeURIComponent(to)}`)).body.calls.at(-1)!;
+      await control(standIn.url, 'GET', `/calls/${leg.sid}/wait?status=final&timeoutMs=10000`);
+    }
+    await sleep(1000);
+    sub.unsubscribe();
+    await nc.close();
+    for (const id of Object.values(calls)) {
+      const events = [...new Map((seen.get(id) ?? []).map((e) => [e.id, e])).values()];
+      expect(events.filter((e) => e.type === 'evt.telephony.call.completed')).toHaveLength(1);
+      const rank = ['queued', 'initiated', 'ringing', 'in-progress', 'completed'];
+      const steps = events.filter((e) => e.type === 'evt.telephony.call.updated').map((e) => [rank.indexOf(e.payload.previous_status!), rank.indexOf(e.payload.call!.status)]);
+      expect(steps.every(([from, to]) => to > from)).toBe(true);
+      expect(steps.at(-1)?.[1]).toBe(rank.indexOf('completed'));
+    }
   });
 });

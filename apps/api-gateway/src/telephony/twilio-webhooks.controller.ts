@@ -1,6 +1,6 @@
-import { Controller, Header, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Subjects } from '@engage/contracts';
 import { systemContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
@@ -32,11 +32,16 @@ export class TwilioWebhooksController {
   @AcceptsBody('form')
   @Post('voice')
   @HttpCode(200)
-  @Header('content-type', 'text/xml; charset=utf-8')
-  async voice(@Req() req: FastifyRequest, @Headers('x-twilio-signature') signature: string | undefined): Promise<string> {
+  async voice(
+    @Req() req: FastifyRequest,
+    @Headers('x-twilio-signature') signature: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const params = { ...((req.body ?? {}) as Record<string, string>) };
-    const reply = await this.rpc.request(Subjects.telephony.webhooks.voice, { url: req.url, params, signature }, systemContext({ requestId: req.id }), { timeoutMs: 10_000 });
-    return reply.twiml;
+    const { twiml } = await this.rpc.request(Subjects.telephony.webhooks.voice, { url: req.url, params, signature }, systemContext({ requestId: req.id }), { timeoutMs: 10_000 });
+    // Set only on success: a refusal (403) is the usual JSON error body.
+    void reply.type('text/xml; charset=utf-8');
+    return twiml;
   }
 
   /** Recording-status callbacks of recorded calls. */

@@ -41,9 +41,12 @@ export class CallsRepository {
     return rows[0] ?? null;
   }
 
-  /** The call, locked until the transaction ends: its callbacks and edits apply one at a time. */
+  /**
+   * The call, locked until the transaction ends: its callbacks and edits apply one at a time. (No
+   * key update: recording a callback, which only references the call, does not wait for the lock.)
+   */
   async lock(tx: Tx, tenantId: string, id: string): Promise<CallRow | null> {
-    const rows: CallRow[] = await tx.query(`SELECT ${VIEW}, c.rep_call_sid, c.contact_call_sid FROM telephony.calls c WHERE c.tenant_id = $1 AND c.id = $2 FOR UPDATE`, [
+    const rows: CallRow[] = await tx.query(`SELECT ${VIEW}, c.rep_call_sid, c.contact_call_sid FROM telephony.calls c WHERE c.tenant_id = $1 AND c.id = $2 FOR NO KEY UPDATE`, [
       tenantId,
       id,
     ]);
@@ -66,11 +69,13 @@ export class CallsRepository {
 
   /**
    * Records a provider callback once: false when this (CallSid, CallStatus, SequenceNumber) was
-   * already applied, which is how a duplicate delivery (Twilio retries, parallel replays) becomes a no-op.
+   * already applied, which is how a duplicate delivery (Twilio retries, parallel replays) becomes a
+   * no-op, or when the tenant has no such call.
    */
   async recordCallback(tx: Tx, tenantId: string, callId: string, sid: string, status: string, sequence: number): Promise<boolean> {
     const rows: unknown[] = await tx.query(
-      `INSERT INTO telephony.call_callbacks (tenant_id, call_sid, call_status, sequence_number, call_id) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO telephony.call_callbacks (tenant_id, call_sid, call_status, sequence_number, call_id)
+       SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM telephony.calls WHERE tenant_id = $1 AND id = $5)
        ON CONFLICT DO NOTHING RETURNING call_sid`,
       [tenantId, sid, status, sequence, callId],
     );

@@ -49,9 +49,13 @@ export class VoiceCallbacksService {
     const status = rawStatus as CallStatus;
     const ctx = systemContext({ tenantId }) as TenantContext;
     return this.db.transaction(tenantId, async (tx) => {
+      // Recorded first, without touching the call row: a duplicate (Twilio retries, parallel
+      // replays) ends here, and never waits behind the transition that is applying its twin.
+      if (!(await this.calls.recordCallback(tx, tenantId, callId, sid, status, sequence))) {
+        return this.ignore('duplicate callback, or one for an unknown call', { call_sid: sid, status }, 'debug');
+      }
       const current = await this.calls.lock(tx, tenantId, callId);
       if (!current) return this.ignore('callback for an unknown call', { call_sid: sid });
-      if (!(await this.calls.recordCallback(tx, tenantId, callId, sid, status, sequence))) return this.ignore('duplicate callback', { call_sid: sid, status });
       const target = leg === 'contact' ? status : repLegTarget(status);
       if (leg === 'contact') await this.calls.setContactCallSid(tx, tenantId, callId, sid);
       if (!target) return { outcome: 'ignored' as const };
@@ -64,8 +68,8 @@ export class VoiceCallbacksService {
     });
   }
 
-  private ignore(reason: string, fields: Record<string, unknown>): WebhookOutcome {
-    this.logger.info(fields, `voice status callback ignored: ${reason}`);
+  private ignore(reason: string, fields: Record<string, unknown>, level: 'info' | 'debug' = 'info'): WebhookOutcome {
+    this.logger[level](fields, `voice status callback ignored: ${reason}`);
     return { outcome: 'ignored' };
   }
 }
