@@ -64,6 +64,9 @@ async function start({ detached }) {
     process.exit(1);
   }
   const baseEnv = await prepareDev();
+  // Development calls and texts need a current national Do-Not-Call scrub: a small list dated today.
+  const { loadDevelopmentDncList } = await import('./national-dnc.mjs');
+  await loadDevelopmentDncList({ ownerUrl: baseEnv['telephony-service'].MIGRATION_DATABASE_URL, log: say });
   const { ALL_APPS, startDetached, startProcess, stopPids, waitForHealthy } = await import('./processes.mjs');
   const { PROVIDERS_FILE, startProviders, withProviderEnv } = await import('./providers.mjs');
   const { seedDemo, DEMO } = await import('./seed.mjs');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { connectionUrls } from '../infra/provision.mjs';
 import { prepare, say } from './prepare.mjs';
 import { ALL_APPS, run, startProcess, stopPids, waitForHealthy } from './processes.mjs';
+import { loadDevelopmentDncList } from './national-dnc.mjs';
 import { startProviders, withProviderEnv } from './providers.mjs';
 import { ROOT, STATE_DIR, stackEnv } from './services.mjs';
 
@@ -115,6 +116,8 @@ export async function runTests(argv) {
     // Every process gets the URL of a NATS server that exists only for this run; it is known
     // only once that server is up, after the build.
     await prepare({ database: TEST_DATABASE, env: envFor('nats://127.0.0.1:4222'), fresh: true });
+    // The numbers integration and end-to-end tests dial need a current national DNC scrub.
+    await loadDevelopmentDncList({ ownerUrl: urls.telephony.owner, log: say });
     const { NatsServerProcess } = require(join(ROOT, 'dist/libs/testing/src/nats-server.js'));
     nats = await NatsServerProcess.start();
     const env = envFor(nats.url);

@@ -21,10 +21,16 @@ import { CrmPhoneContacts, PhoneContacts } from './registry/phone-contacts';
 import { RegistryHandler } from './registry/registry.handler';
 import { RegistryRepository } from './registry/registry.repository';
 import { RegistryService } from './registry/registry.service';
+import { SmsCallbacksService } from './sms/sms-callbacks.service';
+import { SmsDispatcher } from './sms/sms-dispatcher';
+import { SmsInboundService } from './sms/sms-inbound.service';
+import { SmsHandler } from './sms/sms.handler';
+import { SmsRepository } from './sms/sms.repository';
+import { SmsService } from './sms/sms.service';
 
 /** Telephony: the compliance gate with its ledger and DNC list, and the calls it lets through. */
 @Module({
-  controllers: [ComplianceHandler, CallsHandler, RecordingsHandler, RegistryHandler],
+  controllers: [ComplianceHandler, CallsHandler, RecordingsHandler, RegistryHandler, SmsHandler],
   providers: [
     ComplianceRepository,
     ComplianceGate,
@@ -44,6 +50,11 @@ import { RegistryService } from './registry/registry.service';
     NationalDncCheck,
     RegistryService,
     { provide: PhoneContacts, useClass: CrmPhoneContacts },
+    SmsRepository,
+    SmsDispatcher,
+    SmsService,
+    SmsCallbacksService,
+    SmsInboundService,
   ],
 })
 export class TelephonyModule {}

@@ -45,6 +45,8 @@ export const CrossTenantReasons = [
   'signing_keys',
   /** Retention of the inbox and applied-versions bookkeeping, for every tenant. */
   'messaging_retention',
+  /** An inbound text is matched to the tenants its receiving number (or its thread) belongs to, before any tenant is known. */
+  'sms_routing',
 ] as const;
 export type CrossTenantReason = (typeof CrossTenantReasons)[number];
 

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CallsController } from './calls.controller';
 import { ConsentsController, DncController } from './compliance.controller';
+import { PhoneNumbersController } from './phone-numbers.controller';
+import { SmsController } from './sms.controller';
 import { TwilioWebhooksController } from './twilio-webhooks.controller';
 
 /** The telephony routes of the public API and Twilio's callbacks: validation and access here, everything else in telephony-service. */
 @Module({
-  controllers: [CallsController, ConsentsController, DncController, TwilioWebhooksController],
+  controllers: [CallsController, ConsentsController, DncController, PhoneNumbersController, SmsController, TwilioWebhooksController],
 })
 export class TelephonyGatewayModule {}

@@ -1,6 +1,7 @@
 import { Payload } from '@nestjs/microservices';
 import {
   ContactIdCommand,
+  ContactsByPhoneCommand,
   CreateContactCommand,
   Subjects,
   DeleteContactCommand,
@@ -24,6 +25,11 @@ export class ContactsHandler {
   @Handles(Subjects.crm.contacts.get)
   get(@Payload() input: ContactIdCommand, @Caller() ctx: RequestContext) {
     return this.service.get(ctx, input.id);
+  }
+
+  @Handles(Subjects.crm.contacts.findByPhone)
+  findByPhone(@Payload() input: ContactsByPhoneCommand, @Caller() ctx: RequestContext) {
+    return this.service.findByPhone(ctx, input.phone);
   }
 
   @Handles(Subjects.crm.contacts.list)

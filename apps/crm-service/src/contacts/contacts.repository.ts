@@ -80,6 +80,15 @@ const CONTACT_BY_ID: PreparedRead = {
   text: `SELECT ${VIEW} FROM crm.contacts c WHERE c.tenant_id = $1 AND c.id = $2 AND c.deleted_at IS NULL`,
 };
 
+/** Live contacts holding the channel key of one phone number (`p:<e164>`), oldest first. */
+const CONTACTS_BY_PHONE: PreparedRead = {
+  name: 'crm_contacts_by_phone',
+  text: `SELECT ${VIEW} FROM crm.contact_channels ch
+           JOIN crm.contacts c ON c.tenant_id = ch.tenant_id AND c.id = ch.contact_id
+          WHERE ch.tenant_id = $1 AND ch.value = $2 AND c.deleted_at IS NULL
+          ORDER BY c.created_at, c.id LIMIT ${CHANNEL_HOLDERS_MAX}`,
+};
+
 /** The only place that speaks SQL about contacts. Every statement names the tenant (RLS is the second lock). */
 @Injectable()
 export class ContactsRepository {
@@ -89,6 +98,11 @@ export class ContactsRepository {
   async findById(tenantId: string, id: string): Promise<ContactView | null> {
     const rows = await this.db.read<ContactView>(tenantId, CONTACT_BY_ID, [tenantId, id]);
     return rows[0] ?? null;
+  }
+
+  /** The live contacts carrying `e164` (at most {@link CHANNEL_HOLDERS_MAX}; duplicates are allowed on purpose). */
+  async findByPhone(tenantId: string, e164: string): Promise<ContactView[]> {
+    return this.db.read<ContactView>(tenantId, CONTACTS_BY_PHONE, [tenantId, `p:${e164}`]);
   }
 
   /** Locks the contact for a change; `deleted` selects a soft-deleted one (restore) instead of a live one. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   CONTACT_FIELDS,
+  type ContactList,
   type ContactPage,
   type ContactView,
   type CreateContactCommand,
@@ -61,6 +62,20 @@ export class ContactsService {
     const contact = await this.contacts.findById(tctx.tenantId, id);
     if (!contact) throw new NotFoundError('Contact', id);
     return contact;
+  }
+
+  /**
+   * The live contacts carrying a phone number, for other services: telephony matches an inbound
+   * text to its sender this way. A user's request needs `contacts:read`; a request with no user
+   * and no role is another service acting for the tenant (the gateway always forwards the
+   * caller's role), and sees the tenant's contacts like any reader, never another tenant's.
+   */
+  async findByPhone(ctx: RequestContext, phone: string): Promise<ContactList> {
+    const tctx = requireTenant(ctx);
+    if (ctx.userId !== null || ctx.role !== null) assertGranted(ctx, 'contacts', 'read');
+    const number = normalisePhone(phone);
+    if (!number) throw new ValidationError('phone is not a valid phone number.', { fields: { phone: ['phone must be a valid E.164 phone number'] } });
+    return { data: await this.contacts.findByPhone(tctx.tenantId, number.number) };
   }
 
   async create(ctx: RequestContext, input: CreateContactCommand): Promise<ContactView> {

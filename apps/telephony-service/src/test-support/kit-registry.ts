@@ -59,7 +59,16 @@ export class KitNationalDnc {
     return `+1907${randomInt(3, 10)}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
   }
 
-  /** A +1 907 number that no list covers (fresh prefixes never start with +19072). */
+  /**
+   * A prefix for a wider list and one inside it (`+19071dddd` and `+19071ddddd`), for tests of
+   * nested coverage: a block of their own, so a wider list never lies over another test's prefix.
+   */
+  freshNestedPrefixes(): { wider: string; narrow: string } {
+    const wider = `+19071${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+    return { wider, narrow: `${wider}${randomInt(0, 10)}` };
+  }
+
+  /** A +1 907 number that no list covers (no prefix handed out starts with +19072). */
   uncoveredNumber(): string {
     return `+19072${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   }

@@ -21,6 +21,11 @@ import { NationalDncCheck } from '../registry/national-dnc-check';
 import { RegistryRepository } from '../registry/registry.repository';
 import { RegistryService } from '../registry/registry.service';
 import { type KitDncList, KitNationalDnc, KitPhoneContacts } from './kit-registry';
+import { SmsCallbacksService } from '../sms/sms-callbacks.service';
+import { SmsDispatcher } from '../sms/sms-dispatcher';
+import { SmsInboundService } from '../sms/sms-inbound.service';
+import { SmsRepository } from '../sms/sms.repository';
+import { SmsService } from '../sms/sms.service';
 
 /** Twilio settings for the kit: the stand-in's URL and credentials, and where callbacks are posted. */
 export type KitTwilio = Pick<
@@ -56,6 +61,11 @@ export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, p
   const deviceUsers = new KitDeviceUsers();
   const browserCalls = new BrowserCallsService(db, callsRepository, calls, gate, contacts, deviceUsers, twilio, clock as Clock, logger);
   const recordings = new RecordingsService(db, callsRepository, new RecordingsRepository(db), twilio, logger);
+  const smsRepository = new SmsRepository(db);
+  const smsDispatcher = new SmsDispatcher(db, smsRepository, twilio, outbox);
+  const sms = new SmsService(db, smsRepository, gate, contacts, twilio, smsDispatcher, clock as Clock);
+  const smsCallbacks = new SmsCallbacksService(db, smsRepository, twilio, logger);
+  const smsInbound = new SmsInboundService(db, smsRepository, complianceRepository, phoneContacts, smsDispatcher, twilio, outbox, logger);
   return {
     db,
     users,
@@ -73,6 +83,10 @@ export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, p
     deviceUsers,
     browserCalls,
     recordings,
+    smsRepository,
+    sms,
+    smsCallbacks,
+    smsInbound,
     registryRepository,
     registry,
     phoneContacts,

@@ -274,6 +274,17 @@ export class ContactIdCommand {
   id: string;
 }
 
+/** The live contacts of the caller's tenant that carry a phone number (E.164). */
+export class ContactsByPhoneCommand {
+  @Matches(/^\+[1-9]\d{7,14}$/, { message: 'phone must be an E.164 number like +14155550100' })
+  phone: string;
+}
+
+/** Contacts without paging: a lookup that can only match a few (a number shared by some contacts). */
+export class ContactList {
+  @ApiProperty({ type: [ContactView] }) data: ContactView[];
+}
+
 export class CreateContactCommand extends CreateContactRequest {
   @IsOptional()
   @IsBoolean()

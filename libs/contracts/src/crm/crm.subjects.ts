@@ -2,7 +2,9 @@ import { eventSubject, rpcSubject, type EmptyRequest } from '../subjects/typed-s
 import type { CompanyIdCommand, CompanyPage, CompanyView, CreateCompanyRequest, DeleteCompanyCommand, ListCompaniesQuery, UpdateCompanyCommand } from './company.dto';
 import type {
   ContactIdCommand,
+  ContactList,
   ContactPage,
+  ContactsByPhoneCommand,
   ContactView,
   CreateContactCommand,
   DeleteContactCommand,
@@ -50,6 +52,8 @@ export const CrmSubjects = {
     delete: rpcSubject<DeleteContactCommand, void>('crm.contacts.delete'),
     restore: rpcSubject<ContactIdCommand, ContactView>('crm.contacts.restore'),
     merge: rpcSubject<MergeContactCommand, ContactView>('crm.contacts.merge'),
+    /** The contacts carrying a number (another service matching a phone to its contacts, e.g. an inbound text's sender). */
+    findByPhone: rpcSubject<ContactsByPhoneCommand, ContactList>('crm.contacts.find_by_phone'),
   },
   companies: {
     create: rpcSubject<CreateCompanyRequest, CompanyView>('crm.companies.create'),
