@@ -22,12 +22,14 @@ import { fork, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import twilio from 'twilio';
 
 const root = new URL('../..', import.meta.url).pathname;
+/** autocannon ships no type declarations. @type {any} */
+const autocannon = createRequire(import.meta.url)('autocannon');
 const arg = (/** @type {string} */ name, /** @type {number} */ fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -236,6 +238,7 @@ function signedCallbacks(calls, tenantId, authToken, copies) {
  */
 async function fire(url, requests, rate, connections = 100) {
   let next = 0;
+  /** @type {number[]} */
   const latencies = [];
   let non2xx = 0;
   const started = performance.now();
@@ -244,9 +247,9 @@ async function fire(url, requests, rate, connections = 100) {
     connections,
     amount: requests.length,
     ...(rate ? { overallRate: rate } : {}),
-    requests: [{ setupRequest: (req) => ({ ...req, ...requests[next++ % requests.length] }) }],
+    requests: [{ setupRequest: (/** @type {object} */ req) => ({ ...req, ...requests[next++ % requests.length] }) }],
   });
-  instance.on('response', (_client, statusCode, _bytes, ms) => {
+  instance.on('response', (/** @type {unknown} */ _client, /** @type {number} */ statusCode, /** @type {number} */ _bytes, /** @type {number} */ ms) => {
     latencies.push(ms);
     if (statusCode < 200 || statusCode >= 300) non2xx++;
   });

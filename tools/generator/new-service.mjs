@@ -16,7 +16,7 @@ import { sample } from './sample.mjs';
 import { appModule, migrationIndex, readme, skeleton } from './templates.mjs';
 
 /** Services that are still skeletons: the generator's bare output, file for file. */
-const SKELETONS = ['activity', 'notification'];
+const SKELETONS = ['notification'];
 const BASE_PORT = 3000;
 
 /** @param {string} text */

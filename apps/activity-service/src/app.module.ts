@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from '@engage/logging';
 import { ServiceRuntimeModule } from '@engage/service-runtime';
 import type { ActivityConfig } from './config';
+import { AuditModule } from './audit/audit.module';
 import { activityServiceDefinition } from './database/definition';
 
 @Module({})
@@ -9,7 +10,7 @@ export class AppModule {
   static register(config: ActivityConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceRuntimeModule.forRoot({ definition: activityServiceDefinition, config, logger })],
+      imports: [ServiceRuntimeModule.forRoot({ definition: activityServiceDefinition, config, logger }), AuditModule],
     };
   }
 }

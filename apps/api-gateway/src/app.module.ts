@@ -18,6 +18,7 @@ import { IdentityGatewayModule } from './identity/identity-gateway.module';
 import { AccessGate } from './auth/access-gate';
 import { GATEWAY_REDIS } from './infra/tokens';
 import { TelephonyGatewayModule } from './telephony/telephony-gateway.module';
+import { AuditGatewayModule } from './audit/audit.controller';
 // new:service imports
 
 /**
@@ -34,6 +35,7 @@ export class AppModule {
         IdentityGatewayModule,
         CrmGatewayModule,
         TelephonyGatewayModule,
+        AuditGatewayModule,
         // new:service modules
       ],
       controllers: [HealthController, MetricsController, JwksController, DiagnosticsController, ...(config.BENCH_PROBES ? [BenchProbesController] : [])],

@@ -17,4 +17,6 @@ export * from './identity/jwks.dto';
 export * from './identity/identity.dto';
 export * from './crm';
 export * from './telephony';
+export * from './audit';
+export * from './activity';
 // new:service exports

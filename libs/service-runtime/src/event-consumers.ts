@@ -52,6 +52,7 @@ export class EventConsumers {
             filterSubject: meta.event.subject,
             maxDeliver: meta.maxDeliver,
             ackWaitMs: meta.ackWaitMs,
+            versions: meta.versions,
             schema: this.definition.schema,
             db: this.db,
             js: this.js,

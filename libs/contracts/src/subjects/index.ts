@@ -1,6 +1,8 @@
 import { CrmEvents, CrmSubjects } from '../crm/crm.subjects';
 import { IdentityEvents, IdentitySubjects } from '../identity/identity.subjects';
 import { TelephonyEvents, TelephonySubjects } from '../telephony/telephony.subjects';
+import { AuditSubjects } from '../audit/audit.subjects';
+import { ActivityEvents, ActivitySubjects } from '../activity/activity.subjects';
 // new:service imports
 
 export * from './typed-subject';
@@ -14,6 +16,9 @@ export const Subjects = {
   user: IdentitySubjects,
   crm: CrmSubjects,
   telephony: TelephonySubjects,
+  /** The audit trail (kept by activity-service). */
+  audit: AuditSubjects,
+  activity: ActivitySubjects,
   // new:service subjects
 } as const;
 
@@ -22,5 +27,6 @@ export const Events = {
   user: IdentityEvents,
   crm: CrmEvents,
   telephony: TelephonyEvents,
+  activity: ActivityEvents,
   // new:service events
 } as const;

@@ -58,12 +58,12 @@ export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: rea
     allowResponses: true,
   },
   'telephony-service': {
-    publish: ['telephony.>', 'evt.telephony.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    publish: ['telephony.>', 'evt.telephony.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'crm.contacts.get', 'crm.contacts.find_by_phone', 'user.tenant.modules', 'user.users.me'],
     subscribe: ['telephony.>', 'evt.>', '_INBOX.>'],
     allowResponses: true,
   },
   'activity-service': {
-    publish: ['activity.>', 'evt.activity.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    publish: ['activity.>', 'evt.activity.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'crm.contacts.get', 'crm.deals.get', 'crm.companies.get', 'user.users.get'],
     subscribe: ['activity.>', 'evt.>', '_INBOX.>'],
     allowResponses: true,
   },

@@ -30,6 +30,12 @@ export interface DurableConsumerOptions<TPayload> {
   /** Deliveries before the event goes to the dead-letter subject. */
   maxDeliver?: number;
   ackWaitMs?: number;
+  /**
+   * `latest` (default): an event older than the aggregate version already applied is skipped
+   * (state projections). `every`: every event is handled once, whatever its version (records of
+   * what happened, such as the audit trail).
+   */
+  versions?: 'latest' | 'every';
   /** The schema holding this service's inbox and applied_versions tables. */
   schema: string;
   db: TenantDatabase;
@@ -127,7 +133,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     );
     if (inserted.length === 0) return 'duplicate';
     // Version 0 marks events that carry no aggregate state (sign-ins, key events): no ordering check.
-    if (event.version === 0) {
+    if (event.version === 0 || this.options.versions === 'every') {
       await this.options.handle(tx, event);
       return 'applied';
     }

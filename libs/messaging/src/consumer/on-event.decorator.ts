@@ -13,6 +13,8 @@ export interface OnEventOptions {
   /** Deliveries before the event is dead-lettered (default 5). */
   maxDeliver?: number;
   ackWaitMs?: number;
+  /** `every` handles each event once whatever its aggregate version (see DurableConsumerOptions.versions). */
+  versions?: 'latest' | 'every';
 }
 
 export interface OnEventMetadata extends OnEventOptions {

@@ -1,0 +1,2 @@
+export * from './audit.dto';
+export * from './audit.subjects';
