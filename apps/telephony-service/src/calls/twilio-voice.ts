@@ -169,6 +169,15 @@ export class TwilioVoice {
     }
   }
 
+  /**
+   * Sends a text (Messages create) and answers its MessageSid; Twilio then reports queued, sent and
+   * delivered / undelivered / failed to `statusCallback`. A refusal is a 502 carrying Twilio's code.
+   */
+  async sendMessage(text: { to: string; from: string; body: string; statusCallback: string }): Promise<string> {
+    const created = await this.guard(() => this.twilio().messages.create({ to: text.to, from: text.from, body: text.body, statusCallback: text.statusCallback }));
+    return created.sid;
+  }
+
   /** Ends the bridged call (both legs): `completed` once answered, `canceled` while it still rings. */
   async hangUp(callSid: string): Promise<void> {
     await this.guard(() => this.twilio().calls(callSid).update({ status: 'completed' }));

@@ -7,7 +7,7 @@ import { OutboxWriter, outboxEvent } from '@engage/messaging';
 import { NationalDncCheck } from '../registry/national-dnc-check';
 import { ComplianceRepository } from './compliance.repository';
 import type { PhoneNumber } from './phone-number';
-import { zonesOutsideCallingHours } from './quiet-hours';
+import { decideContact, type GateFacts } from './gate-decision';
 import { recipientZones } from './recipient-zones';
 import { TenantModules } from './tenant-modules';
 
@@ -21,9 +21,8 @@ export interface GateRecipient {
 }
 
 /**
- * The one decision every outbound call and text goes through (SPEC sections 4 and 5): not on the
- * tenant's Do-Not-Call list, a valid consent of the channel's type, 08:00–21:00 where the
- * recipient is, and under the tenant's frequency caps. It runs inside the caller's transaction:
+ * The one decision every outbound call and text goes through (SPEC sections 4 and 5; the rules
+ * themselves are the pure decideContact). It runs inside the caller's transaction:
  * a refusal rolls everything back, and an allowed attempt is recorded in the same transaction
  * that creates the call or text, so the caps count what was really placed.
  */
@@ -70,47 +69,31 @@ export class ComplianceGate {
     );
   }
 
+  /**
+   * Gathers the facts and decides (gate-decision.ts). The tenant's attempts are locked before they
+   * are counted, until the caller's transaction ends, so counting and recording an attempt cannot
+   * interleave between two requests: ten parallel calls against a cap of three place exactly three.
+   */
   private async decide(tx: Tx, tenantId: string, number: PhoneNumber, channel: ContactChannel, now: Date, recipient: GateRecipient): Promise<void> {
-    if (!(await this.modules.enabled(tenantId)).includes('telephony')) {
-      throw new BusinessRuleError('module_not_enabled', 'Telephony is not enabled for this account.', { module: 'telephony' });
-    }
-    if (await this.compliance.isOnDnc(tx, tenantId, number.e164)) {
-      throw new BusinessRuleError('do_not_call', 'The number is on the Do-Not-Call list.', { phone: number.e164 });
-    }
-    // National registry: listed → do_not_call; no current scrub → dnc_scrub_stale (src/registry).
-    await this.nationalDnc.assertNationallyClear(tx, number, now);
-    if (!(await this.compliance.hasValidConsent(tx, tenantId, number.e164, channel, now))) {
-      throw new BusinessRuleError('no_consent', `There is no valid ${channel} consent for this number.`, { phone: number.e164, type: channel });
-    }
-    const zones = recipientZones(number, recipient.timezone);
-    if (zones.length === 0) {
-      throw new BusinessRuleError('quiet_hours', 'The recipient’s local time is unknown, so calling hours cannot be confirmed.', {
-        phone: number.e164,
-        zones: [],
-      });
-    }
-    const outside = zonesOutsideCallingHours(zones, now);
-    if (outside.length > 0) {
-      throw new BusinessRuleError('quiet_hours', 'It is outside 08:00–21:00 where the recipient is.', { phone: number.e164, outside });
-    }
-    await this.compliance.lockAttempts(tx, tenantId);
-    const caps = await this.compliance.caps(tx, tenantId);
     const since = new Date(now.getTime() - DAY_MS);
-    const forNumber = await this.compliance.countAttemptsSince(tx, tenantId, since, number.e164);
-    if (forNumber >= caps.per_number_daily_cap) {
-      throw new BusinessRuleError('frequency_cap', 'This number was contacted as often as allowed in the last 24 hours.', {
-        phone: number.e164,
-        cap: caps.per_number_daily_cap,
-        scope: 'number',
-      });
-    }
-    const forTenant = await this.compliance.countAttemptsSince(tx, tenantId, since);
-    if (forTenant >= caps.tenant_daily_cap) {
-      throw new BusinessRuleError('frequency_cap', 'The account placed as many calls and texts as allowed in the last 24 hours.', {
-        cap: caps.tenant_daily_cap,
-        scope: 'tenant',
-      });
-    }
+    const telephonyEnabled = (await this.modules.enabled(tenantId)).includes('telephony');
+    await this.compliance.lockAttempts(tx, tenantId);
+    const facts: GateFacts = {
+      phone: number.e164,
+      channel,
+      telephonyEnabled,
+      onInternalDnc: await this.compliance.isOnDnc(tx, tenantId, number.e164),
+      national: await this.nationalDnc.state(tx, number, now),
+      consent: await this.compliance.latestConsent(tx, tenantId, number.e164, channel),
+      zones: recipientZones(number, recipient.timezone),
+      attempts: {
+        number: await this.compliance.countAttemptsSince(tx, tenantId, since, number.e164),
+        tenant: await this.compliance.countAttemptsSince(tx, tenantId, since),
+      },
+      caps: await this.compliance.caps(tx, tenantId),
+    };
+    const refusal = decideContact(facts, now);
+    if (refusal) throw new BusinessRuleError(refusal.code, refusal.message, refusal.details);
     await this.compliance.recordAttempt(tx, tenantId, timeOrderedId(), number.e164, channel, now);
   }
 }

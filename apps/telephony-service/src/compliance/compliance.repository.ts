@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConsentType, ConsentView, ContactChannel, DncEntryView } from '@engage/contracts';
 import { type Cursor, isoTime, TenantDatabase, type Tx } from '@engage/database';
+import type { LatestConsent } from './gate-decision';
 
 const CONSENT_VIEW = `c.id, c.phone, c.contact_id, c.type, c.status, c.source, c.evidence,
   ${isoTime('c.expires_at')} AS expires_at, c.recorded_by, ${isoTime('c.created_at')} AS created_at`;
@@ -42,15 +43,15 @@ export class ComplianceRepository {
     return rows[0];
   }
 
-  /** The row that decides: the latest per (number, type), granted and not expired at `now`. */
-  async hasValidConsent(tx: Tx, tenantId: string, phone: string, type: ContactChannel, now: Date): Promise<boolean> {
-    const rows: Array<{ status: string; expires_at: Date | null }> = await tx.query(
+  /** The row that decides: the latest per (number, type); whether it is valid now is the gate's decision. */
+  async latestConsent(tx: Tx, tenantId: string, phone: string, type: ContactChannel): Promise<LatestConsent | null> {
+    const rows: Array<{ status: 'granted' | 'revoked'; expires_at: Date | null }> = await tx.query(
       `SELECT status, expires_at FROM telephony.consents WHERE tenant_id = $1 AND phone = $2 AND type = $3
         ORDER BY created_at DESC, id DESC LIMIT 1`,
       [tenantId, phone, type],
     );
     const latest = rows[0];
-    return !!latest && latest.status === 'granted' && (latest.expires_at === null || new Date(latest.expires_at) > now);
+    return latest ? { status: latest.status, expires_at: latest.expires_at === null ? null : new Date(latest.expires_at) } : null;
   }
 
   async listConsents(tenantId: string, filter: { phone?: string; type?: ConsentType; after: Cursor | null; take: number }): Promise<ConsentListRow[]> {
