@@ -19,6 +19,7 @@ import { AccessGate } from './auth/access-gate';
 import { GATEWAY_REDIS } from './infra/tokens';
 import { TelephonyGatewayModule } from './telephony/telephony-gateway.module';
 import { AuditGatewayModule } from './audit/audit.controller';
+import { ActivityGatewayModule } from './activity/activity-gateway.module';
 // new:service imports
 
 /**
@@ -36,6 +37,7 @@ export class AppModule {
         CrmGatewayModule,
         TelephonyGatewayModule,
         AuditGatewayModule,
+        ActivityGatewayModule,
         // new:service modules
       ],
       controllers: [HealthController, MetricsController, JwksController, DiagnosticsController, ...(config.BENCH_PROBES ? [BenchProbesController] : [])],

@@ -30,6 +30,14 @@ export abstract class UserDirectory {
     if (standing === 'unknown') throw ownerInvalid('no user of this tenant has this id');
     if (standing === 'deactivated') throw ownerInvalid('this user is deactivated');
   }
+
+  /**
+   * Where `userId` stands in the caller's tenant, for people named on a record without owning it
+   * (a task's assignee, someone @mentioned in a note): another tenant's user is `unknown`.
+   */
+  standingOf(ctx: RequestContext, userId: string): Promise<UserStanding> {
+    return this.standing(ctx, userId);
+  }
 }
 
 /** Asks user-service, as the caller (whose role may read users: only managers and admins assign). */

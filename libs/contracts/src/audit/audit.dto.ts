@@ -60,6 +60,18 @@ export class AuditBrokenRowView {
 export class AuditVerifyView {
   @ApiProperty() ok: boolean;
   @ApiProperty() rows_checked: number;
-  @ApiProperty({ nullable: true, type: AuditBrokenRowView, description: 'The first row where the chain breaks' }) first_broken: AuditBrokenRowView | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: false,
+    properties: {
+      seq: { type: 'integer' },
+      id: { type: 'string', format: 'uuid' },
+      reason: { type: 'string', enum: ['content', 'link', 'gap'] },
+    },
+    required: ['seq', 'id', 'reason'],
+    description: 'The first row where the chain breaks (null when it verifies): content = it does not hash to its stored hash; link = its prev_hash is not the previous row’s hash; gap = a position is missing',
+  })
+  first_broken: AuditBrokenRowView | null;
   @ApiProperty({ nullable: true, type: String, description: 'Hash of the last row checked' }) head_hash: string | null;
 }

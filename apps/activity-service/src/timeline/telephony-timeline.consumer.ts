@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { type CallCompletedEvent, type EventEnvelope, Events, type SmsReceivedEvent, type SmsSentEvent } from '@engage/contracts';
+import type { Tx } from '@engage/database';
+import { OnEvent } from '@engage/messaging';
+import { callEntry, smsEntry } from './timeline-entries';
+import { TimelineWriter } from './timeline-writer';
+
+/**
+ * Calls and texts on the timeline, once each. Every event is recorded whatever order it arrives in
+ * (`versions: 'every'`): a timeline is a record of what happened, not the latest state of a call.
+ */
+@Injectable()
+export class TelephonyTimelineConsumer {
+  constructor(private readonly timeline: TimelineWriter) {}
+
+  @OnEvent(Events.telephony.callCompleted, { durable: 'activity-timeline-calls', versions: 'every' })
+  async onCallCompleted(tx: Tx, event: EventEnvelope<CallCompletedEvent>): Promise<void> {
+    await this.timeline.record(tx, event, callEntry(event.payload));
+  }
+
+  @OnEvent(Events.telephony.smsSent, { durable: 'activity-timeline-sms-sent', versions: 'every' })
+  async onSmsSent(tx: Tx, event: EventEnvelope<SmsSentEvent>): Promise<void> {
+    await this.timeline.record(tx, event, smsEntry(event.payload.sms));
+  }
+
+  @OnEvent(Events.telephony.smsReceived, { durable: 'activity-timeline-sms-received', versions: 'every' })
+  async onSmsReceived(tx: Tx, event: EventEnvelope<SmsReceivedEvent>): Promise<void> {
+    const entry = smsEntry(event.payload.sms);
+    // Whether the text was an opt-out (STOP…) or opt-in that changed the sender's SMS consent.
+    await this.timeline.record(tx, event, { ...entry, payload: { ...entry.payload, keyword: event.payload.keyword } });
+  }
+}
