@@ -18,5 +18,6 @@ export * from './identity/identity.dto';
 export * from './crm';
 export * from './telephony';
 export * from './audit';
+export * from './notification';
 export * from './activity';
 // new:service exports
