@@ -57,6 +57,15 @@ export class TelephonyConfig extends ServiceConfig {
   @Matches(/^\+[1-9]\d{7,14}$/, { message: 'TWILIO_PHONE_NUMBER must be E.164' })
   TWILIO_PHONE_NUMBER?: string;
 
+  /**
+   * 32 random bytes, base64: seals tenants' own Twilio auth tokens at rest (AES-256-GCM, a data key per
+   * tenant). Without it the platform account still works, but connecting a tenant's own account answers 503.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ENCRYPTION_KEY must be 32 bytes, base64-encoded' })
+  ENCRYPTION_KEY?: string;
+
   get twilioWebhookBaseUrl(): string {
     return this.TWILIO_WEBHOOK_BASE_URL ?? this.PUBLIC_BASE_URL ?? `http://127.0.0.1:3000`;
   }

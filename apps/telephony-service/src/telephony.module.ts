@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TwilioAccounts } from './accounts/twilio-accounts';
+import { TwilioAccountsHandler } from './accounts/twilio-accounts.handler';
+import { TwilioAccountsRepository } from './accounts/twilio-accounts.repository';
+import { TwilioAccountsService } from './accounts/twilio-accounts.service';
 import { BrowserCallsService } from './calls/browser-calls.service';
 import { CallsHandler } from './calls/calls.handler';
 import { CallsRepository } from './calls/calls.repository';
@@ -30,7 +34,7 @@ import { SmsService } from './sms/sms.service';
 
 /** Telephony: the compliance gate with its ledger and DNC list, and the calls it lets through. */
 @Module({
-  controllers: [ComplianceHandler, CallsHandler, RecordingsHandler, RegistryHandler, SmsHandler],
+  controllers: [ComplianceHandler, CallsHandler, RecordingsHandler, RegistryHandler, SmsHandler, TwilioAccountsHandler],
   providers: [
     ComplianceRepository,
     ComplianceGate,
@@ -39,6 +43,9 @@ import { SmsService } from './sms/sms.service';
     { provide: ContactDirectory, useClass: CrmContactDirectory },
     { provide: TenantModules, useClass: IdentityTenantModules },
     TwilioVoice,
+    TwilioAccountsRepository,
+    TwilioAccounts,
+    TwilioAccountsService,
     CallsRepository,
     CallsService,
     VoiceCallbacksService,

@@ -74,7 +74,8 @@ export class BrowserCallsService {
 
   /** `POST /webhooks/twilio/voice`: signature first (403 otherwise), then TwiML that dials or refuses. */
   async connect(input: TwilioWebhookCommand): Promise<TwimlReply> {
-    if (!this.twilio.isSignedByTwilio(input.url, input.params, input.signature)) {
+    // Browser devices connect through the platform's TwiML app, so Twilio signs with the platform token.
+    if (!this.twilio.isSignedByTwilio(this.twilio.platformAccount, input.url, input.params, input.signature)) {
       this.logger.warn({ path: input.url.split('?')[0] }, 'voice webhook refused: bad or missing signature');
       throw new ForbiddenError('The webhook signature does not verify.');
     }
@@ -114,8 +115,9 @@ export class BrowserCallsService {
   }
 
   private dial(tenantId: string, call: CallView): TwimlReply {
-    const recordingUrl = call.record ? this.callsService.recordingStatusUrl(tenantId, call.id) : undefined;
-    return { twiml: this.twilio.dialFromBrowser(call.to, call.from, this.callsService.legStatusUrl(tenantId, call.id, 'contact'), recordingUrl) };
+    // The device's call is the platform account's (its API key and TwiML app), so are its legs and recording.
+    const recordingUrl = call.record ? this.callsService.recordingStatusUrl(tenantId, call.id, true) : undefined;
+    return { twiml: this.twilio.dialFromBrowser(call.to, call.from, this.callsService.legStatusUrl(tenantId, call.id, 'contact', true), recordingUrl) };
   }
 
   private refuse(reason: string, fields: Record<string, unknown>): TwimlReply {

@@ -10,6 +10,7 @@ import { ComplianceGate } from '../compliance/compliance-gate';
 import { ComplianceRepository } from '../compliance/compliance.repository';
 import { ContactDirectory } from '../compliance/contact-directory';
 import { normalisePhone } from '../compliance/phone-number';
+import { PLATFORM_ACCOUNT_MARK, TwilioAccounts } from '../accounts/twilio-accounts';
 import { transitionEvents } from './call-events';
 import { CallsRepository } from './calls.repository';
 import { TwilioVoice } from './twilio-voice';
@@ -30,6 +31,7 @@ export class CallsService {
     private readonly compliance: ComplianceRepository,
     private readonly contacts: ContactDirectory,
     private readonly twilio: TwilioVoice,
+    private readonly accounts: TwilioAccounts,
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
   ) {}
@@ -37,7 +39,9 @@ export class CallsService {
   /**
    * Gate, then record the call as queued, in one transaction (a refusal leaves no call and no
    * attempt); only after that commits is Twilio asked to ring the rep, so a call Twilio knows of
-   * always has its row for the callbacks to find.
+   * always has its row for the callbacks to find. The call is placed with the tenant's Twilio
+   * account (its own, else the platform's; the platform's for the shared platform number), whose
+   * token then signs its callbacks.
    */
   async create(ctx: RequestContext, input: CreateCallRequest): Promise<CallView> {
     const tctx = requireTenant(ctx);
@@ -62,13 +66,15 @@ export class CallsService {
       });
     });
     try {
-      const sid = await this.twilio.placeBridgeCall({
+      const account = await this.accounts.forItem(tctx.tenantId, call);
+      const byPlatform = this.accounts.usesPlatformAccount(call);
+      const sid = await this.twilio.placeBridgeCall(account, {
         repPhone,
         contactPhone: to.e164,
         from,
-        repStatusUrl: this.legStatusUrl(tctx.tenantId, call.id, 'rep'),
-        contactStatusUrl: this.legStatusUrl(tctx.tenantId, call.id, 'contact'),
-        recordingStatusUrl: call.record ? this.recordingStatusUrl(tctx.tenantId, call.id) : undefined,
+        repStatusUrl: this.legStatusUrl(tctx.tenantId, call.id, 'rep', byPlatform),
+        contactStatusUrl: this.legStatusUrl(tctx.tenantId, call.id, 'contact', byPlatform),
+        recordingStatusUrl: call.record ? this.recordingStatusUrl(tctx.tenantId, call.id, byPlatform) : undefined,
       });
       await this.calls.setRepCallSid(tctx.tenantId, call.id, sid);
     } catch (error) {
@@ -82,13 +88,17 @@ export class CallsService {
     return (await this.calls.findById(tctx.tenantId, call.id)) ?? call;
   }
 
-  /** Where one leg of the call posts its statuses (the ids ride in the signed URL). */
-  legStatusUrl(tenantId: string, callId: string, leg: 'rep' | 'contact'): string {
-    return this.twilio.publicUrl(`${VOICE_STATUS_PATH}?tenant=${tenantId}&call=${callId}&leg=${leg}`);
+  /**
+   * Where one leg of the call posts its statuses (the ids ride in the signed URL). `byPlatform`: the
+   * call goes through the platform account whatever the tenant's (browser calls, the shared platform
+   * number), so its callbacks are checked with the platform token.
+   */
+  legStatusUrl(tenantId: string, callId: string, leg: 'rep' | 'contact', byPlatform = false): string {
+    return this.twilio.publicUrl(`${VOICE_STATUS_PATH}?tenant=${tenantId}&call=${callId}&leg=${leg}${byPlatform ? `&${PLATFORM_ACCOUNT_MARK}` : ''}`);
   }
 
-  recordingStatusUrl(tenantId: string, callId: string): string {
-    return this.twilio.publicUrl(`${RECORDING_STATUS_PATH}?tenant=${tenantId}&call=${callId}`);
+  recordingStatusUrl(tenantId: string, callId: string, byPlatform = false): string {
+    return this.twilio.publicUrl(`${RECORDING_STATUS_PATH}?tenant=${tenantId}&call=${callId}${byPlatform ? `&${PLATFORM_ACCOUNT_MARK}` : ''}`);
   }
 
   async get(ctx: RequestContext, id: string): Promise<CallView> {
@@ -131,17 +141,17 @@ export class CallsService {
   async hangup(ctx: RequestContext, id: string): Promise<CallView> {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'calls', 'update');
-    const sid = await this.db.transaction(tctx.tenantId, async (tx) => {
+    const placed = await this.db.transaction(tctx.tenantId, async (tx) => {
       const current = await this.calls.lock(tx, tctx.tenantId, id);
       if (!current) throw new NotFoundError('Call', id);
       assertMayTouch(ctx, 'calls', 'update', current.owner_id);
       if (FinalCallStatuses.includes(current.status)) throw new ConflictError('The call has already ended.', { status: current.status });
-      if (current.rep_call_sid) return current.rep_call_sid;
+      if (current.rep_call_sid) return { sid: current.rep_call_sid, mode: current.mode, from: current.from };
       const canceled = await this.calls.advance(tx, tctx.tenantId, id, 'canceled', true, null);
       if (canceled) await this.outbox.append(tx, tctx, transitionEvents(canceled, current.status, true));
       return null;
     });
-    if (sid) await this.twilio.hangUp(sid);
+    if (placed) await this.twilio.hangUp(await this.accounts.forItem(tctx.tenantId, placed), placed.sid);
     return this.get(ctx, id);
   }
 }

@@ -45,6 +45,20 @@ export interface RecordingMedia {
   contentType: string;
 }
 
+/**
+ * The Twilio account a request is made with, and whose auth token signs the callbacks of what it
+ * created: a tenant's own account (TwilioAccounts resolves it) or the platform account from config.
+ */
+export interface TwilioAccount {
+  sid: string;
+  authToken: string;
+  friendlyName: string | null;
+  source: 'tenant' | 'platform';
+}
+
+/** Most SDK clients kept at once (one per account in use; a tenant's own account adds one). */
+const MAX_CLIENTS = 1000;
+
 /** How long a browser device's Voice access token lives (Twilio allows up to 24 h; SPEC: at most 1 h). */
 export const VOICE_TOKEN_TTL_S = 3600;
 
@@ -67,14 +81,25 @@ function dialContact(to: string, from: string, statusUrl: string, recordingStatu
   );
 }
 
-/** What telephony asks of Twilio: place a bridged call, end one, check a callback's signature. */
+/**
+ * What telephony asks of Twilio: place a bridged call, end one, send a text, read and delete a
+ * recording, check a callback's signature. Every request names the account it is made with (the
+ * tenant's, see TwilioAccounts), so one process serves tenants on their own accounts and on the
+ * platform's; the SDK clients are kept per account.
+ */
 @Injectable()
 export class TwilioVoice {
-  private readonly client: twilio.Twilio | null;
+  private readonly clients = new Map<string, { token: string; client: twilio.Twilio }>();
+  private readonly httpClient: RedirectingRequestClient | undefined;
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: TelephonyConfig) {
-    const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token, TWILIO_API_BASE_URL: base } = config;
-    this.client = sid && token ? twilio(sid, token, base ? { httpClient: new RedirectingRequestClient(base) } : {}) : null;
+    this.httpClient = config.TWILIO_API_BASE_URL ? new RedirectingRequestClient(config.TWILIO_API_BASE_URL) : undefined;
+  }
+
+  /** The platform account from config (every tenant without its own uses it), or null when none is configured. */
+  get platformAccount(): TwilioAccount | null {
+    const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token } = this.config;
+    return sid && token ? { sid, authToken: token, friendlyName: null, source: 'platform' } : null;
   }
 
   get defaultFrom(): string | null {
@@ -90,10 +115,10 @@ export class TwilioVoice {
    * Bridge mode: Twilio rings the rep's phone; when the rep answers, the inline TwiML dials the
    * contact with the caller id `from`. Each leg reports its statuses to its own callback URL.
    */
-  async placeBridgeCall(call: BridgeCall): Promise<string> {
+  async placeBridgeCall(account: TwilioAccount, call: BridgeCall): Promise<string> {
     const twiml = `<Response>${dialContact(call.contactPhone, call.from, call.contactStatusUrl, call.recordingStatusUrl)}</Response>`;
     const created = await this.guard(() =>
-      this.twilio().calls.create({
+      this.clientFor(account).calls.create({
         to: call.repPhone,
         from: call.from,
         twiml,
@@ -134,14 +159,13 @@ export class TwilioVoice {
    * Bytes `start`–`end` (inclusive) of a recording's WAV audio, read from the provider with the
    * account's credentials (the SDK has no media call; this is the media URL Twilio documents).
    */
-  async recordingMedia(recordingSid: string, start: number, end: number): Promise<RecordingMedia> {
-    const { TWILIO_ACCOUNT_SID: account, TWILIO_AUTH_TOKEN: token, TWILIO_API_BASE_URL: base } = this.config;
-    if (!account || !token) throw new UnavailableError('Twilio (no account configured)');
-    const url = `${(base ?? 'https://api.twilio.com').replace(/\/+$/, '')}/2010-04-01/Accounts/${account}/Recordings/${encodeURIComponent(recordingSid)}.wav`;
+  async recordingMedia(account: TwilioAccount, recordingSid: string, start: number, end: number): Promise<RecordingMedia> {
+    const base = this.config.TWILIO_API_BASE_URL ?? 'https://api.twilio.com';
+    const url = `${base.replace(/\/+$/, '')}/2010-04-01/Accounts/${account.sid}/Recordings/${encodeURIComponent(recordingSid)}.wav`;
     let res: globalThis.Response;
     try {
       res = await fetch(url, {
-        headers: { authorization: `Basic ${Buffer.from(`${account}:${token}`).toString('base64')}`, range: `bytes=${start}-${end}` },
+        headers: { authorization: `Basic ${Buffer.from(`${account.sid}:${account.authToken}`).toString('base64')}`, range: `bytes=${start}-${end}` },
         signal: AbortSignal.timeout(10_000),
       });
     } catch {
@@ -160,9 +184,9 @@ export class TwilioVoice {
   }
 
   /** Deletes a recording at the provider (erasure, retention); one already gone counts as deleted. */
-  async deleteRecording(recordingSid: string): Promise<void> {
+  async deleteRecording(account: TwilioAccount, recordingSid: string): Promise<void> {
     try {
-      await this.guard(() => this.twilio().recordings(recordingSid).remove());
+      await this.guard(() => this.clientFor(account).recordings(recordingSid).remove());
     } catch (error) {
       if (error instanceof DomainError && error.details?.provider_status === 404) return;
       throw error;
@@ -173,26 +197,55 @@ export class TwilioVoice {
    * Sends a text (Messages create) and answers its MessageSid; Twilio then reports queued, sent and
    * delivered / undelivered / failed to `statusCallback`. A refusal is a 502 carrying Twilio's code.
    */
-  async sendMessage(text: { to: string; from: string; body: string; statusCallback: string }): Promise<string> {
-    const created = await this.guard(() => this.twilio().messages.create({ to: text.to, from: text.from, body: text.body, statusCallback: text.statusCallback }));
+  async sendMessage(account: TwilioAccount, text: { to: string; from: string; body: string; statusCallback: string }): Promise<string> {
+    const created = await this.guard(() => this.clientFor(account).messages.create({ to: text.to, from: text.from, body: text.body, statusCallback: text.statusCallback }));
     return created.sid;
   }
 
   /** Ends the bridged call (both legs): `completed` once answered, `canceled` while it still rings. */
-  async hangUp(callSid: string): Promise<void> {
-    await this.guard(() => this.twilio().calls(callSid).update({ status: 'completed' }));
+  async hangUp(account: TwilioAccount, callSid: string): Promise<void> {
+    await this.guard(() => this.clientFor(account).calls(callSid).update({ status: 'completed' }));
   }
 
-  /** Twilio's own check (HMAC-SHA1 over the URL and the sorted fields), with the account's token. */
-  isSignedByTwilio(pathAndQuery: string, params: Record<string, string>, signature: string | undefined): boolean {
-    const token = this.config.TWILIO_AUTH_TOKEN;
-    if (!token || !signature) return false;
-    return twilio.validateRequest(token, signature, this.publicUrl(pathAndQuery), params);
+  /**
+   * Checks credentials someone wants to connect by fetching their account from Twilio: its friendly
+   * name when Twilio accepts them, null when it refuses them (401/403/404). Unreachable is a 503.
+   */
+  async verifyAccount(sid: string, authToken: string): Promise<{ friendlyName: string | null } | null> {
+    const client = twilio(sid, authToken, this.httpClient ? { httpClient: this.httpClient } : {});
+    try {
+      const account = await this.guard(() => client.api.v2010.accounts(sid).fetch());
+      return { friendlyName: account.friendlyName ?? null };
+    } catch (error) {
+      const status = error instanceof DomainError ? error.details?.provider_status : undefined;
+      if (status === 401 || status === 403 || status === 404) return null;
+      throw error;
+    }
   }
 
-  private twilio(): twilio.Twilio {
-    if (!this.client) throw new UnavailableError('Twilio (no account configured)');
-    return this.client;
+  /** Creates a subaccount under `parent` (Twilio answers its SID and its own auth token). */
+  async createSubaccount(parent: TwilioAccount, friendlyName: string): Promise<TwilioAccount> {
+    const created = await this.guard(() => this.clientFor(parent).api.v2010.accounts.create({ friendlyName }));
+    return { sid: created.sid, authToken: created.authToken, friendlyName: created.friendlyName ?? friendlyName, source: 'tenant' };
+  }
+
+  /**
+   * Twilio's own check (HMAC-SHA1 over the URL and the sorted fields) with the token of the account
+   * that owns what the callback is about: Twilio signs with that account's token, so no other verifies.
+   */
+  isSignedByTwilio(account: TwilioAccount | null, pathAndQuery: string, params: Record<string, string>, signature: string | undefined): boolean {
+    if (!account || !signature) return false;
+    return twilio.validateRequest(account.authToken, signature, this.publicUrl(pathAndQuery), params);
+  }
+
+  /** The SDK client of an account, made once and kept (a new token for the same account replaces it). */
+  private clientFor(account: TwilioAccount): twilio.Twilio {
+    const kept = this.clients.get(account.sid);
+    if (kept && kept.token === account.authToken) return kept.client;
+    if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value as string);
+    const client = twilio(account.sid, account.authToken, this.httpClient ? { httpClient: this.httpClient } : {});
+    this.clients.set(account.sid, { token: account.authToken, client });
+    return client;
   }
 
   /** Twilio's refusals become a 502 with its code; a network failure is 503. */

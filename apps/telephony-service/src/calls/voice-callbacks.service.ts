@@ -6,10 +6,10 @@ import { ForbiddenError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import { LOGGER } from '@engage/service-runtime';
+import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { transitionEvents } from './call-events';
 import { CallsRepository } from './calls.repository';
 import { VOICE_STATUS_PATH } from './calls.service';
-import { TwilioVoice } from './twilio-voice';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What the rep's leg may tell about the call: it never rang through to the contact. */
@@ -18,7 +18,8 @@ const REP_LEG_ENDINGS: readonly CallStatus[] = ['busy', 'no-answer', 'failed', '
 /**
  * Twilio's voice status callbacks (`POST /webhooks/twilio/voice/status`, forwarded by the gateway).
  * Each is checked against Twilio's signature over the public URL it was posted to (which carries the
- * tenant and call ids we gave Twilio, so they are signed too), recorded once per
+ * tenant and call ids we gave Twilio, so they are signed too), with the token of that tenant's Twilio
+ * account (the one that placed the call), recorded once per
  * (CallSid, CallStatus, SequenceNumber), and applied only if it moves the call forward.
  */
 @Injectable()
@@ -26,13 +27,13 @@ export class VoiceCallbacksService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly calls: CallsRepository,
-    private readonly twilio: TwilioVoice,
+    private readonly accounts: TwilioAccounts,
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async applyStatus(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!this.twilio.isSignedByTwilio(input.url, input.params, input.signature)) {
+    if (!(await this.accounts.isSignedFor(input))) {
       this.logger.warn({ path: input.url.split('?')[0] }, 'voice status callback refused: bad or missing signature');
       throw new ForbiddenError('The callback signature does not verify.');
     }

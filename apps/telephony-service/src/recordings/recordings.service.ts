@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { grantFor, type RecordingChunk, type RecordingChunkCommand, type RecordingInfo, type TwilioWebhookCommand, type WebhookOutcome } from '@engage/contracts';
+import { type CallView, grantFor, type RecordingChunk, type RecordingChunkCommand, type RecordingInfo, type TwilioWebhookCommand, type WebhookOutcome } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
 import { assertGranted, requireTenant } from '@engage/access';
 import { TenantDatabase } from '@engage/database';
 import { ForbiddenError, NotFoundError, ValidationError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
+import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { CallsRepository } from '../calls/calls.repository';
 import { RECORDING_STATUS_PATH } from '../calls/calls.service';
 import { TwilioVoice } from '../calls/twilio-voice';
@@ -25,7 +26,8 @@ const count = (raw: string | undefined): number | null => {
 
 /**
  * Call recordings: Twilio's recording-status callbacks (`POST /webhooks/twilio/recording`), the
- * audio streamed to the people allowed to hear it, and deletion at the provider. Recordings are
+ * audio streamed to the people allowed to hear it, and deletion at the provider, each with the Twilio
+ * account the call was placed with (TwilioAccounts.forCall). Recordings are
  * private: only the call's owner, managers and admins get them; for anyone else, and for another
  * tenant, the recording does not exist (404).
  */
@@ -36,11 +38,12 @@ export class RecordingsService {
     private readonly calls: CallsRepository,
     private readonly recordings: RecordingsRepository,
     private readonly twilio: TwilioVoice,
+    private readonly accounts: TwilioAccounts,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async applyCallback(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!this.twilio.isSignedByTwilio(input.url, input.params, input.signature)) {
+    if (!(await this.accounts.isSignedFor(input))) {
       this.logger.warn({ path: input.url.split('?')[0] }, 'recording callback refused: bad or missing signature');
       throw new ForbiddenError('The callback signature does not verify.');
     }
@@ -68,10 +71,10 @@ export class RecordingsService {
 
   /** The call's recording as the caller may see it (size and type from the provider), or 404. */
   async info(ctx: RequestContext, callId: string): Promise<RecordingInfo> {
-    const { tenantId } = await this.assertMayHear(ctx, callId);
+    const { tenantId, call } = await this.assertMayHear(ctx, callId);
     const recording = await this.recordings.playable(tenantId, callId);
     if (!recording) throw new NotFoundError('Recording of call', callId);
-    const media = await this.twilio.recordingMedia(recording.sid, 0, 0);
+    const media = await this.twilio.recordingMedia(await this.accounts.forItem(tenantId, call), recording.sid, 0, 0);
     return { call_id: callId, sid: recording.sid, duration_s: recording.duration_s, channels: recording.channels, content_type: media.contentType, size: media.total };
   }
 
@@ -80,10 +83,10 @@ export class RecordingsService {
     if (input.end < input.start || input.end - input.start + 1 > MAX_RECORDING_CHUNK) {
       throw new ValidationError('The byte range is not valid.', { fields: { end: [`end must be at least start and the range at most ${MAX_RECORDING_CHUNK} bytes`] } });
     }
-    const { tenantId } = await this.assertMayHear(ctx, input.id);
+    const { tenantId, call } = await this.assertMayHear(ctx, input.id);
     const recording = await this.recordings.playable(tenantId, input.id);
     if (!recording) throw new NotFoundError('Recording of call', input.id);
-    const media = await this.twilio.recordingMedia(recording.sid, input.start, input.end);
+    const media = await this.twilio.recordingMedia(await this.accounts.forItem(tenantId, call), recording.sid, input.start, input.end);
     return { data: media.bytes.toString('base64'), size: media.total };
   }
 
@@ -94,8 +97,12 @@ export class RecordingsService {
   async deleteForCall(tenantId: string, callId: string): Promise<number> {
     return this.db.transaction(tenantId, async (tx) => {
       const rows = await this.recordings.ofCall(tx, tenantId, callId);
+      // Read without a lock (callbacks lock the call before its recordings; this must not wait the other way round).
+      const call = rows.length > 0 ? await this.calls.findById(tenantId, callId) : null;
+      if (!call) return 0;
+      const account = await this.accounts.forItem(tenantId, call);
       for (const r of rows) {
-        await this.twilio.deleteRecording(r.sid);
+        await this.twilio.deleteRecording(account, r.sid);
         await this.recordings.markDeleted(tx, tenantId, r.sid);
       }
       return rows.length;
@@ -103,13 +110,13 @@ export class RecordingsService {
   }
 
   /** Owner, manager or admin; anyone else learns nothing (404, as for a call of another tenant). */
-  private async assertMayHear(ctx: RequestContext, callId: string): Promise<{ tenantId: string }> {
+  private async assertMayHear(ctx: RequestContext, callId: string): Promise<{ tenantId: string; call: CallView }> {
     const tctx = requireTenant(ctx);
     assertGranted(ctx, 'calls', 'read');
     const call = await this.calls.findById(tctx.tenantId, callId);
     const everyCall = grantFor(ctx.role, 'calls', 'update') === 'any';
     if (!call || (!everyCall && call.owner_id !== ctx.userId)) throw new NotFoundError('Recording of call', callId);
-    return { tenantId: tctx.tenantId };
+    return { tenantId: tctx.tenantId, call };
   }
 
   private ignore(reason: string, fields: Record<string, unknown>): WebhookOutcome {

@@ -4,7 +4,7 @@ import { TenantDatabase } from '@engage/database';
 import { ForbiddenError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
-import { TwilioVoice } from '../calls/twilio-voice';
+import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { SMS_STATUS_PATH } from './sms-dispatcher';
 import { SmsRepository } from './sms.repository';
 
@@ -22,7 +22,8 @@ export const field = (params: Record<string, unknown>, name: string): string | u
 /**
  * Twilio's status callbacks for texts (`POST /webhooks/twilio/sms/status`, forwarded by the
  * gateway). Each is checked against Twilio's signature over the public URL it was posted to (which
- * carries the tenant and text ids we gave Twilio, so they are signed too), and applied only if it
+ * carries the tenant and text ids we gave Twilio, so they are signed too), with the token of that
+ * tenant's Twilio account (the one that sent the text), and applied only if it
  * moves the text forward: a duplicate, late or reordered callback changes nothing.
  */
 @Injectable()
@@ -30,12 +31,12 @@ export class SmsCallbacksService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly sms: SmsRepository,
-    private readonly twilio: TwilioVoice,
+    private readonly accounts: TwilioAccounts,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async applyStatus(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!this.twilio.isSignedByTwilio(input.url, input.params, input.signature)) {
+    if (!(await this.accounts.isSignedFor(input))) {
       this.logger.warn({ path: input.url.split('?')[0] }, 'sms status callback refused: bad or missing signature');
       throw new ForbiddenError('The callback signature does not verify.');
     }

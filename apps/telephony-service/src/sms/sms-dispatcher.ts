@@ -4,6 +4,7 @@ import type { TenantContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { DomainError } from '@engage/errors';
 import { OutboxWriter, outboxEvent } from '@engage/messaging';
+import { PLATFORM_ACCOUNT_MARK, TwilioAccounts } from '../accounts/twilio-accounts';
 import { TwilioVoice } from '../calls/twilio-voice';
 import { SmsRepository } from './sms.repository';
 
@@ -14,7 +15,9 @@ export const SMS_STATUS_PATH = '/webhooks/twilio/sms/status';
 /**
  * Hands a text already recorded as queued to Twilio. It runs after the transaction that recorded
  * it committed, so every status callback finds its row; the callback URL carries the tenant and
- * text ids we gave Twilio (signed with the rest), so no cross-tenant lookup is needed for it.
+ * text ids we gave Twilio (signed with the rest), so no cross-tenant lookup is needed for it. The text
+ * goes through the tenant's Twilio account (its own, else the platform's); one from the shared platform
+ * number through the platform's, which owns it (its callback URL says so, see PLATFORM_ACCOUNT_MARK).
  */
 @Injectable()
 export class SmsDispatcher {
@@ -22,6 +25,7 @@ export class SmsDispatcher {
     private readonly db: TenantDatabase,
     private readonly sms: SmsRepository,
     private readonly twilio: TwilioVoice,
+    private readonly accounts: TwilioAccounts,
     private readonly outbox: OutboxWriter,
   ) {}
 
@@ -30,10 +34,11 @@ export class SmsDispatcher {
    * Twilio unreachable): the text ends as failed with Twilio's error code, and the error is rethrown.
    */
   async dispatch(ctx: TenantContext, text: SmsView): Promise<SmsView> {
-    const statusCallback = this.twilio.publicUrl(`${SMS_STATUS_PATH}?tenant=${ctx.tenantId}&sms=${text.id}`);
+    const byPlatform = this.accounts.usesPlatformAccount(text);
+    const statusCallback = this.twilio.publicUrl(`${SMS_STATUS_PATH}?tenant=${ctx.tenantId}&sms=${text.id}${byPlatform ? `&${PLATFORM_ACCOUNT_MARK}` : ''}`);
     let sid: string;
     try {
-      sid = await this.twilio.sendMessage({ to: text.to, from: text.from, body: text.body, statusCallback });
+      sid = await this.twilio.sendMessage(await this.accounts.forItem(ctx.tenantId, text), { to: text.to, from: text.from, body: text.body, statusCallback });
     } catch (error) {
       const code = error instanceof DomainError && error.details?.provider_code != null ? String(error.details.provider_code) : null;
       await this.db.transaction(ctx.tenantId, (tx) => this.sms.advance(tx, ctx.tenantId, text.id, 'failed', null, code));

@@ -6,6 +6,7 @@ import { ForbiddenError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { OutboxWriter, outboxEvent } from '@engage/messaging';
 import { LOGGER } from '@engage/service-runtime';
+import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { TwilioVoice } from '../calls/twilio-voice';
 import { ComplianceRepository } from '../compliance/compliance.repository';
 import { normalisePhone } from '../compliance/phone-number';
@@ -47,12 +48,13 @@ export class SmsInboundService {
     private readonly phoneContacts: PhoneContacts,
     private readonly dispatcher: SmsDispatcher,
     private readonly twilio: TwilioVoice,
+    private readonly accounts: TwilioAccounts,
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async receive(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!this.twilio.isSignedByTwilio(input.url, input.params, input.signature)) {
+    if (!(await this.isSigned(input))) {
       this.logger.warn({ path: input.url.split('?')[0] }, 'inbound sms refused: bad or missing signature');
       throw new ForbiddenError('The callback signature does not verify.');
     }
@@ -104,6 +106,21 @@ export class SmsInboundService {
     if (recorded === 0) return this.ignore('duplicate delivery', { message_sid: sid });
     this.logger.info({ message_sid: sid, tenants: recorded, keyword }, 'inbound sms recorded');
     return { outcome: 'applied' };
+  }
+
+  /**
+   * Twilio signs an inbound text with the token of the account that owns the receiving number: the
+   * platform's, or the own account of the tenant whose number it is (sms_numbers). The webhook URL
+   * carries no tenant, so the receiving number (signed with the rest) says whose token may sign it.
+   */
+  private async isSigned(input: TwilioWebhookCommand): Promise<boolean> {
+    if (this.twilio.isSignedByTwilio(this.twilio.platformAccount, input.url, input.params, input.signature)) return true;
+    const to = phone(field(input.params, 'To'));
+    if (!to || !input.signature) return false;
+    for (const tenantId of await this.sms.numberOwners(to)) {
+      if (await this.accounts.isSignedByOwnAccountOf(tenantId, input)) return true;
+    }
+    return false;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Role } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { OutboxWriter } from '@engage/messaging';
@@ -7,6 +8,9 @@ import { ComplianceRepository, type FrequencyCaps } from '../compliance/complian
 import { ComplianceService } from '../compliance/compliance.service';
 import { SCHEMA, telephonyServiceDefinition } from '../database/definition';
 import { createLogger } from '@engage/logging';
+import { TwilioAccounts } from '../accounts/twilio-accounts';
+import { TwilioAccountsRepository } from '../accounts/twilio-accounts.repository';
+import { TwilioAccountsService } from '../accounts/twilio-accounts.service';
 import { CallsRepository } from '../calls/calls.repository';
 import { CallsService } from '../calls/calls.service';
 import { TwilioVoice } from '../calls/twilio-voice';
@@ -30,8 +34,11 @@ import { SmsService } from '../sms/sms.service';
 /** Twilio settings for the kit: the stand-in's URL and credentials, and where callbacks are posted. */
 export type KitTwilio = Pick<
   TelephonyConfig,
-  'TWILIO_API_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_WEBHOOK_BASE_URL' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_KEY_SID' | 'TWILIO_API_KEY_SECRET'
+  'TWILIO_API_BASE_URL' | 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_WEBHOOK_BASE_URL' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_KEY_SID' | 'TWILIO_API_KEY_SECRET' | 'ENCRYPTION_KEY'
 >;
+
+/** The kit's key for sealing tenants' Twilio tokens (any 32 bytes; tests never compare it with production's). */
+export const KIT_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 /**
  * telephony-service's services wired by hand against the real database as the runtime role (row-level
@@ -53,19 +60,23 @@ export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, p
   const phoneContacts = new KitPhoneContacts();
   const registry = new RegistryService(registryRepository, phoneContacts, clock as Clock);
   const compliance = new ComplianceService(db, complianceRepository, contacts);
-  const twilio = new TwilioVoice(Object.assign(new TelephonyConfig(), { TWILIO_WEBHOOK_BASE_URL: 'http://127.0.0.1:9', ...twilioConfig }));
-  const callsRepository = new CallsRepository(db);
-  const calls = new CallsService(db, callsRepository, gate, complianceRepository, contacts, twilio, outbox, clock as Clock);
+  const config = Object.assign(new TelephonyConfig(), { TWILIO_WEBHOOK_BASE_URL: 'http://127.0.0.1:9', ENCRYPTION_KEY: KIT_ENCRYPTION_KEY, ...twilioConfig });
+  const twilio = new TwilioVoice(config);
   const logger = createLogger({ service: 'telephony-int-spec', level: 'silent', sync: true });
-  const voiceCallbacks = new VoiceCallbacksService(db, callsRepository, twilio, outbox, logger);
+  const twilioAccountsRepository = new TwilioAccountsRepository(db);
+  const twilioAccounts = new TwilioAccounts(twilioAccountsRepository, twilio, config, logger);
+  const twilioAccountsService = new TwilioAccountsService(db, twilioAccountsRepository, twilioAccounts, twilio, outbox, logger);
+  const callsRepository = new CallsRepository(db);
+  const calls = new CallsService(db, callsRepository, gate, complianceRepository, contacts, twilio, twilioAccounts, outbox, clock as Clock);
+  const voiceCallbacks = new VoiceCallbacksService(db, callsRepository, twilioAccounts, outbox, logger);
   const deviceUsers = new KitDeviceUsers();
   const browserCalls = new BrowserCallsService(db, callsRepository, calls, gate, contacts, deviceUsers, twilio, clock as Clock, logger);
-  const recordings = new RecordingsService(db, callsRepository, new RecordingsRepository(db), twilio, logger);
+  const recordings = new RecordingsService(db, callsRepository, new RecordingsRepository(db), twilio, twilioAccounts, logger);
   const smsRepository = new SmsRepository(db);
-  const smsDispatcher = new SmsDispatcher(db, smsRepository, twilio, outbox);
+  const smsDispatcher = new SmsDispatcher(db, smsRepository, twilio, twilioAccounts, outbox);
   const sms = new SmsService(db, smsRepository, gate, contacts, twilio, smsDispatcher, clock as Clock);
-  const smsCallbacks = new SmsCallbacksService(db, smsRepository, twilio, logger);
-  const smsInbound = new SmsInboundService(db, smsRepository, complianceRepository, phoneContacts, smsDispatcher, twilio, outbox, logger);
+  const smsCallbacks = new SmsCallbacksService(db, smsRepository, twilioAccounts, logger);
+  const smsInbound = new SmsInboundService(db, smsRepository, complianceRepository, phoneContacts, smsDispatcher, twilio, twilioAccounts, outbox, logger);
   return {
     db,
     users,
@@ -77,6 +88,9 @@ export async function startTelephonyKit(twilioConfig: Partial<KitTwilio> = {}, p
     gate,
     compliance,
     twilio,
+    twilioAccounts,
+    twilioAccountsRepository,
+    twilioAccountsService,
     calls,
     callsRepository,
     voiceCallbacks,

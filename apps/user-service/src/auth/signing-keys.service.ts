@@ -2,12 +2,12 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID } fro
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { IsNull } from 'typeorm';
+import { SecretBox } from '@engage/config';
 import { ACCESS_TOKEN_TTL_S, type JwksReply, type PublicJwk, type Role } from '@engage/contracts';
 import type { Logger } from '@engage/logging';
 import { TenantDatabase } from '@engage/database';
 import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { UserConfig } from '../config';
-import { SecretBox } from '../crypto/secret-box';
 import { SigningKeyEntity } from './signing-key.entity';
 
 const ROTATE_AFTER_MS = 30 * 24 * 60 * 60 * 1000;

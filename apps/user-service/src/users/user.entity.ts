@@ -31,7 +31,7 @@ export class UserEntity extends TenantRecord {
   @Column({ name: 'mfa_enabled', type: 'boolean', default: false })
   mfaEnabled: boolean;
 
-  /** TOTP secret, AES-256-GCM encrypted (see crypto/secret-box.ts). */
+  /** TOTP secret, AES-256-GCM encrypted (SecretBox from @engage/config). */
   @Column({ name: 'mfa_secret_enc', type: 'text', nullable: true })
   mfaSecretEnc: string | null;
 

@@ -1,3 +1,4 @@
+export * from './account.dto';
 export * from './compliance.dto';
 export * from './call.dto';
 export * from './phone-number.dto';

@@ -14,6 +14,7 @@ import type {
   VoiceTokenView,
   WebhookOutcome,
 } from './call.dto';
+import type { ConnectTwilioAccountRequest, CreateTwilioSubaccountRequest, TwilioAccountChangedEvent, TwilioAccountView } from './account.dto';
 import type { ListSmsQuery, SendSmsRequest, SmsPage, SmsView } from './sms.dto';
 import type { PhoneNumberCommand, PhoneNumberView } from './phone-number.dto';
 import type { AddDncRequest, ConsentPage, ConsentView, DncEntryView, DncPage, DncPhoneCommand, ListConsentsQuery, ListDncQuery, RecordConsentRequest } from './compliance.dto';
@@ -47,6 +48,12 @@ export const TelephonySubjects = {
   phoneNumbers: {
     get: rpcSubject<PhoneNumberCommand, PhoneNumberView>('telephony.phone_numbers.get'),
   },
+  twilioAccount: {
+    get: rpcSubject<EmptyRequest, TwilioAccountView>('telephony.twilio_account.get'),
+    connect: rpcSubject<ConnectTwilioAccountRequest, TwilioAccountView>('telephony.twilio_account.connect'),
+    createSubaccount: rpcSubject<CreateTwilioSubaccountRequest, TwilioAccountView>('telephony.twilio_account.create_subaccount'),
+    disconnect: rpcSubject<EmptyRequest, TwilioAccountView>('telephony.twilio_account.disconnect'),
+  },
   webhooks: {
     voiceStatus: rpcSubject<TwilioWebhookCommand, WebhookOutcome>('telephony.webhooks.voice_status'),
     smsStatus: rpcSubject<TwilioWebhookCommand, WebhookOutcome>('telephony.webhooks.sms_status'),
@@ -63,4 +70,5 @@ export const TelephonyEvents = {
   smsSent: eventSubject<SmsSentEvent>('evt.telephony.sms.sent', 'sms'),
   smsReceived: eventSubject<SmsReceivedEvent>('evt.telephony.sms.received', 'sms'),
   complianceRefused: eventSubject<ComplianceRefusedEvent>('evt.telephony.compliance.refused', 'compliance'),
+  twilioAccountChanged: eventSubject<TwilioAccountChangedEvent>('evt.telephony.twilio_account.changed', 'twilio_account'),
 } as const;
