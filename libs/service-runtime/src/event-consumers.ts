@@ -53,6 +53,7 @@ export class EventConsumers {
             maxDeliver: meta.maxDeliver,
             ackWaitMs: meta.ackWaitMs,
             versions: meta.versions,
+            concurrency: meta.concurrency,
             schema: this.definition.schema,
             db: this.db,
             js: this.js,

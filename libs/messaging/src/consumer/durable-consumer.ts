@@ -36,6 +36,13 @@ export interface DurableConsumerOptions<TPayload> {
    * what happened, such as the audit trail).
    */
   versions?: 'latest' | 'every';
+  /**
+   * Events processed at once (default 1: one after another, in stream order). More suits
+   * consumers whose effect does not depend on the order of events of different aggregates (each
+   * event is still applied once, in its own transaction): it lets one consumer keep up with a
+   * thousand events a second instead of one transaction's round trips at a time.
+   */
+  concurrency?: number;
   /** The schema holding this service's inbox and applied_versions tables. */
   schema: string;
   db: TenantDatabase;
@@ -76,14 +83,25 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     const consumer = await this.options.js.consumers.get(this.options.stream, this.options.name);
     this.messages = await consumer.consume({ max_messages: 64 });
     const messages = this.messages;
+    const limit = Math.max(1, this.options.concurrency ?? 1);
+    const inFlight = new Set<Promise<unknown>>();
     this.loop = (async () => {
       for await (const msg of messages) {
         // One bad event (or a failed dead-letter publish) must never end the loop: the message
         // stays unacknowledged and JetStream redelivers it after ack_wait.
-        await this.process(msg).catch((error: unknown) =>
+        const work = this.process(msg).catch((error: unknown) =>
           this.options.logger.error({ err: error, consumer: this.options.name, subject: msg.subject }, 'event processing failed'),
         );
+        if (limit === 1) {
+          await work;
+          continue;
+        }
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
+        if (inFlight.size >= limit) await Promise.race(inFlight);
       }
+      // Stopping: the events in hand finish; the rest are redelivered later.
+      await Promise.all(inFlight);
     })().catch((error) => this.options.logger.error({ err: error, consumer: this.options.name }, 'consumer loop ended'));
   }
 

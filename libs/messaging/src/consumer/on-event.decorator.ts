@@ -15,6 +15,8 @@ export interface OnEventOptions {
   ackWaitMs?: number;
   /** `every` handles each event once whatever its aggregate version (see DurableConsumerOptions.versions). */
   versions?: 'latest' | 'every';
+  /** Events processed at once (see DurableConsumerOptions.concurrency; default 1, in stream order). */
+  concurrency?: number;
 }
 
 export interface OnEventMetadata extends OnEventOptions {

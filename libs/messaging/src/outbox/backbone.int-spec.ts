@@ -190,6 +190,56 @@ describe('outbox → JetStream → durable consumer', () => {
     expect(applied).toEqual([1, 3]);
   });
 
+  it('with versions: every and concurrency, handles every event once, several at a time', async () => {
+    const name = `every-${randomUUID().slice(0, 8)}`;
+    const applied: number[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    const consumer = new DurableConsumer<{ v: number }>({
+      name,
+      stream: EventStreams.telephony.name,
+      filterSubject: `${subjectPrefix}.every`,
+      schema: 'telephony',
+      db,
+      js: nc.jetstream(),
+      jsm: await nc.jetstreamManager(),
+      logger,
+      versions: 'every',
+      concurrency: 4,
+      handle: async (_tx, event) => {
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await sleep(50);
+        applied.push(event.version);
+        running--;
+      },
+    });
+    await consumer.start();
+    const aggregateId = randomUUID();
+    const versions = [5, 1, 3, 2, 4, 8, 7, 6];
+    for (const version of versions) {
+      const envelope: EventEnvelope = {
+        id: randomUUID(),
+        type: `${subjectPrefix}.every`,
+        tenant_id: tenantId,
+        aggregate_type: 'thing',
+        aggregate_id: aggregateId,
+        version,
+        occurred_at: new Date().toISOString(),
+        actor_id: null,
+        request_id: null,
+        payload: { v: version },
+      };
+      await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
+    }
+    await until('eight events to be recorded', async () => (await inboxCount(name)) === 8);
+    await consumer.stop();
+    // Older versions after newer ones are handled too, each once, and more than one at a time.
+    expect([...applied].sort()).toEqual([...versions].sort());
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(4);
+  });
+
   it('dead-letters an event whose handler keeps failing, with the failure recorded', async () => {
     const name = `failing-${randomUUID().slice(0, 8)}`;
     const dlq = nc.subscribe(`dlq.${name}`, { max: 1 });
