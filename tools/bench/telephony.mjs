@@ -18,28 +18,19 @@
 // ever move forward. Starts its own stack (`npm run up` with rate limits lifted), writes the
 // "Telephony" section of docs/benchmarks.md and stops the stack.
 //   node tools/bench/telephony.mjs [--calls 200] [--rate 2000] [--seconds 10] [--keep-stack]
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pg from 'pg';
 import twilio from 'twilio';
+import { api, autocannon, benchTenant, DATABASE, GATEWAY, numberArg, pct, ROOT as root, sleep, stack, stackUpUnlimited, writeSection } from './bench-kit.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
-/** autocannon ships no type declarations. @type {any} */
-const autocannon = createRequire(import.meta.url)('autocannon');
-const arg = (/** @type {string} */ name, /** @type {number} */ fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 /** Distinct numbers per phase come from 400 exchanges of area code 415. */
-const CALLS = Math.min(arg('calls', 200), 400);
-const RATE = arg('rate', 2000);
-const SECONDS = arg('seconds', 10);
-const GATEWAY = 'http://127.0.0.1:3000';
-const DATABASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/engage';
+const CALLS = Math.min(numberArg('calls', 200), 400);
+const RATE = numberArg('rate', 2000);
+const SECONDS = numberArg('seconds', 10);
 const REP = '+14155550000'; // the stand-in answers it
 /** The public base URL callbacks are signed over (the stack's PUBLIC_BASE_URL, from .engage/providers.json). */
 let PUBLIC_BASE = GATEWAY;
@@ -47,30 +38,7 @@ const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'];
 const RANK = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3 };
 const rank = (/** @type {string} */ s) => RANK[/** @type {keyof typeof RANK} */ (s)] ?? 4;
 const FINAL = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 const say = (/** @type {string} */ m) => console.log(`[bench:telephony] ${m}`);
-
-/** @param {string} command @param {Record<string, string>} [env] */
-function cli(command, env = {}) {
-  const res = spawnSync(process.execPath, [join(root, 'tools/stack/cli.mjs'), command], { stdio: 'inherit', env: { ...process.env, ...env } });
-  if (res.status !== 0) throw new Error(`stack ${command} failed`);
-}
-
-/**
- * @param {string} path
- * @param {{ method?: string, token?: string, body?: unknown }} [req]
- * @returns {Promise<{ status: number, body: any, ms: number }>}
- */
-async function api(path, req = {}) {
-  const started = performance.now();
-  const res = await fetch(`${GATEWAY}${path}`, {
-    method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(req.body === undefined ? {} : { 'content-type': 'application/json' }), ...(req.token ? { authorization: `Bearer ${req.token}` } : {}) },
-    body: req.body === undefined ? undefined : JSON.stringify(req.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, ms: performance.now() - started };
-}
 
 /** An IANA zone where it is now about noon, so quiet hours never refuse a benchmark call. */
 function zoneAtNoon() {
@@ -79,9 +47,6 @@ function zoneAtNoon() {
   if (offset < -12) offset += 24;
   return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
-
-/** @param {number[]} sorted @param {number} p */
-const pct = (sorted, p) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10;
 
 /** Runs `work` over `items` with at most `limit` at a time. @template T @param {T[]} items @param {number} limit @param {(item: T) => Promise<void>} work */
 async function pool(items, limit, work) {
@@ -93,12 +58,7 @@ async function pool(items, limit, work) {
 
 /** A tenant with telephony on and `numbers` as consented contacts; returns its token and contact ids. */
 async function tenantWithContacts(/** @type {string[]} */ numbers) {
-  const email = `bench-${randomUUID().slice(0, 8)}@example.test`;
-  const password = 'Bench-telephony-2026!';
-  const signup = await api('/v1/auth/signup', { body: { company_name: `Bench calls ${email}`, full_name: 'Bench Rep', email, password } });
-  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${JSON.stringify(signup.body)}`);
-  const token = signup.body.access_token;
-  const tenantId = signup.body.tenant.id;
+  const { token, tenantId } = await benchTenant('Bench calls');
   const modules = await api('/v1/tenant', { method: 'PATCH', token, body: { enabled_modules: ['crm', 'telephony'] } });
   if (modules.status !== 200) throw new Error(`modules: ${modules.status}`);
   const timezone = zoneAtNoon();
@@ -269,23 +229,8 @@ async function startBaseline(/** @type {string} */ authToken) {
   return child;
 }
 
-function writeSection(/** @type {string} */ section) {
-  const file = join(root, 'docs/benchmarks.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const heading = '## Telephony';
-  const start = text.indexOf(heading);
-  if (start < 0) {
-    const tail = text.indexOf('\nSPEC section 9');
-    writeFileSync(file, tail < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, tail)}\n${section}${text.slice(tail)}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + heading.length);
-  const end = next < 0 ? text.indexOf('\nSPEC section 9', start) : next;
-  writeFileSync(file, `${text.slice(0, start)}${section}${end < 0 ? '' : text.slice(end)}`);
-}
-
 say('starting the stack (rate limits lifted)…');
-cli('up', { RATE_LIMIT_USER_PER_MIN: '1000000000', RATE_LIMIT_TENANT_PER_MIN: '1000000000', RATE_LIMIT_IP_PER_MIN: '1000000000' });
+stackUpUnlimited();
 let baseline;
 try {
   const providers = JSON.parse(readFileSync(join(root, '.engage/providers.json'), 'utf8'));
@@ -347,10 +292,10 @@ Callbacks: each held call's contact-leg statuses (\`initiated\`, \`ringing\`, \`
 
 Lost, doubled or backwards transitions found: **${allProblems.length}**${allProblems.length ? ` (first: ${allProblems.slice(0, 3).join('; ')})` : ''}. The flat-out gateway run repeats callbacks that were all applied already, so it measures the duplicate path (signature, dedup insert, nothing else).
 `;
-  writeSection(section);
+  writeSection('## Telephony', section);
   say(`written to docs/benchmarks.md (${allProblems.length} problems)`);
   if (allProblems.length) process.exitCode = 1;
 } finally {
   baseline?.kill();
-  if (!process.argv.includes('--keep-stack')) cli('down');
+  if (!process.argv.includes('--keep-stack')) stack('down');
 }

@@ -16,50 +16,20 @@
 // Starts its own stack (`npm run up` with rate limits lifted), writes the "Timeline" section of
 // docs/benchmarks.md and stops the stack.
 //   node tools/bench/timeline.mjs [--activities 10000] [--rate 1000] [--events 10000] [--seconds 10] [--keep-stack]
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers as natsHeaders, StringCodec } from 'nats';
 import pg from 'pg';
+import { api, autocannon, benchTenant, DATABASE, GATEWAY, numberArg, pct, ROOT as root, sleep, stack, stackUpUnlimited, writeSection } from './bench-kit.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
-/** autocannon ships no type declarations. @type {any} */
-const autocannon = createRequire(import.meta.url)('autocannon');
-const arg = (/** @type {string} */ name, /** @type {number} */ fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ACTIVITIES = arg('activities', 10_000);
-const RATE = arg('rate', 1000);
-const EVENTS = arg('events', 10_000);
-const SECONDS = arg('seconds', 10);
-const GATEWAY = 'http://127.0.0.1:3000';
-const DATABASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/engage';
+const ACTIVITIES = numberArg('activities', 10_000);
+const RATE = numberArg('rate', 1000);
+const EVENTS = numberArg('events', 10_000);
+const SECONDS = numberArg('seconds', 10);
 const NATS = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 const say = (/** @type {string} */ m) => console.log(`[bench:timeline] ${m}`);
-/** @param {number[]} sorted @param {number} p */
-const pct = (sorted, p) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10 : null);
-
-/** @param {string} command @param {Record<string, string>} [env] */
-function cli(command, env = {}) {
-  const res = spawnSync(process.execPath, [join(root, 'tools/stack/cli.mjs'), command], { stdio: 'inherit', env: { ...process.env, ...env } });
-  if (res.status !== 0) throw new Error(`stack ${command} failed`);
-}
-
-/** @param {string} path @param {{ method?: string, token?: string, body?: unknown }} [req] @returns {Promise<{ status: number, body: any }>} */
-async function api(path, req = {}) {
-  const res = await fetch(`${GATEWAY}${path}`, {
-    method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(req.body === undefined ? {} : { 'content-type': 'application/json' }), ...(req.token ? { authorization: `Bearer ${req.token}` } : {}) },
-    body: req.body === undefined ? undefined : JSON.stringify(req.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 /** Runs autocannon against one URL; latency percentiles from every response. @param {string} url @param {Record<string, string>} headers */
 async function read(url, headers, connections = 20) {
@@ -76,34 +46,14 @@ async function read(url, headers, connections = 20) {
   return { rps: Math.round(result.requests.average), p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors: result.errors + non2xx };
 }
 
-function writeSection(/** @type {string} */ section) {
-  const file = join(root, 'docs/benchmarks.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const heading = '## Timeline';
-  const start = text.indexOf(heading);
-  if (start < 0) {
-    const tail = text.indexOf('\nSPEC section 9');
-    writeFileSync(file, tail < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, tail)}\n${section}${text.slice(tail)}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + heading.length);
-  const end = next < 0 ? text.indexOf('\nSPEC section 9', start) : next;
-  writeFileSync(file, `${text.slice(0, start)}${section}${end < 0 ? '' : text.slice(end)}`);
-}
-
 say('starting the stack (rate limits lifted)…');
-cli('up', { RATE_LIMIT_USER_PER_MIN: '1000000000', RATE_LIMIT_TENANT_PER_MIN: '1000000000', RATE_LIMIT_IP_PER_MIN: '1000000000' });
+stackUpUnlimited();
 const db = new pg.Client({ connectionString: DATABASE });
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let baseline;
 try {
   await db.connect();
-  const email = `bench-${randomUUID().slice(0, 8)}@example.test`;
-  const signup = await api('/v1/auth/signup', { body: { company_name: `Bench timeline ${email}`, full_name: 'Bench Rep', email, password: 'Bench-timeline-2026!' } });
-  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${JSON.stringify(signup.body)}`);
-  const token = signup.body.access_token;
-  const tenantId = signup.body.tenant.id;
-  const userId = signup.body.user.id;
+  const { token, tenantId, userId } = await benchTenant('Bench timeline');
   const contact = await api('/v1/contacts', { token, body: { first_name: 'Busy', last_name: 'Contact', phones: [{ number: '+14155550123', is_primary: true }] } });
   if (contact.status !== 201) throw new Error(`contact: ${contact.status}`);
   const contactId = contact.body.id;
@@ -220,11 +170,11 @@ Ingest: ${EVENTS} \`evt.telephony.call.completed\` events published to JetStream
 | timeline (activity-timeline-calls) | ${written.length} | ${missing} | ${doubled} | ${pct(lags, 50)} | ${pct(lags, 95)} | ${pct(lags, 99)} | ${Math.round(lags.at(-1) ?? 0)} | ${catchUp(timelineDone)} |
 | audit trail (activity-audit-telephony), same events | | | | | | | | ${catchUp(auditDone)} |
 `;
-  writeSection(section);
+  writeSection('## Timeline', section);
   say(`gateway p95 ${gateway.p95} ms (baseline ${base.p95}); ingest lag p99 ${pct(lags, 99)} ms, ${missing} missing, ${doubled} doubled`);
   if (missing || doubled) process.exitCode = 1;
 } finally {
   baseline?.kill();
   await db.end().catch(() => undefined);
-  if (!process.argv.includes('--keep-stack')) cli('down');
+  if (!process.argv.includes('--keep-stack')) stack('down');
 }

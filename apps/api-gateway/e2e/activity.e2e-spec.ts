@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { api, newTenant, newUser, type TenantSession } from '@engage/testing';
+import { api, newTenant, newUser, type TenantSession, zoneAtLocalHour } from '@engage/testing';
 
 /**
  * The activity timeline through the gateway: calls, texts and deal stage changes arrive from
@@ -22,14 +22,6 @@ type Activity = {
 };
 type Page<T> = { data: T[]; page: { next_cursor: string | null; has_more: boolean } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** An IANA zone where it is now `hour`:00–`hour`:59 (Etc/GMT signs are inverted: Etc/GMT-3 is UTC+3). */
-function zoneAtLocalHour(hour: number): string {
-  let offset = hour - new Date().getUTCHours();
-  if (offset > 14) offset -= 24;
-  if (offset < -12) offset += 24;
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
 
 /** A 415 number of its own for each test (the development national list leaves these clear; the last four are no scripted outcome). */
 const freshNumber = () => `+1415${randomInt(200, 1000)}${randomInt(1000, 9000)}`;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { api, e2eStack, newTenant, newUser, type TenantSession } from '@engage/testing';
+import { api, e2eStack, newTenant, newUser, type TenantSession, zoneAtLocalHour } from '@engage/testing';
 import { control } from '@engage/providers/twilio/control';
 
 /**
@@ -17,14 +17,6 @@ type Registry = {
   national_dnc: { status: string; list_date: string | null; stale: boolean; scrub_required: boolean };
   contacts: Array<{ id: string; first_name: string | null; last_name: string | null; owner_id: string | null }>;
 };
-
-/** An IANA zone where it is now `hour`:00–`hour`:59 (Etc/GMT signs are inverted: Etc/GMT-3 is UTC+3). */
-function zoneAtLocalHour(hour: number): string {
-  let offset = hour - new Date().getUTCHours();
-  if (offset > 14) offset -= 24;
-  if (offset < -12) offset += 24;
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
 
 /** The development list is dated the day `npm test` loaded it: today, or yesterday just after midnight UTC. */
 function isRecentDate(date: string | null): boolean {

@@ -1,5 +1,5 @@
 import { connect } from 'nats';
-import { api, e2eStack, newTenant, newUser, type TenantSession } from '@engage/testing';
+import { api, e2eStack, newTenant, newUser, type TenantSession, zoneAtLocalHour } from '@engage/testing';
 import { twilioSignature } from '@engage/providers/twilio';
 import { control } from '@engage/providers/twilio/control';
 
@@ -8,14 +8,6 @@ jest.setTimeout(120_000);
 
 type Call = { id: string; status: string; to: string; owner_id: string; duration_s: number | null };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** An IANA zone where it is now `hour`:00–`hour`:59 (Etc/GMT signs are inverted: Etc/GMT-3 is UTC+3). */
-function zoneAtLocalHour(hour: number): string {
-  let offset = hour - new Date().getUTCHours();
-  if (offset > 14) offset -= 24;
-  if (offset < -12) offset += 24;
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
 
 describe('telephony through the gateway', () => {
   let standIn: { url: string; authToken: string };

@@ -1,43 +1,29 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { SecretBox } from '@engage/config';
 import { control } from '@engage/providers/twilio/control';
-import { createStandInTwilioClient, startTwilioStandIn, twilioSignature, type TwilioStandIn } from '@engage/providers/twilio';
+import { createStandInTwilioClient, twilioSignature, type TwilioStandIn } from '@engage/providers/twilio';
 import type { CallView } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { domainError } from '@engage/testing/kit';
-import { TestCallbackGateway } from '../calls/test-callback-gateway';
-import { KIT_ENCRYPTION_KEY, startTelephonyKit, type TelephonyKit } from '../test-support/telephony-test-kit';
+import { REP_PHONE as REP, settledLeg as legOf, SF_NOON, type StandInCall, startStandInKit, type StandInKit, untilFinal as callEnded } from '../test-support/stand-in-kit';
+import { KIT_ENCRYPTION_KEY, type TelephonyKit } from '../test-support/telephony-test-kit';
+import type { TestCallbackGateway } from '../calls/test-callback-gateway';
 import { twilioTokenScope } from './twilio-accounts';
 
-/** Noon in San Francisco: inside calling hours for 415 numbers. */
-const SF_NOON = '2026-01-15T20:00:00Z';
-const REP = '+14155550000'; // the stand-in answers it
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type StandInCall = { sid: string; to: string; status: string; account_sid: string };
-
 describe('per-tenant Twilio accounts through the stand-in', () => {
+  let env: StandInKit;
   let standIn: TwilioStandIn;
   let gateway: TestCallbackGateway;
   let kit: TelephonyKit;
 
   beforeAll(async () => {
-    standIn = await startTwilioStandIn({ timeScale: 0.01 });
-    gateway = await new TestCallbackGateway().start();
-    kit = await startTelephonyKit({
-      TWILIO_API_BASE_URL: standIn.url,
-      TWILIO_ACCOUNT_SID: standIn.accountSid,
-      TWILIO_AUTH_TOKEN: standIn.authToken,
-      TWILIO_WEBHOOK_BASE_URL: gateway.url,
-      TWILIO_FROM_NUMBER: standIn.phoneNumbers[0],
-    });
-    gateway.attach(kit.voiceCallbacks).route('/webhooks/twilio/sms/status', (input) => kit.smsCallbacks.applyStatus(input));
+    // Platform-only settings: no API key (browser calls are not what this spec is about).
+    env = await startStandInKit({ TWILIO_API_KEY_SID: undefined, TWILIO_API_KEY_SECRET: undefined });
+    ({ standIn, gateway, kit } = env);
   });
-  afterAll(async () => {
-    await kit.close();
-    await gateway.stop();
-    await standIn.stop();
-  });
+  afterAll(() => env.stop());
   beforeEach(() => kit.clock.set(SF_NOON));
 
   /**
@@ -56,27 +42,9 @@ describe('per-tenant Twilio accounts through the stand-in', () => {
     return contact;
   }
 
-  async function untilFinal(ctx: TenantContext, id: string): Promise<CallView> {
-    for (let i = 0; i < 200; i++) {
-      const call = await kit.calls.get(ctx, id);
-      if (['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status)) return call;
-      await sleep(25);
-    }
-    throw new Error(`the call never ended (${(await kit.calls.get(ctx, id)).status})`);
-  }
-
+  const untilFinal = (ctx: TenantContext, id: string): Promise<CallView> => callEnded(kit, ctx, id);
   /** The contact's leg of the newest call to `to`, once the stand-in delivered all its callbacks. */
-  async function settledLeg(to: string): Promise<StandInCall> {
-    let leg: StandInCall | undefined;
-    for (let i = 0; i < 200 && !leg; i++) {
-      const { body } = await control<{ calls: StandInCall[] }>(standIn.url, 'GET', `/calls?to=${encodeURIComponent(to)}`);
-      leg = body.calls[body.calls.length - 1];
-      if (!leg) await sleep(25);
-    }
-    if (!leg) throw new Error(`no call to ${to}`);
-    await control(standIn.url, 'GET', `/calls/${leg.sid}/wait?status=final&timeoutMs=10000`);
-    return (await control<StandInCall>(standIn.url, 'GET', `/calls/${leg.sid}`)).body;
-  }
+  const settledLeg = (to: string): Promise<StandInCall> => legOf(standIn.url, to);
 
   const statusUrl = (ctx: TenantContext, callId: string) => `/webhooks/twilio/voice/status?tenant=${ctx.tenantId}&call=${callId}&leg=contact`;
   const sealedOf = async (ctx: TenantContext) =>

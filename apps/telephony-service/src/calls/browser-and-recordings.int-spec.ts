@@ -1,46 +1,27 @@
 import { control } from '@engage/providers/twilio/control';
-import { startTwilioStandIn, twilioSignature, type TwilioStandIn } from '@engage/providers/twilio';
+import { twilioSignature, type TwilioStandIn } from '@engage/providers/twilio';
 import type { TenantContext } from '@engage/context';
 import { domainError } from '@engage/testing/kit';
-import { startTelephonyKit, type TelephonyKit } from '../test-support/telephony-test-kit';
+import { REP_PHONE as REP, SF_NOON, type StandInCall, startStandInKit, type StandInKit, untilFinal } from '../test-support/stand-in-kit';
+import type { TelephonyKit } from '../test-support/telephony-test-kit';
 import { deviceIdentity, parseDeviceIdentity } from './browser-calls.service';
-import { TestCallbackGateway } from './test-callback-gateway';
+import type { TestCallbackGateway } from './test-callback-gateway';
 
-/** Noon in San Francisco: inside calling hours for 415 numbers. */
-const SF_NOON = '2026-01-15T20:00:00Z';
-const REP = '+14155550000';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type StandInCall = { sid: string; to: string; status: string; parent_call_sid?: string | null };
 type Connected = { call: StandInCall; twiml: string | null; dialed: StandInCall | null };
 
 describe('browser calls, recordings, the module switch and audited refusals', () => {
+  let env: StandInKit;
   let standIn: TwilioStandIn;
   let gateway: TestCallbackGateway;
   let kit: TelephonyKit;
 
   beforeAll(async () => {
-    standIn = await startTwilioStandIn({ timeScale: 0.01 });
-    gateway = await new TestCallbackGateway().start();
-    kit = await startTelephonyKit({
-      TWILIO_API_BASE_URL: standIn.url,
-      TWILIO_ACCOUNT_SID: standIn.accountSid,
-      TWILIO_AUTH_TOKEN: standIn.authToken,
-      TWILIO_API_KEY_SID: standIn.apiKeySid,
-      TWILIO_API_KEY_SECRET: standIn.apiKeySecret,
-      TWILIO_WEBHOOK_BASE_URL: gateway.url,
-      TWILIO_FROM_NUMBER: standIn.phoneNumbers[0],
-    });
-    gateway
-      .attach(kit.voiceCallbacks)
-      .route('/webhooks/twilio/recording', (input) => kit.recordings.applyCallback(input))
-      .route('/webhooks/twilio/voice', (input) => kit.browserCalls.connect(input));
+    env = await startStandInKit();
+    ({ standIn, gateway, kit } = env);
   });
-  afterAll(async () => {
-    await kit.close();
-    await gateway.stop();
-    await standIn.stop();
-  });
+  afterAll(() => env.stop());
   beforeEach(() => kit.clock.set(SF_NOON));
 
   async function contactAt(phone: string, ctx: TenantContext = kit.newTenant()) {
@@ -58,11 +39,7 @@ describe('browser calls, recordings, the module switch and audited refusals', ()
     throw new Error(`timed out waiting for ${what}`);
   }
 
-  const finalCall = (ctx: TenantContext, id: string) =>
-    until('the call to end', async () => {
-      const call = await kit.calls.get(ctx, id);
-      return ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status) ? call : null;
-    });
+  const finalCall = (ctx: TenantContext, id: string) => untilFinal(kit, ctx, id);
 
   const eventsOf = async (tenantId: string, subject: string) => (await kit.events(tenantId)).filter((e) => e.subject === subject);
 

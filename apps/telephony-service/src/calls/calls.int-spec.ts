@@ -1,40 +1,25 @@
 import { control } from '@engage/providers/twilio/control';
-import { startTwilioStandIn, twilioSignature, type TwilioStandIn } from '@engage/providers/twilio';
+import { twilioSignature, type TwilioStandIn } from '@engage/providers/twilio';
 import type { CallView } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { domainError } from '@engage/testing/kit';
-import { startTelephonyKit, type TelephonyKit } from '../test-support/telephony-test-kit';
-import { TestCallbackGateway } from './test-callback-gateway';
+import { REP_PHONE as REP, settledLeg, SF_NOON, type StandInCall, startStandInKit, type StandInKit, untilFinal as callEnded } from '../test-support/stand-in-kit';
+import type { TelephonyKit } from '../test-support/telephony-test-kit';
+import type { TestCallbackGateway } from './test-callback-gateway';
 
-/** Noon in San Francisco: inside calling hours for 415 numbers. */
-const SF_NOON = '2026-01-15T20:00:00Z';
-const REP = '+14155550000'; // the stand-in answers it
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type StandInCall = { sid: string; to: string; status: string };
-
 describe('bridged calls through the Twilio stand-in', () => {
+  let env: StandInKit;
   let standIn: TwilioStandIn;
   let gateway: TestCallbackGateway;
   let kit: TelephonyKit;
 
   beforeAll(async () => {
-    standIn = await startTwilioStandIn({ timeScale: 0.01 });
-    gateway = await new TestCallbackGateway().start();
-    kit = await startTelephonyKit({
-      TWILIO_API_BASE_URL: standIn.url,
-      TWILIO_ACCOUNT_SID: standIn.accountSid,
-      TWILIO_AUTH_TOKEN: standIn.authToken,
-      TWILIO_WEBHOOK_BASE_URL: gateway.url,
-      TWILIO_FROM_NUMBER: standIn.phoneNumbers[0],
-    });
-    gateway.attach(kit.voiceCallbacks);
+    env = await startStandInKit();
+    ({ standIn, gateway, kit } = env);
   });
-  afterAll(async () => {
-    await kit.close();
-    await gateway.stop();
-    await standIn.stop();
-  });
+  afterAll(() => env.stop());
   beforeEach(() => kit.clock.set(SF_NOON));
 
   /** A tenant with a contact at `phone` who consented to calls. */
@@ -44,27 +29,9 @@ describe('bridged calls through the Twilio stand-in', () => {
     return { ctx, contact };
   }
 
-  async function untilFinal(ctx: TenantContext, id: string): Promise<CallView> {
-    for (let i = 0; i < 200; i++) {
-      const call = await kit.calls.get(ctx, id);
-      if (['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status)) return call;
-      await sleep(25);
-    }
-    throw new Error(`the call never ended (${(await kit.calls.get(ctx, id)).status})`);
-  }
-
+  const untilFinal = (ctx: TenantContext, id: string): Promise<CallView> => callEnded(kit, ctx, id);
   /** Waits until the stand-in delivered every callback of the contact leg of calls to `to`. */
-  async function legSettled(to: string): Promise<StandInCall> {
-    let leg: StandInCall | undefined;
-    for (let i = 0; i < 200 && !leg; i++) {
-      const { body } = await control<{ calls: StandInCall[] }>(standIn.url, 'GET', `/calls?to=${encodeURIComponent(to)}`);
-      leg = body.calls[body.calls.length - 1];
-      if (!leg) await sleep(25);
-    }
-    if (!leg) throw new Error(`no call to ${to}`);
-    await control(standIn.url, 'GET', `/calls/${leg.sid}/wait?status=final&timeoutMs=10000`);
-    return leg;
-  }
+  const legSettled = (to: string): Promise<StandInCall> => settledLeg(standIn.url, to);
 
   const eventsOf = async (ctx: TenantContext, callId: string) =>
     (await kit.events(ctx.tenantId)).filter((e) => e.envelope.aggregate_id === callId);

@@ -1,14 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { control } from '@engage/providers/twilio/control';
-import { createStandInTwilioClient, startTwilioStandIn, twilioSignature, type SentCallback, type TwilioStandIn } from '@engage/providers/twilio';
+import { createStandInTwilioClient, twilioSignature, type SentCallback, type TwilioStandIn } from '@engage/providers/twilio';
 import type { SmsView } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { domainError } from '@engage/testing/kit';
-import { TestCallbackGateway } from '../calls/test-callback-gateway';
-import { startTelephonyKit, type TelephonyKit } from '../test-support/telephony-test-kit';
+import type { TestCallbackGateway } from '../calls/test-callback-gateway';
+import { SF_NOON, startStandInKit, type StandInKit } from '../test-support/stand-in-kit';
+import type { TelephonyKit } from '../test-support/telephony-test-kit';
 
-/** Noon in San Francisco: inside texting hours for 415 numbers. */
-const SF_NOON = '2026-01-15T20:00:00Z';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -21,6 +20,7 @@ const freshNumber = (lastFour?: string) => `+1415${randomInt(200, 1000)}${lastFo
 const freshPlatformNumber = () => `+1500${randomInt(200, 1000)}${randomInt(1000, 10_000)}`;
 
 describe('SMS through the Twilio stand-in', () => {
+  let env: StandInKit;
   let standIn: TwilioStandIn;
   let gateway: TestCallbackGateway;
   let kit: TelephonyKit;
@@ -28,24 +28,12 @@ describe('SMS through the Twilio stand-in', () => {
   let twilioClient: ReturnType<typeof createStandInTwilioClient>;
 
   beforeAll(async () => {
-    standIn = await startTwilioStandIn({ timeScale: 0.01 });
-    gateway = await new TestCallbackGateway().start();
+    env = await startStandInKit();
+    ({ standIn, gateway, kit } = env);
     shared = standIn.phoneNumbers[0];
-    kit = await startTelephonyKit({
-      TWILIO_API_BASE_URL: standIn.url,
-      TWILIO_ACCOUNT_SID: standIn.accountSid,
-      TWILIO_AUTH_TOKEN: standIn.authToken,
-      TWILIO_WEBHOOK_BASE_URL: gateway.url,
-      TWILIO_FROM_NUMBER: shared,
-    });
-    gateway.route('/webhooks/twilio/sms/status', (input) => kit.smsCallbacks.applyStatus(input)).route('/webhooks/twilio/sms', (input) => kit.smsInbound.receive(input));
     twilioClient = createStandInTwilioClient(standIn.url, standIn.accountSid, standIn.authToken);
   });
-  afterAll(async () => {
-    await kit.close();
-    await gateway.stop();
-    await standIn.stop();
-  });
+  afterAll(() => env.stop());
   beforeEach(() => kit.clock.set(SF_NOON));
 
   /** A tenant with a contact at `phone` (known to crm-service's stand-in too) who consented to texts. */
