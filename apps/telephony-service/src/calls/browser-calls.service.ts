@@ -3,9 +3,10 @@ import type { CallView, TwilioWebhookCommand, TwimlReply, VoiceTokenView } from 
 import type { RequestContext } from '@engage/context';
 import { assertAllowed } from '@engage/access';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
-import { DomainError, ForbiddenError } from '@engage/errors';
+import { DomainError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
+import { assertSignature } from '../accounts/callback-signature';
 import { Clock } from '../compliance/clock';
 import { ComplianceGate } from '../compliance/compliance-gate';
 import { ContactDirectory } from '../compliance/contact-directory';
@@ -75,10 +76,7 @@ export class BrowserCallsService {
   /** `POST /webhooks/twilio/voice`: signature first (403 otherwise), then TwiML that dials or refuses. */
   async connect(input: TwilioWebhookCommand): Promise<TwimlReply> {
     // Browser devices connect through the platform's TwiML app, so Twilio signs with the platform token.
-    if (!this.twilio.isSignedByTwilio(this.twilio.platformAccount, input.url, input.params, input.signature)) {
-      this.logger.warn({ path: input.url.split('?')[0] }, 'voice webhook refused: bad or missing signature');
-      throw new ForbiddenError('The webhook signature does not verify.');
-    }
+    assertSignature(this.twilio.isSignedByTwilio(this.twilio.platformAccount, input.url, input.params, input.signature), this.logger, 'voice webhook', input);
     const p = input.params;
     const device = parseDeviceIdentity((p.From ?? '').replace(/^client:/, ''));
     if (!device || !p.From?.startsWith('client:') || !p.CallSid) return this.refuse('This device is not recognised.', { from: p.From });

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type CallStatus, CallStatuses, FinalCallStatuses, type TwilioWebhookCommand, type WebhookOutcome } from '@engage/contracts';
 import { systemContext, type TenantContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
-import { ForbiddenError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import { LOGGER } from '@engage/service-runtime';
+import { assertSignature } from '../accounts/callback-signature';
 import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { transitionEvents } from './call-events';
 import { CallsRepository } from './calls.repository';
@@ -33,10 +33,7 @@ export class VoiceCallbacksService {
   ) {}
 
   async applyStatus(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!(await this.accounts.isSignedFor(input))) {
-      this.logger.warn({ path: input.url.split('?')[0] }, 'voice status callback refused: bad or missing signature');
-      throw new ForbiddenError('The callback signature does not verify.');
-    }
+    assertSignature(await this.accounts.isSignedFor(input), this.logger, 'voice status callback', input);
     const url = new URL(input.url, 'http://callback.invalid');
     const tenantId = url.searchParams.get('tenant') ?? '';
     const callId = url.searchParams.get('call') ?? '';

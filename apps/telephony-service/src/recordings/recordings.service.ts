@@ -3,9 +3,10 @@ import { type CallView, grantFor, type RecordingChunk, type RecordingChunkComman
 import type { RequestContext } from '@engage/context';
 import { assertGranted, requireTenant } from '@engage/access';
 import { TenantDatabase } from '@engage/database';
-import { ForbiddenError, NotFoundError, ValidationError } from '@engage/errors';
+import { NotFoundError, ValidationError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
+import { assertSignature } from '../accounts/callback-signature';
 import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { CallsRepository } from '../calls/calls.repository';
 import { RECORDING_STATUS_PATH } from '../calls/calls.service';
@@ -43,10 +44,7 @@ export class RecordingsService {
   ) {}
 
   async applyCallback(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!(await this.accounts.isSignedFor(input))) {
-      this.logger.warn({ path: input.url.split('?')[0] }, 'recording callback refused: bad or missing signature');
-      throw new ForbiddenError('The callback signature does not verify.');
-    }
+    assertSignature(await this.accounts.isSignedFor(input), this.logger, 'recording callback', input);
     const url = new URL(input.url, 'http://callback.invalid');
     const tenantId = url.searchParams.get('tenant') ?? '';
     const callId = url.searchParams.get('call') ?? '';

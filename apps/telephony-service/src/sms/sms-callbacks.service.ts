@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SmsStatus, TwilioWebhookCommand, WebhookOutcome } from '@engage/contracts';
 import { TenantDatabase } from '@engage/database';
-import { ForbiddenError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
+import { assertSignature } from '../accounts/callback-signature';
 import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { SMS_STATUS_PATH } from './sms-dispatcher';
 import { SmsRepository } from './sms.repository';
@@ -36,10 +36,7 @@ export class SmsCallbacksService {
   ) {}
 
   async applyStatus(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!(await this.accounts.isSignedFor(input))) {
-      this.logger.warn({ path: input.url.split('?')[0] }, 'sms status callback refused: bad or missing signature');
-      throw new ForbiddenError('The callback signature does not verify.');
-    }
+    assertSignature(await this.accounts.isSignedFor(input), this.logger, 'sms status callback', input);
     const url = new URL(input.url, 'http://callback.invalid');
     const tenantId = url.searchParams.get('tenant') ?? '';
     const smsId = url.searchParams.get('sms') ?? '';

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Events, type SmsKeywordEffect, type SmsView, type TwilioWebhookCommand, type WebhookOutcome } from '@engage/contracts';
 import { systemContext, type TenantContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
-import { ForbiddenError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { OutboxWriter, outboxEvent } from '@engage/messaging';
 import { LOGGER } from '@engage/service-runtime';
+import { assertSignature } from '../accounts/callback-signature';
 import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { TwilioVoice } from '../calls/twilio-voice';
 import { ComplianceRepository } from '../compliance/compliance.repository';
@@ -54,10 +54,7 @@ export class SmsInboundService {
   ) {}
 
   async receive(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
-    if (!(await this.isSigned(input))) {
-      this.logger.warn({ path: input.url.split('?')[0] }, 'inbound sms refused: bad or missing signature');
-      throw new ForbiddenError('The callback signature does not verify.');
-    }
+    assertSignature(await this.isSigned(input), this.logger, 'inbound sms', input);
     const sid = field(input.params, 'MessageSid') ?? field(input.params, 'SmsSid');
     const from = phone(field(input.params, 'From'));
     const to = phone(field(input.params, 'To'));
