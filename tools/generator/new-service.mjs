@@ -16,7 +16,8 @@ import { sample } from './sample.mjs';
 import { appModule, migrationIndex, readme, skeleton } from './templates.mjs';
 
 /** Services that are still skeletons: the generator's bare output, file for file. */
-const SKELETONS = ['notification'];
+/** @type {string[]} */
+const SKELETONS = [];
 const BASE_PORT = 3000;
 
 /** @param {string} text */
@@ -187,7 +188,7 @@ function checkSkeletons(write) {
     console.error(`not what npm run new:service generates:\n  ${stale.join('\n  ')}`);
     return 1;
   }
-  console.log(write ? `rewrote ${stale.length} file(s)` : `${SKELETONS.join(', ')}: generator output, file for file`);
+  console.log(write ? `rewrote ${stale.length} file(s)` : SKELETONS.length ? `${SKELETONS.join(', ')}: generator output, file for file` : 'no skeleton services left');
   return 0;
 }
 

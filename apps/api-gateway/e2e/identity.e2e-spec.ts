@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { connect, type NatsConnection } from 'nats';
 import { authenticator } from 'otplib';
-import { api, e2eStack, newTenant, newUser, STRONG_PASSWORD, type TenantSession } from '@engage/testing';
+import { api, e2eStack, linkToken, newTenant, newUser, nthMailTo, STRONG_PASSWORD, type TenantSession } from '@engage/testing';
 
 /** Identity through the gateway, as the web and mobile apps use it. */
 jest.setTimeout(60_000);
@@ -111,23 +111,25 @@ describe('password reset', () => {
   });
   afterAll(() => nc.close());
 
-  it('answers the same for existing and unknown accounts, and a reset ends every session', async () => {
+  it('answers the same for existing and unknown accounts, mails a working link, and a reset ends every session', async () => {
     const tenant = await newTenant();
-    const mails = nc.subscribe('evt.user.auth.password_reset_requested');
+    // Every identity event published meanwhile: none may carry the link's token (ADR 0024).
+    const seen: string[] = [];
+    const events = nc.subscribe('evt.user.>', { callback: (_err, msg) => seen.push(new TextDecoder().decode(msg.data)) });
     const known = await api('/v1/auth/password-reset', { body: { tenant: tenant.slug, email: tenant.email } });
     const unknown = await api('/v1/auth/password-reset', { body: { tenant: tenant.slug, email: 'ghost@example.test' } });
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(known.body).toEqual(unknown.body);
 
-    let token = '';
-    for await (const msg of mails) {
-      const event = JSON.parse(new TextDecoder().decode(msg.data));
-      if (event.tenant_id === tenant.tenantId) {
-        token = event.payload.token;
-        break;
-      }
-    }
+    const mail = await nthMailTo(tenant.email, 1, 'Reset your Engage password');
+    const token = linkToken(mail);
+    expect(mail.html).toContain('reset-password?token=');
+    await new Promise((r) => setTimeout(r, 500));
+    events.unsubscribe();
+    expect(seen.some((e) => e.includes('password_reset_requested') && e.includes(tenant.tenantId))).toBe(true);
+    expect(seen.filter((e) => e.includes(token))).toEqual([]);
+
     const weak = await api('/v1/auth/password-reset/confirm', { body: { token, new_password: 'short' } });
     expect(weak.status).toBe(400);
     const newPassword = 'a brand new passphrase 2026';
@@ -198,23 +200,23 @@ describe('users and roles', () => {
     expect((await api('/v1/users/not-a-uuid', { token: tenant.accessToken })).status).toBe(400);
   });
 
-  it('invites a user without a password and lets them set one', async () => {
+  it('invites a user without a password and lets them set one, by a mailed link whose token is in no event', async () => {
     const tenant = await newTenant();
     const nc = await connect({ servers: e2eStack.natsUrl() });
-    const invites = nc.subscribe('evt.user.user.invited');
+    const seen: string[] = [];
+    const events = nc.subscribe('evt.user.>', { callback: (_err, msg) => seen.push(new TextDecoder().decode(msg.data)) });
     const email = `invitee-${randomUUID().slice(0, 6)}@example.test`;
     const created = await api<{ id: string; has_password: boolean }>('/v1/users', { token: tenant.accessToken, body: { email, full_name: 'New Person', role: 'rep' } });
     expect(created.status).toBe(201);
     expect(created.body.has_password).toBe(false);
-    let token = '';
-    for await (const msg of invites) {
-      const event = JSON.parse(new TextDecoder().decode(msg.data));
-      if (event.payload.email === email) {
-        token = event.payload.token;
-        break;
-      }
-    }
+    const mail = await nthMailTo(email, 1, 'invited');
+    const token = linkToken(mail);
+    expect(mail.text).toContain('New Person');
+    await new Promise((r) => setTimeout(r, 500));
+    events.unsubscribe();
     await nc.close();
+    expect(seen.some((e) => e.includes('evt.user.user.invited') && e.includes(email))).toBe(true);
+    expect(seen.filter((e) => e.includes(token))).toEqual([]);
     expect((await api('/v1/auth/password-reset/confirm', { body: { token, new_password: 'my first passphrase here' } })).status).toBe(200);
     expect((await login(tenant, email, 'my first passphrase here')).status).toBe(200);
   });

@@ -4,6 +4,7 @@ import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthHandler } from './auth/auth.handler';
 import { AuthService } from './auth/auth.service';
+import { LinkMailer } from './auth/link-mailer';
 import { LoginThrottle } from './auth/login-throttle';
 import { MfaChallenges } from './auth/mfa-challenges';
 import { RefreshFamilies } from './auth/refresh-families';
@@ -24,6 +25,7 @@ import { UsersService } from './users/users.service';
   controllers: [AuthHandler, UsersHandler, TenantsHandler, ApiKeysHandler],
   providers: [
     AuthService,
+    LinkMailer,
     SessionIssuer,
     SigningKeysService,
     LoginThrottle,

@@ -8,3 +8,4 @@ export * from './tx';
 export * from './sql';
 export * from './keyset';
 export * from './columns';
+export * from './after-commit';

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Tx } from './tx';
+import { withAfterCommit } from './after-commit';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,6 +46,8 @@ export const CrossTenantReasons = [
   'signing_keys',
   /** Retention of the inbox and applied-versions bookkeeping, for every tenant. */
   'messaging_retention',
+  /** Retention of the users' realtime streams (notification-service), for every tenant. */
+  'stream_retention',
   /** An inbound text is matched to the tenants its receiving number (or its thread) belongs to, before any tenant is known. */
   'sms_routing',
 ] as const;
@@ -60,14 +63,16 @@ export type CrossTenantReason = (typeof CrossTenantReasons)[number];
 export class TenantDatabase {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Runs `work` in one transaction bound to `tenantId`. */
+  /** Runs `work` in one transaction bound to `tenantId` (then its {@link afterCommit} callbacks). */
   async transaction<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     assertTenantId(tenantId);
-    return this.dataSource.transaction(async (manager) => {
-      const tx = sqlTx(manager);
-      await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-      return work(tx);
-    });
+    return withAfterCommit<T, Tx>((register) =>
+      this.dataSource.transaction(async (manager) => {
+        const tx = register(sqlTx(manager));
+        await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+        return work(tx);
+      }),
+    );
   }
 
   /**
@@ -77,10 +82,13 @@ export class TenantDatabase {
    */
   async entityTransaction<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     assertTenantId(tenantId);
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-      return work(manager);
-    });
+    return withAfterCommit<T, EntityManager>((register) =>
+      this.dataSource.transaction(async (manager) => {
+        register(manager);
+        await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+        return work(manager);
+      }),
+    );
   }
 
   /**
@@ -90,11 +98,13 @@ export class TenantDatabase {
    */
   async acrossTenants<T>(reason: CrossTenantReason, work: (tx: Tx) => Promise<T>): Promise<T> {
     if (!CrossTenantReasons.includes(reason)) throw new TypeError(`unknown cross-tenant reason: ${String(reason)}`);
-    return this.dataSource.transaction(async (manager) => {
-      const tx = sqlTx(manager);
-      await tx.query(`SELECT set_config($1, 'on', true)`, [`app.${reason}`]);
-      return work(tx);
-    });
+    return withAfterCommit<T, Tx>((register) =>
+      this.dataSource.transaction(async (manager) => {
+        const tx = register(sqlTx(manager));
+        await tx.query(`SELECT set_config($1, 'on', true)`, [`app.${reason}`]);
+        return work(tx);
+      }),
+    );
   }
 
   /** Like {@link acrossTenants}, with TypeORM's entity manager (user-service's repositories). */

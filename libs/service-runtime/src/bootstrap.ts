@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { NatsConnection } from 'nats';
 import type { ServiceConfig } from '@engage/config';
+import { onAfterCommitError } from '@engage/database';
 import { createLogger, type Logger, PinoNestLogger } from '@engage/logging';
 import { NatsRpcServer, RpcMetrics } from '@engage/messaging';
 import type { ServiceDefinition } from './service-definition';
@@ -23,6 +24,7 @@ export interface BootstrapOptions<C extends ServiceConfig> {
 export async function bootstrapService<C extends ServiceConfig>({ definition, config, module }: BootstrapOptions<C>) {
   const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  onAfterCommitError((error) => logger.warn({ err: error }, 'after-commit callback failed'));
 
   const app = await NestFactory.create<NestFastifyApplication>(module(config, logger), new FastifyAdapter(), {
     logger: new PinoNestLogger(logger),

@@ -1,5 +1,6 @@
 import { Messaging1795225762748 } from './1795225762748-Messaging';
 import { MessagingRetention1795229000000 } from './1795229000000-MessagingRetention';
+import { Notifications1795260000000 } from './1795260000000-Notifications';
 
 /** Applied in this order; each one is reversible (down). */
-export const migrations = [Messaging1795225762748, MessagingRetention1795229000000];
+export const migrations = [Messaging1795225762748, MessagingRetention1795229000000, Notifications1795260000000];

@@ -16,7 +16,7 @@ import {
   type TokenPairView,
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
-import { TenantDatabase } from '@engage/database';
+import { afterCommit, TenantDatabase } from '@engage/database';
 import { BadRequestError, DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
@@ -29,6 +29,7 @@ import { slugCandidates } from '../tenants/slug';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { toTenantView } from '../views';
+import { LinkMailer } from './link-mailer';
 import { LoginThrottle } from './login-throttle';
 import { MAX_MFA_GUESSES, MfaChallenges } from './mfa-challenges';
 import { assertPasswordAcceptable } from './password-policy';
@@ -59,6 +60,7 @@ export class AuthService {
     private readonly mfa: MfaService,
     private readonly challenges: MfaChallenges,
     private readonly outbox: OutboxWriter,
+    private readonly linkMailer: LinkMailer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -236,9 +238,11 @@ export class AuthService {
   }
 
   /**
-   * An invitation or reset link for `user`: the token goes to the notification service by event.
-   * It replaces the user's other open links. Callers hold the user's row lock (or have just
-   * inserted the user), so two links issued at once cannot both stay open.
+   * An invitation or reset link for `user`. It replaces the user's other open links. Callers hold
+   * the user's row lock (or have just inserted the user), so two links issued at once cannot both
+   * stay open. The event announces the link without its token; the token goes to notification-
+   * service by a direct request once this transaction has committed (ADR 0024), so no event, outbox
+   * row or log line ever holds it.
    */
   async issueOneTimeToken(tx: EntityManager, ctx: TenantContext, user: UserEntity, purpose: 'password_reset' | 'invitation') {
     await this.tokens.voidOpenOneTimeOfUser(tx, ctx.tenantId, user.id);
@@ -252,14 +256,16 @@ export class AuthService {
       tokenHash: sha256(token),
       expiresAt: new Date(Date.now() + ttl),
     });
+    const expiresAt = new Date(Date.now() + ttl).toISOString();
     const subject = purpose === 'invitation' ? Events.user.userInvited : Events.user.passwordResetRequested;
     await recordEvent(this.outbox, tx, ctx, subject, { id: user.id, version: user.version }, {
       user_id: user.id,
       email: user.email,
       full_name: user.fullName,
-      token,
-      expires_at: new Date(Date.now() + ttl).toISOString(),
+      expires_at: expiresAt,
     });
+    const link = { kind: purpose, tenantId: ctx.tenantId, requestId: ctx.requestId, userId: user.id, email: user.email, fullName: user.fullName, token, expiresAt };
+    afterCommit(tx, () => this.linkMailer.send(link));
   }
 
   private async createResetToken(ctx: RequestContext, input: PasswordResetRequest): Promise<void> {

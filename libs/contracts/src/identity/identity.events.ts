@@ -3,8 +3,9 @@ import type { TenantView } from './identity.dto';
 
 /**
  * Payloads of the events user-service publishes (inside an EventEnvelope). They double as the
- * audit trail: they never carry passwords, hashes or tokens, except the one-time token of an
- * invitation or a reset, which the notification service mails (docs/adr/0006).
+ * audit trail: they never carry passwords, hashes or tokens. The one-time token of an invitation
+ * or a reset goes from user-service to notification-service by a direct request, never in an event
+ * (docs/adr/0024, superseding 0006).
  */
 export interface TenantEvent {
   tenant: TenantView;
@@ -27,11 +28,11 @@ export interface UserRoleChangedEvent {
   from: Role;
   to: Role;
 }
+/** An invitation or password-reset link was issued (and mailed); the link's token is not here. */
 export interface OneTimeTokenIssuedEvent {
   user_id: string;
   email: string;
   full_name: string | null;
-  token: string;
   expires_at: string;
 }
 export interface LoginSucceededEvent {

@@ -1,1 +1,3 @@
 export * from './realtime';
+export * from './notification.dto';
+export * from './notification.subjects';

@@ -3,6 +3,7 @@ import { IdentityEvents, IdentitySubjects } from '../identity/identity.subjects'
 import { TelephonyEvents, TelephonySubjects } from '../telephony/telephony.subjects';
 import { AuditSubjects } from '../audit/audit.subjects';
 import { ActivityEvents, ActivitySubjects } from '../activity/activity.subjects';
+import { NotificationSubjects } from '../notification/notification.subjects';
 // new:service imports
 
 export * from './typed-subject';
@@ -19,6 +20,7 @@ export const Subjects = {
   /** The audit trail (kept by activity-service). */
   audit: AuditSubjects,
   activity: ActivitySubjects,
+  notification: NotificationSubjects,
   // new:service subjects
 } as const;
 

@@ -48,7 +48,7 @@ export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: rea
     allowResponses: false,
   },
   'user-service': {
-    publish: ['user.>', 'evt.user.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    publish: ['user.>', 'evt.user.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'notification.email.send_link'],
     subscribe: ['user.>', 'evt.>', '_INBOX.>'],
     allowResponses: true,
   },
@@ -68,7 +68,7 @@ export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: rea
     allowResponses: true,
   },
   'notification-service': {
-    publish: ['notification.>', 'evt.notification.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>'],
+    publish: ['notification.>', 'evt.notification.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'user.users.me', 'user.users.list'],
     subscribe: ['notification.>', 'evt.>', '_INBOX.>'],
     allowResponses: true,
   },

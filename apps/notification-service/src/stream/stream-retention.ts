@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { Logger } from '@engage/logging';
+import { LOGGER, RecurringJob, SERVICE_CONFIG } from '@engage/service-runtime';
+import type { NotificationConfig } from '../config';
+import { UserStreams } from './user-streams';
+
+const RETENTION_JOB = 'notification-stream-retention';
+
+/**
+ * Keeps each user's realtime stream to NOTIFICATION_STREAM_RETENTION_DAYS (7 by default): a client
+ * away for longer reloads (`reset`) rather than replaying a week of entries. Runs every
+ * NOTIFICATION_STREAM_RETENTION_INTERVAL_MS on each replica; deleting twice is harmless.
+ */
+@Injectable()
+export class StreamRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly job: RecurringJob;
+
+  constructor(
+    private readonly streams: UserStreams,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
+    scheduler: SchedulerRegistry,
+  ) {
+    this.job = new RecurringJob(scheduler, RETENTION_JOB, logger);
+  }
+
+  onApplicationBootstrap(): void {
+    this.job.start(this.config.NOTIFICATION_STREAM_RETENTION_INTERVAL_MS, () => this.runOnce());
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
+  }
+
+  /** One round (exposed for tests): the number of entries deleted. */
+  async runOnce(): Promise<number> {
+    const deleted = await this.streams.purgeExpired(this.config.NOTIFICATION_STREAM_RETENTION_DAYS);
+    if (deleted > 0) this.logger.info({ deleted, retention_days: this.config.NOTIFICATION_STREAM_RETENTION_DAYS }, 'deleted expired stream entries');
+    return deleted;
+  }
+}
