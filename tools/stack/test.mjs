@@ -72,7 +72,7 @@ export async function runTests(argv) {
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   // `--filter=<regexp>`: only the test files whose path matches, in every tier that runs jest (a quicker loop).
   const filter = argv.find((a) => a.startsWith('--filter='))?.slice(9);
-  const filterArgs = filter ? [`--testPathPattern=${filter}`, "--passWithNoTests"] : [];
+  const filterArgs = filter ? [`--testPathPattern=${filter}`, '--passWithNoTests'] : [];
   /** @param {string} tier */
   const wants = (tier) => !only || only.includes(tier);
   /** @type {({ name: string } & Tally)[]} */
