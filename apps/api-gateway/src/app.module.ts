@@ -20,6 +20,8 @@ import { GATEWAY_REDIS } from './infra/tokens';
 import { TelephonyGatewayModule } from './telephony/telephony-gateway.module';
 import { AuditGatewayModule } from './audit/audit.controller';
 import { ActivityGatewayModule } from './activity/activity-gateway.module';
+import { realtimeProviders } from './realtime/realtime.providers';
+import { NotificationGatewayModule } from './notification/notification-gateway.module';
 // new:service imports
 
 /**
@@ -38,6 +40,7 @@ export class AppModule {
         TelephonyGatewayModule,
         AuditGatewayModule,
         ActivityGatewayModule,
+        NotificationGatewayModule,
         // new:service modules
       ],
       controllers: [HealthController, MetricsController, JwksController, DiagnosticsController, ...(config.BENCH_PROBES ? [BenchProbesController] : [])],
@@ -47,6 +50,7 @@ export class AppModule {
         { provide: AccessGate, inject: [GATEWAY_REDIS], useFactory: (redis: Redis) => new AccessGate(redis) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        ...realtimeProviders,
       ],
     };
   }

@@ -10,6 +10,7 @@ import type { GatewayConfig } from './config';
 import { installBodyParsers } from './http/body-parsers';
 import { setupDocs } from './http/docs';
 import { installHttpHooks, requestIdFrom } from './http/fastify-hooks';
+import { RealtimeWsAdapter } from './realtime/realtime-ws-adapter';
 
 /**
  * Connection timeouts, so that a slow or silent client cannot hold a connection: Node checks
@@ -56,6 +57,8 @@ export async function createGateway(
   await app.register(cookie as never);
   app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'] });
   app.useGlobalPipes(createValidationPipe());
+  // `/v1/realtime` upgrades on the same HTTP server and port (see realtime/realtime.gateway.ts).
+  app.useWebSocketAdapter(new RealtimeWsAdapter(app, config.REALTIME_MAX_FRAME_BYTES, logger));
   app.enableShutdownHooks();
   // Swagger UI loads its static assets through a dynamic import (not available inside Jest).
   if (docs) setupDocs(app);

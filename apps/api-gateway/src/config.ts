@@ -107,6 +107,59 @@ export class GatewayConfig extends BaseConfig {
   @IsBoolean()
   BENCH_PROBES = false;
 
+  /**
+   * The realtime WebSocket (`/v1/realtime`, SPEC section 4; see the gateway README). A client has
+   * this long after connecting to send its auth frame (SPEC: 10 s), and this long after
+   * `{"type":"reauth"}` to send a fresh access token (SPEC: 30 s); either missed closes with 4401.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  REALTIME_AUTH_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  REALTIME_REAUTH_TIMEOUT_MS = 30_000;
+
+  /** Largest client frame, in bytes (an auth frame with its token is about 1 KB); over closes with 1009. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  REALTIME_MAX_FRAME_BYTES = 16_384;
+
+  /**
+   * Client frames per socket: a token bucket of this many frames, refilled at this many per
+   * second. A client that empties it is flooding and is closed with 1008.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REALTIME_FRAME_BURST = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REALTIME_FRAMES_PER_S = 5;
+
+  /**
+   * Every this often the gateway pings each socket at the protocol level; one that has not answered
+   * the previous ping is dead (a dropped network, a sleeping laptop) and is cut.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  REALTIME_HEARTBEAT_MS = 30_000;
+
+  /**
+   * Every this often each socket's access token is checked against the revocation keys again, so a
+   * user who is deactivated, logs out or resets their password loses their sockets within seconds.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  REALTIME_REVOCATION_CHECK_MS = 5_000;
+
   get corsOrigins(): string[] {
     return this.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   }
