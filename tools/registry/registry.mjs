@@ -18,6 +18,7 @@ export const REGISTRY_FILE = join(ROOT, 'libs/contracts/src/system/services.json
  * @property {number} portOffset  its HTTP port (health, metrics) is the stack's base port plus this
  * @property {string} owns        what it owns, in a few words
  * @property {string[]} [calls]  request subjects of other services it calls (its NATS user may publish to them)
+ * @property {string[]} [publishes]  other subjects it publishes to on core NATS (e.g. notification-service's live `rt.user.>`)
  * @property {DeployEntry} [deploy] how it differs from the defaults when deployed
  *
  * @typedef {object} DeployEntry
@@ -31,6 +32,7 @@ export const REGISTRY_FILE = join(ROOT, 'libs/contracts/src/system/services.json
  * @property {string} app
  * @property {string} valuesKey
  * @property {number} portOffset
+ * @property {string[]} [subscribes]  core NATS subjects it subscribes to (the realtime streams, user deactivations)
  *
  * @typedef {object} Registry
  * @property {GatewayEntry} gateway
@@ -80,7 +82,7 @@ export function natsPermissions(registry) {
   const result = {
     [registry.gateway.app]: {
       publish: registry.services.map((s) => `${s.prefix}.>`),
-      subscribe: ['_INBOX.>'],
+      subscribe: ['_INBOX.>', ...(registry.gateway.subscribes ?? [])],
       allowResponses: false,
     },
   };
@@ -88,7 +90,7 @@ export function natsPermissions(registry) {
     result[s.app] = {
       // JetStream: stream and consumer management and pulls ($JS.API), acknowledgements ($JS.ACK),
       // its own events, and dead letters of its consumers.
-      publish: [`${s.prefix}.>`, `evt.${s.prefix}.>`, 'dlq.>', '$JS.API.>', '$JS.ACK.>', ...(s.calls ?? [])],
+      publish: [`${s.prefix}.>`, `evt.${s.prefix}.>`, 'dlq.>', '$JS.API.>', '$JS.ACK.>', ...(s.calls ?? []), ...(s.publishes ?? [])],
       subscribe: [`${s.prefix}.>`, 'evt.>', '_INBOX.>'],
       allowResponses: true,
     };

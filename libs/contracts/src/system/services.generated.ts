@@ -44,7 +44,7 @@ export const ServiceSchemas: Record<ServiceName, string> = {
 export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: readonly string[]; subscribe: readonly string[]; allowResponses: boolean }> = {
   'api-gateway': {
     publish: ['user.>', 'crm.>', 'telephony.>', 'activity.>', 'notification.>'],
-    subscribe: ['_INBOX.>'],
+    subscribe: ['_INBOX.>', 'rt.user.>', 'evt.user.user.deactivated'],
     allowResponses: false,
   },
   'user-service': {
@@ -68,7 +68,7 @@ export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: rea
     allowResponses: true,
   },
   'notification-service': {
-    publish: ['notification.>', 'evt.notification.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'user.users.me', 'user.users.list'],
+    publish: ['notification.>', 'evt.notification.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'user.users.me', 'user.users.list', 'rt.user.>'],
     subscribe: ['notification.>', 'evt.>', '_INBOX.>'],
     allowResponses: true,
   },
