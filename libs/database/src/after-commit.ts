@@ -46,6 +46,19 @@ export async function runAfterCommit(tx: object): Promise<void> {
   }
 }
 
+/**
+ * How many callbacks `tx` holds so far: taken at a savepoint, so that rolling back to the
+ * savepoint can also forget the callbacks registered since ({@link dropAfterCommitSince}).
+ */
+export function afterCommitMark(tx: object): number {
+  return pending.get(tx)?.length ?? 0;
+}
+
+/** Forgets the callbacks registered on `tx` after `mark` (their work was rolled back to a savepoint). */
+export function dropAfterCommitSince(tx: object, mark: number): void {
+  pending.get(tx)?.splice(mark);
+}
+
 /** Forgets the callbacks of a transaction that rolled back. */
 export function dropAfterCommit(tx: object): void {
   pending.delete(tx);

@@ -54,6 +54,7 @@ export class EventConsumers {
             ackWaitMs: meta.ackWaitMs,
             versions: meta.versions,
             concurrency: meta.concurrency,
+            batch: meta.batch,
             schema: this.definition.schema,
             db: this.db,
             js: this.js,

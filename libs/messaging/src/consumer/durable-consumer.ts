@@ -10,7 +10,7 @@ import {
 } from 'nats';
 import type { EventEnvelope } from '@engage/contracts';
 import { runWithContext, systemContext } from '@engage/context';
-import type { TenantDatabase, Tx } from '@engage/database';
+import { afterCommitMark, dropAfterCommitSince, type TenantDatabase, type Tx } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { decodeJson } from '../connection';
 import { isStreamNotFound } from '../jetstream/streams';
@@ -43,6 +43,14 @@ export interface DurableConsumerOptions<TPayload> {
    * thousand events a second instead of one transaction's round trips at a time.
    */
   concurrency?: number;
+  /**
+   * Events of one tenant applied in one transaction, at most this many (default 1). Only what has
+   * already arrived is batched — a quiet stream still gets each event at once — so under load the
+   * commit's cost is shared by up to `batch` events. Each event has its own savepoint: one that
+   * fails is rolled back alone and then retried by itself, as without batching. Ignores
+   * `concurrency`.
+   */
+  batch?: number;
   /** The schema holding this service's inbox and applied_versions tables. */
   schema: string;
   db: TenantDatabase;
@@ -83,6 +91,10 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     const consumer = await this.options.js.consumers.get(this.options.stream, this.options.name);
     this.messages = await consumer.consume({ max_messages: 64 });
     const messages = this.messages;
+    if ((this.options.batch ?? 1) > 1) {
+      this.loop = this.batchLoop(messages).catch((error) => this.options.logger.error({ err: error, consumer: this.options.name }, 'consumer loop ended'));
+      return;
+    }
     const limit = Math.max(1, this.options.concurrency ?? 1);
     const inFlight = new Set<Promise<unknown>>();
     this.loop = (async () => {
@@ -103,6 +115,80 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       // Stopping: the events in hand finish; the rest are redelivered later.
       await Promise.all(inFlight);
     })().catch((error) => this.options.logger.error({ err: error, consumer: this.options.name }, 'consumer loop ended'));
+  }
+
+  /**
+   * Batch mode: arrivals queue up while a transaction is in flight, and the next transaction takes
+   * the queued events of the first one's tenant (group commit). When the stream stops, the queued
+   * events are finished first.
+   */
+  private async batchLoop(messages: ConsumerMessages): Promise<void> {
+    const queue: JsMsg[] = [];
+    const signal: { wake: (() => void) | null } = { wake: null };
+    let ended = false;
+    const worker = (async () => {
+      for (;;) {
+        if (queue.length === 0) {
+          if (ended) return;
+          await new Promise<void>((resolve) => (signal.wake = resolve));
+          continue;
+        }
+        const batch = takeBatch(queue, this.options.batch ?? 1);
+        await this.processBatch(batch).catch((error: unknown) =>
+          this.options.logger.error({ err: error, consumer: this.options.name, events: batch.length }, 'event batch failed'),
+        );
+      }
+    })();
+    const wakeWorker = () => {
+      const wake = signal.wake;
+      signal.wake = null;
+      wake?.();
+    };
+    for await (const msg of messages) {
+      queue.push(msg);
+      wakeWorker();
+    }
+    ended = true;
+    wakeWorker();
+    await worker;
+  }
+
+  /** Applies `msgs` (one tenant's) in one transaction, a savepoint each; the ones that failed go through `process` alone. */
+  async processBatch(msgs: JsMsg[]): Promise<void> {
+    const events = msgs.map((msg) => ({ msg, event: decodeEnvelope<TPayload>(msg) }));
+    const first = events[0]?.event;
+    if (msgs.length === 1 || !first || events.some((e) => !e.event || e.event.tenant_id !== first.tenant_id)) {
+      for (const msg of msgs) await this.process(msg);
+      return;
+    }
+    const applied: JsMsg[] = [];
+    const failed: JsMsg[] = [];
+    try {
+      await this.options.db.transaction(first.tenant_id, async (tx) => {
+        for (const { msg, event } of events) {
+          const mark = afterCommitMark(tx);
+          await tx.query('SAVEPOINT engage_event');
+          try {
+            const ctx = systemContext({ tenantId: event!.tenant_id, requestId: event!.request_id ?? event!.id });
+            await runWithContext(ctx, () => this.applyOnce(tx, event!));
+            await tx.query('RELEASE SAVEPOINT engage_event');
+            applied.push(msg);
+          } catch {
+            await tx.query('ROLLBACK TO SAVEPOINT engage_event');
+            dropAfterCommitSince(tx, mark);
+            failed.push(msg);
+          }
+        }
+      });
+    } catch (error) {
+      // The batch did not commit: every event goes again, alone.
+      this.options.logger.warn({ err: error, consumer: this.options.name, events: msgs.length }, 'event batch did not commit; applying its events one by one');
+      for (const msg of msgs) await this.process(msg);
+      return;
+    }
+    for (const msg of applied) msg.ack();
+    // Alone, with the usual retries, back-off and dead letter.
+    for (const msg of failed) await this.process(msg);
   }
 
   /** Stops pulling; the event in hand finishes first, unacknowledged ones are redelivered later. */
@@ -201,3 +287,24 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
   }
 }
 
+/** The event a message carries, or null when it is not an event envelope. */
+function decodeEnvelope<TPayload>(msg: JsMsg): EventEnvelope<TPayload> | null {
+  try {
+    const event = decodeJson<EventEnvelope<TPayload>>(msg.data);
+    return event?.id && event.tenant_id ? event : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes from `queue` up to `size` messages of the first one's tenant, keeping the others' order. */
+function takeBatch(queue: JsMsg[], size: number): JsMsg[] {
+  const tenant = decodeEnvelope(queue[0])?.tenant_id;
+  if (!tenant) return queue.splice(0, 1);
+  const taken: JsMsg[] = [];
+  for (let i = 0; i < queue.length && taken.length < size; ) {
+    if (decodeEnvelope(queue[i])?.tenant_id === tenant) taken.push(...queue.splice(i, 1));
+    else i++;
+  }
+  return taken;
+}

@@ -17,6 +17,8 @@ export interface OnEventOptions {
   versions?: 'latest' | 'every';
   /** Events processed at once (see DurableConsumerOptions.concurrency; default 1, in stream order). */
   concurrency?: number;
+  /** Events of one tenant applied in one transaction, at most this many (see DurableConsumerOptions.batch). */
+  batch?: number;
 }
 
 export interface OnEventMetadata extends OnEventOptions {
