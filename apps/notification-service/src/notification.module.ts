@@ -12,13 +12,20 @@ import { NatsStreamPublisher, StreamPublisher } from './stream/stream-publisher'
 import { StreamHandler } from './stream/stream.handler';
 import { StreamRetention } from './stream/stream-retention';
 import { UserStreams } from './stream/user-streams';
+import { WebhookDeliveryWorker } from './webhooks/delivery-worker';
+import { WebhookSecrets } from './webhooks/webhook-secrets';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WebhookSourcesConsumer } from './webhooks/webhook-sources.consumer';
+import { WebhooksHandler } from './webhooks/webhooks.handler';
+import { WebhooksService } from './webhooks/webhooks.service';
+import { WebhookWorkerSignal } from './webhooks/worker-signal';
 
 /**
  * Each user's realtime stream (read by the gateway's WebSocket), their inbox and preferences, admin
- * broadcasts, and the emails Engage sends.
+ * broadcasts, the emails Engage sends, and outbound webhooks.
  */
 @Module({
-  controllers: [StreamHandler, NotificationsHandler, EmailHandler],
+  controllers: [StreamHandler, NotificationsHandler, EmailHandler, WebhooksHandler],
   providers: [
     UserStreams,
     StreamRetention,
@@ -30,6 +37,12 @@ import { UserStreams } from './stream/user-streams';
     RecordOwners,
     RealtimeSourcesConsumer,
     InboxSourcesConsumer,
+    WebhookSecrets,
+    WebhookWorkerSignal,
+    { provide: WebhookSender, useFactory: () => new WebhookSender() },
+    WebhooksService,
+    WebhookSourcesConsumer,
+    WebhookDeliveryWorker,
   ],
 })
 export class NotificationModule {}

@@ -50,6 +50,8 @@ export const CrossTenantReasons = [
   'stream_retention',
   /** An inbound text is matched to the tenants its receiving number (or its thread) belongs to, before any tenant is known. */
   'sms_routing',
+  /** The webhook delivery worker claims due deliveries of every tenant (notification-service). */
+  'webhook_delivery',
 ] as const;
 export type CrossTenantReason = (typeof CrossTenantReasons)[number];
 

@@ -122,7 +122,8 @@ export async function startNotificationKit(overrides: Partial<NotificationConfig
   async function deliver<T>(instance: object, handler: EventHandlerOf<T>, envelope: EventEnvelope<T>): Promise<ProcessOutcome> {
     const meta = Reflect.getMetadata(ON_EVENT, handler) as OnEventMetadata | undefined;
     if (!meta) throw new Error('not an @OnEvent handler');
-    if (meta.event.subject !== envelope.type) throw new Error(`${meta.durable} consumes ${meta.event.subject}, not ${envelope.type}`);
+    const consumes = meta.event.subject.endsWith('.>') ? envelope.type.startsWith(meta.event.subject.slice(0, -1)) : meta.event.subject === envelope.type;
+    if (!consumes) throw new Error(`${meta.durable} consumes ${meta.event.subject}, not ${envelope.type}`);
     const consumer = new DurableConsumer<T>({
       name: meta.durable,
       stream: 'unused',

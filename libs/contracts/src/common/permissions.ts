@@ -59,7 +59,8 @@ export const PERMISSIONS: Record<Role, Record<Resource, Row>> = {
     activities: all,
     audit: none,
     notifications: { read: 'own', create: false, update: 'own', delete: false },
-    webhooks: readOnly,
+    /** Issue 19: managers run integrations too (endpoints, rotation, redelivery). */
+    webhooks: all,
     integrations: { read: 'own', create: 'own', update: 'own', delete: 'own' },
     system: none,
   },

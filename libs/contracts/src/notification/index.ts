@@ -1,3 +1,4 @@
 export * from './realtime';
 export * from './notification.dto';
 export * from './notification.subjects';
+export * from './webhooks.dto';

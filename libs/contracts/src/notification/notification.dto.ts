@@ -8,9 +8,9 @@ import { FREE_TEXT_MAX, NAME_MAX, NonBlankText } from '../crm/text.validators';
 /**
  * Where a notification came from (SPEC section 4): someone @mentioned you, a contact or deal was
  * given to you, your import finished, a Gmail connection needs your consent again, an admin
- * announced something to everyone.
+ * announced something to everyone, a webhook endpoint you created was disabled after days of failures.
  */
-export const NotificationKinds = ['mention', 'assignment', 'import_completed', 'gmail_reconsent', 'broadcast'] as const;
+export const NotificationKinds = ['mention', 'assignment', 'import_completed', 'gmail_reconsent', 'broadcast', 'webhook_disabled'] as const;
 export type NotificationKind = (typeof NotificationKinds)[number];
 
 /** One notification of a user's inbox (also the `data` of a realtime `notification` entry). */

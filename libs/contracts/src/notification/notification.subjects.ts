@@ -14,6 +14,18 @@ import type {
   UpdateNotificationPreferencesRequest,
 } from './notification.dto';
 import { RealtimeSubjects } from './realtime';
+import type {
+  CreateWebhookRequest,
+  ListWebhookDeliveriesCommand,
+  UpdateWebhookCommand,
+  WebhookDeliveryCommand,
+  WebhookDeliveryPage,
+  WebhookDeliveryView,
+  WebhookIdCommand,
+  WebhookPage,
+  WebhookView,
+  WebhookWithSecretView,
+} from './webhooks.dto';
 
 /** NATS request subjects answered by notification-service (`notification.<entity>.<verb>`). */
 export const NotificationSubjects = {
@@ -35,6 +47,17 @@ export const NotificationSubjects = {
   },
   broadcasts: {
     create: rpcSubject<CreateBroadcastRequest, BroadcastView>('notification.broadcasts.create'),
+  },
+  webhooks: {
+    list: rpcSubject<EmptyRequest, WebhookPage>('notification.webhooks.list'),
+    create: rpcSubject<CreateWebhookRequest, WebhookWithSecretView>('notification.webhooks.create'),
+    get: rpcSubject<WebhookIdCommand, WebhookView>('notification.webhooks.get'),
+    update: rpcSubject<UpdateWebhookCommand, WebhookView>('notification.webhooks.update'),
+    delete: rpcSubject<WebhookIdCommand, { deleted: true }>('notification.webhooks.delete'),
+    rotateSecret: rpcSubject<WebhookIdCommand, WebhookWithSecretView>('notification.webhooks.rotate_secret'),
+    deliveries: rpcSubject<ListWebhookDeliveriesCommand, WebhookDeliveryPage>('notification.webhooks.deliveries'),
+    test: rpcSubject<WebhookIdCommand, WebhookDeliveryView>('notification.webhooks.test'),
+    redeliver: rpcSubject<WebhookDeliveryCommand, WebhookDeliveryView>('notification.webhooks.redeliver'),
   },
   email: {
     /** Carries a one-time token: only user-service calls it, and nothing logs its payload (ADR 0024). */
