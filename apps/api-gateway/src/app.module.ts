@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type Redis from 'ioredis';
 import type { Logger } from '@engage/logging';
 import { AuthGuard } from './auth/auth.guard';
+import { BillingGate } from './auth/billing-gate';
 import { JwksController } from './auth/jwks.controller';
 import { JwksStore } from './auth/jwks.store';
 import { TokenVerifier } from './auth/token-verifier';
@@ -48,6 +49,7 @@ export class AppModule {
         JwksStore,
         TokenVerifier,
         { provide: AccessGate, inject: [GATEWAY_REDIS], useFactory: (redis: Redis) => new AccessGate(redis) },
+        BillingGate,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         ...realtimeProviders,

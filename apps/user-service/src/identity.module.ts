@@ -13,6 +13,11 @@ import { SessionIssuer } from './auth/session-issuer';
 import { SigningKeysService } from './auth/signing-keys.service';
 import { TokensRepository } from './auth/tokens.repository';
 import { MfaService } from './mfa/mfa.service';
+import { SERVICE_CONFIG } from '@engage/service-runtime';
+import { BillingHandler } from './billing/billing.handler';
+import { BillingService } from './billing/billing.service';
+import { createStripeClient, STRIPE } from './billing/stripe-client';
+import type { UserConfig } from './config';
 import { TenantsHandler } from './tenants/tenants.handler';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
@@ -20,9 +25,9 @@ import { UsersHandler } from './users/users.handler';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
-/** Tenants, users, authentication, MFA and API keys. */
+/** Tenants, users, authentication, MFA, API keys and billing. */
 @Module({
-  controllers: [AuthHandler, UsersHandler, TenantsHandler, ApiKeysHandler],
+  controllers: [AuthHandler, UsersHandler, TenantsHandler, ApiKeysHandler, BillingHandler],
   providers: [
     AuthService,
     LinkMailer,
@@ -40,6 +45,8 @@ import { UsersService } from './users/users.service';
     TenantsRepository,
     ApiKeysService,
     ApiKeysRepository,
+    BillingService,
+    { provide: STRIPE, inject: [SERVICE_CONFIG], useFactory: (config: UserConfig) => createStripeClient(config) },
   ],
 })
 export class IdentityModule {}

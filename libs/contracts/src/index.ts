@@ -15,6 +15,8 @@ export { AuthRedisKeys, ACCESS_TOKEN_TTL_S, REFRESH_TOKEN_TTL_S } from './identi
 export * from './identity/identity.events';
 export * from './identity/jwks.dto';
 export * from './identity/identity.dto';
+export * from './identity/plans';
+export * from './identity/billing.dto';
 export * from './crm';
 export * from './telephony';
 export * from './audit';

@@ -10,6 +10,7 @@ import { getRequestContext, setRequestContext } from '../http/request-context';
 import { ROUTE_ACCESS, type RouteAccess } from './route-access.decorator';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 import { AccessGate, type GateResult } from './access-gate';
+import { BillingGate } from './billing-gate';
 import { type Principal, TokenVerifier } from './token-verifier';
 
 /**
@@ -32,6 +33,7 @@ export class AuthGuard implements CanActivate {
     private readonly verifier: TokenVerifier,
     @Inject(AccessGate) private readonly gate: AccessGate,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(BillingGate) private readonly billing: BillingGate,
   ) {
     this.limits = { ip: config.RATE_LIMIT_IP_PER_MIN, user: config.RATE_LIMIT_USER_PER_MIN, tenant: config.RATE_LIMIT_TENANT_PER_MIN };
     this.opsTokenDigest = config.OPS_TOKEN ? sha256(config.OPS_TOKEN) : null;
@@ -76,6 +78,7 @@ export class AuthGuard implements CanActivate {
     };
     setRequestContext(req, ctx);
     if (access.kind === 'permission' && !grantFor(ctx.role, access.resource, access.action)) throw new ForbiddenError();
+    await this.billing.assertWritable(req.method, req.routeOptions.url, principal.tenantId);
     return true;
   }
 }

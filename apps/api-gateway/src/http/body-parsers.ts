@@ -46,6 +46,17 @@ export class BodyTimeoutError extends DomainError {
  */
 export const AcceptsBody = (...kinds: BodyKind[]) => RouteConfig({ bodyTypes: kinds.flatMap((k) => BODY_TYPES[k]) });
 
+/**
+ * A JSON route that also needs the body's exact bytes (Stripe signs them, and any re-serialised
+ * JSON would no longer verify): the parser keeps them, read with {@link rawBodyOf}.
+ */
+export const KeepsRawJsonBody = () => RouteConfig({ bodyTypes: BODY_TYPES.json, rawBody: true });
+
+const RAW_BODY = Symbol('rawBody');
+
+/** The bytes of a JSON body on a {@link KeepsRawJsonBody} route, or null. */
+export const rawBodyOf = (req: FastifyRequest): Buffer | null => (req as unknown as { [RAW_BODY]?: Buffer })[RAW_BODY] ?? null;
+
 /** The media type of a request, lower-cased and without parameters (`text/csv; charset=utf-8` → `text/csv`). */
 export const mediaTypeOf = (req: Pick<FastifyRequest, 'headers'>): string =>
   String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -95,6 +106,7 @@ export function installBodyParsers(fastify: FastifyInstance, { bodyLimit, bodyTi
       done(new BadRequestError(`The JSON body is nested too deeply (at most ${MAX_JSON_DEPTH} levels).`), undefined);
       return;
     }
+    if ((req.routeOptions.config as { rawBody?: boolean } | undefined)?.rawBody) (req as unknown as { [RAW_BODY]?: Buffer })[RAW_BODY] = body as Buffer;
     // secure-json-parse takes the buffer as it is (Fastify types it as a string).
     parseJson(req, body as unknown as string, done);
   });

@@ -16,6 +16,9 @@ import { assertAllowed } from '@engage/access';
 import { issueScopedToken, tenantOfScopedToken } from '../auth/scoped-token';
 import { sha256 } from '../crypto/secret-box';
 import { recordEvent } from '../identity-events';
+import { effectiveModules } from '../billing/entitlements';
+import { ModuleNotEnabledError } from '../billing/entitlement-errors';
+import { TenantsRepository } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
 import { toApiKeyView } from '../views';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -27,17 +30,20 @@ export class ApiKeysService {
     private readonly db: TenantDatabase,
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersRepository,
+    private readonly tenants: TenantsRepository,
     private readonly outbox: OutboxWriter,
   ) {}
 
   async list(ctx: RequestContext): Promise<{ data: ApiKeyView[] }> {
     assertAllowed(ctx, 'api_keys', 'read');
+    await this.assertModuleEnabled(ctx.tenantId);
     const rows = await this.db.entityTransaction(ctx.tenantId, (tx) => this.keys.list(tx, ctx.tenantId));
     return { data: rows.map(toApiKeyView) };
   }
 
   async create(ctx: RequestContext, input: CreateApiKeyRequest): Promise<CreatedApiKeyView> {
     assertAllowed(ctx, 'api_keys', 'create');
+    await this.assertModuleEnabled(ctx.tenantId);
     const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw new ValidationError('The expiry must be in the future.', { fields: { expires_at: ['must be in the future'] } });
@@ -73,6 +79,15 @@ export class ApiKeysService {
       await recordEvent(this.outbox, tx, ctx, Events.user.apiKeyRevoked, { id }, { api_key_id: id });
       return toApiKeyView(row);
     });
+  }
+
+  /**
+   * API keys are a module of the plan (pro and up): without it keys can be neither listed nor
+   * made (403 module_not_enabled); revoking stays possible, so a downgraded tenant can clean up.
+   */
+  private async assertModuleEnabled(tenantId: string): Promise<void> {
+    const tenant = await this.db.entityTransaction(tenantId, (tx) => this.tenants.find(tx, tenantId));
+    if (!tenant || !effectiveModules(tenant, new Date()).includes('api_keys')) throw new ModuleNotEnabledError('api_keys');
   }
 
   /** Called by the gateway for `Authorization: Bearer ek_…`. The key's creator must still be active. */

@@ -23,6 +23,7 @@ import { OutboxWriter } from '@engage/messaging';
 import { LOGGER } from '@engage/service-runtime';
 import { sha256 } from '../crypto/secret-box';
 import { recordEvent } from '../identity-events';
+import { newTenantBilling } from '../billing/entitlements';
 import { MfaService } from '../mfa/mfa.service';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { slugCandidates } from '../tenants/slug';
@@ -77,8 +78,8 @@ export class AuthService {
         id: tenantId,
         name: input.company_name.trim(),
         slug,
-        plan: 'basic',
-        enabledModules: ['crm', 'telephony', 'email', 'notifications'],
+        // Every new tenant tries pro, every module on, for the plan's trial days (issue 21).
+        ...newTenantBilling(new Date()),
         settings: { default_country: 'US', timezone: 'UTC' },
       });
       const user = await this.users.insert(tx, {

@@ -8,6 +8,7 @@ import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { SigningKeyEntity } from '../auth/signing-key.entity';
 import { TenantEntity, TenantSlugEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
+import { StripeEventEntity } from '../billing/stripe-event.entity';
 
 export const SCHEMA = 'identity';
 
@@ -23,6 +24,7 @@ export const userServiceDefinition: ServiceDefinition = {
     OneTimeTokenEntity,
     ApiKeyEntity,
     SigningKeyEntity,
+    StripeEventEntity,
   ],
   migrations,
   stream: EventStreams.user,

@@ -20,7 +20,10 @@ export class TenantsRepository {
     return row?.tenantId ?? null;
   }
 
-  async insert(tx: EntityManager, tenant: Pick<TenantEntity, 'id' | 'name' | 'slug' | 'plan' | 'enabledModules' | 'settings'>) {
+  async insert(
+    tx: EntityManager,
+    tenant: Pick<TenantEntity, 'id' | 'name' | 'slug' | 'plan' | 'enabledModules' | 'settings'> & Partial<Pick<TenantEntity, 'billingStatus' | 'trialEndsAt'>>,
+  ) {
     await tx.getRepository(TenantEntity).insert(tenant as never);
     return tx.getRepository(TenantEntity).findOneByOrFail({ id: tenant.id });
   }
@@ -29,8 +32,27 @@ export class TenantsRepository {
     return tx.getRepository(TenantEntity).findOneBy({ id: tenantId });
   }
 
-  async update(tx: EntityManager, tenantId: string, changes: Partial<Pick<TenantEntity, 'name' | 'enabledModules' | 'settings'>>) {
+  /** The tenant row, locked until the transaction ends (billing changes are applied one at a time). */
+  findForUpdate(tx: EntityManager, tenantId: string): Promise<TenantEntity | null> {
+    return tx.getRepository(TenantEntity).findOne({ where: { id: tenantId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async update(tx: EntityManager, tenantId: string, changes: Partial<Omit<TenantEntity, 'id' | 'slug' | 'createdAt' | 'updatedAt' | 'version'>>) {
     await tx.getRepository(TenantEntity).update({ id: tenantId }, { ...changes, version: () => 'version + 1' } as never);
     return tx.getRepository(TenantEntity).findOneByOrFail({ id: tenantId });
+  }
+
+  /** Moves the billing watermark only (an event that changed nothing): no new version. */
+  async markBillingSynced(tx: EntityManager, tenantId: string, syncedAtS: number): Promise<void> {
+    await tx.query(`UPDATE identity.tenants SET billing_synced_at = GREATEST(COALESCE(billing_synced_at, 0), $2) WHERE id = $1`, [tenantId, syncedAtS]);
+  }
+
+  /** Records a Stripe event as applied; false when it already was (a duplicate delivery). */
+  async claimStripeEvent(tx: EntityManager, eventId: string, type: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO identity.stripe_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [eventId, type],
+    );
+    return rows.length === 1;
   }
 }

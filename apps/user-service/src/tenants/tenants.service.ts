@@ -3,6 +3,8 @@ import { Events, type TenantModulesView, type TenantView, type UpdateTenantReque
 import type { RequestContext } from '@engage/context';
 import { TenantDatabase } from '@engage/database';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
+import { effectiveModules, effectivePlan, modulesOutsidePlan } from '../billing/entitlements';
+import { ModuleNotInPlanError } from '../billing/entitlement-errors';
 import { OutboxWriter } from '@engage/messaging';
 import { assertAllowed, requireTenant } from '@engage/access';
 import { recordEvent } from '../identity-events';
@@ -29,7 +31,8 @@ export class TenantsService {
     const tctx = requireTenant(ctx);
     const tenant = await this.db.entityTransaction(tctx.tenantId, (tx) => this.tenants.find(tx, tctx.tenantId));
     if (!tenant) throw new NotFoundError('Tenant');
-    return { enabled_modules: toTenantView(tenant).enabled_modules };
+    // What is in force now: a trial that ended or a cancelled subscription narrows it to basic.
+    return { enabled_modules: effectiveModules(tenant, new Date()) };
   }
 
   /** Name, modules and settings (merged key by key). The plan changes only through billing. */
@@ -45,9 +48,16 @@ export class TenantsService {
       const current = await this.tenants.find(tx, ctx.tenantId);
       if (!current) throw new NotFoundError('Tenant');
       if (input.if_match !== undefined && input.if_match !== current.version) throw new PreconditionFailedError();
+      if (input.enabled_modules !== undefined) {
+        // Modules of the plan may be switched off and on again; one outside the plan is bought, not switched on.
+        const outside = modulesOutsidePlan(current, input.enabled_modules, new Date());
+        if (outside.length > 0) {
+          throw new ModuleNotInPlanError(effectivePlan(current, new Date()), outside);
+        }
+      }
       const updated = await this.tenants.update(tx, ctx.tenantId, {
         ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-        ...(input.enabled_modules !== undefined ? { enabledModules: [...new Set(input.enabled_modules)] } : {}),
+        ...(input.enabled_modules !== undefined ? { enabledModules: [...new Set(['crm', ...input.enabled_modules])] } : {}),
         ...(input.settings !== undefined ? { settings: { ...current.settings, ...input.settings } } : {}),
       });
       await recordEvent(this.outbox, tx, ctx, Events.user.tenantUpdated, { id: ctx.tenantId, version: updated.version }, {

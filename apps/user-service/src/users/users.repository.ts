@@ -65,6 +65,11 @@ export class UsersRepository {
     await tx.query(`SELECT id FROM identity.tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
   }
 
+  /** Seats in use: every active user, invitations still open included. */
+  async countSeats(tx: EntityManager, tenantId: string): Promise<number> {
+    return this.repo(tx).countBy({ tenantId, isActive: true });
+  }
+
   async countActiveAdmins(tx: EntityManager, tenantId: string): Promise<number> {
     return this.repo(tx).countBy({ tenantId, role: 'admin', isActive: true });
   }

@@ -24,6 +24,9 @@ import { hashPassword } from '../auth/passwords';
 import { Revocations } from '../auth/revocations';
 import { TokensRepository } from '../auth/tokens.repository';
 import { recordEvent } from '../identity-events';
+import { seatAllowance } from '../billing/entitlements';
+import { SeatLimitError } from '../billing/entitlement-errors';
+import { TenantsRepository } from '../tenants/tenants.repository';
 import { toUserView } from '../views';
 import type { UserEntity } from './user.entity';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -35,6 +38,7 @@ export class UsersService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly users: UsersRepository,
+    private readonly tenants: TenantsRepository,
     private readonly tokens: TokensRepository,
     private readonly revocations: Revocations,
     private readonly auth: AuthService,
@@ -73,6 +77,7 @@ export class UsersService {
     if (input.password) assertPasswordAcceptable(input.password, input.email);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+      await this.assertSeatFree(tx, ctx.tenantId);
       if (await this.users.emailTaken(tx, ctx.tenantId, input.email)) {
         throw new ConflictError('A user with this email already exists.', { field: 'email' }, 'duplicate');
       }
@@ -109,6 +114,11 @@ export class UsersService {
     }
     if (input.is_active === false) return this.deactivate(ctx, input.id);
     const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+      // Reactivating someone takes a seat (checked first: the tenant row is locked before the user's, as on create).
+      if (input.is_active === true) {
+        const target = await this.users.findById(tx, ctx.tenantId, input.id);
+        if (target && !target.isActive) await this.assertSeatFree(tx, ctx.tenantId);
+      }
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, input.id);
       if (!user) throw new NotFoundError('User', input.id);
       // Compared under the row lock, so two writers holding the same ETag cannot both win.
@@ -175,6 +185,18 @@ export class UsersService {
     });
     await this.revocations.revokeAllAccessTokensOf(input.id);
     return view;
+  }
+
+  /**
+   * A new user or invitation needs a free paid seat (the trial's allowance while trialing). The
+   * tenant row is locked so that two admins adding the last seat at once cannot both get it.
+   */
+  private async assertSeatFree(tx: EntityManager, tenantId: string): Promise<void> {
+    const tenant = await this.tenants.findForUpdate(tx, tenantId);
+    if (!tenant) throw new NotFoundError('Tenant');
+    const used = await this.users.countSeats(tx, tenantId);
+    const paid = seatAllowance(tenant, new Date());
+    if (used >= paid) throw new SeatLimitError(used, paid);
   }
 
   /**

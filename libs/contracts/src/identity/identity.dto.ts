@@ -18,6 +18,7 @@ import { IsUnambiguousEmail } from '../common/email';
 import { PageQuery } from '../common/pagination';
 import { type Role, Roles } from '../common/roles';
 import { PlainDataMap } from '../common/plain-map';
+import { PlanModules } from './plans';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -247,7 +248,7 @@ export class UpdateTenantRequest {
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsIn(['crm', 'telephony', 'email', 'notifications', 'billing'], { each: true })
+  @IsIn(PlanModules, { each: true })
   enabled_modules?: string[];
 
   @ApiPropertyOptional({ description: 'Tenant settings, e.g. default_country, timezone, call frequency cap' })

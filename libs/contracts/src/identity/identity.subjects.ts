@@ -27,6 +27,7 @@ import type {
   VerifyApiKeyCommand,
 } from './identity.dto';
 import type { JwksReply, VerifyApiKeyReply } from './jwks.dto';
+import type { BillingRedirectView, CheckoutRequest, StripeWebhookCommand, SubscriptionView, TenantPlanChangedEvent } from './billing.dto';
 import type { TenantModulesView } from './identity.dto';
 import type { Page } from '../common/pagination';
 import type {
@@ -85,6 +86,13 @@ export const IdentitySubjects = {
      */
     modules: rpcSubject<EmptyRequest, TenantModulesView>('user.tenant.modules'),
   },
+  billing: {
+    checkout: rpcSubject<CheckoutRequest, BillingRedirectView>('user.billing.checkout'),
+    portal: rpcSubject<EmptyRequest, BillingRedirectView>('user.billing.portal'),
+    subscription: rpcSubject<EmptyRequest, SubscriptionView>('user.billing.subscription'),
+    /** A Stripe webhook (no context): verified, deduplicated and applied by user-service. */
+    stripeWebhook: rpcSubject<StripeWebhookCommand, { received: true }>('user.billing.stripe_webhook'),
+  },
 } as const;
 
 /** Events published by user-service (stream EVT_USER), with their payload types. */
@@ -106,6 +114,8 @@ export const IdentityEvents = {
   mfaDisabled: eventSubject<UserEvent>('evt.user.auth.mfa_disabled', 'user'),
   apiKeyCreated: eventSubject<ApiKeyEvent & { name: string; role: string }>('evt.user.api_key.created', 'api_key'),
   apiKeyRevoked: eventSubject<ApiKeyEvent>('evt.user.api_key.revoked', 'api_key'),
+  /** Plan, modules, seats or billing state changed through Stripe (audited like every event). */
+  tenantPlanChanged: eventSubject<TenantPlanChangedEvent>('evt.user.tenant.plan_changed', 'tenant'),
 } as const;
 
 /** Redis keys the gateway reads on every authenticated request (written by user-service). */
