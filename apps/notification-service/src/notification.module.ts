@@ -1,3 +1,4 @@
+import { IdentityTenantModules, TenantModules } from '@engage/access';
 import { Module } from '@nestjs/common';
 import { EmailHandler } from './email/email.handler';
 import { EmailService } from './email/email.service';
@@ -41,6 +42,7 @@ import { WebhookWorkerSignal } from './webhooks/worker-signal';
     WebhookWorkerSignal,
     { provide: WebhookSender, useFactory: () => new WebhookSender() },
     WebhooksService,
+    { provide: TenantModules, useClass: IdentityTenantModules },
     WebhookSourcesConsumer,
     WebhookDeliveryWorker,
   ],

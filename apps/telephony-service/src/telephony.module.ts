@@ -16,7 +16,7 @@ import { ComplianceRepository } from './compliance/compliance.repository';
 import { ComplianceService } from './compliance/compliance.service';
 import { Clock } from './compliance/clock';
 import { ContactDirectory, CrmContactDirectory } from './compliance/contact-directory';
-import { IdentityTenantModules, TenantModules } from './compliance/tenant-modules';
+import { IdentityTenantModules, TenantModules } from '@engage/access';
 import { RecordingsHandler } from './recordings/recordings.handler';
 import { RecordingsRepository } from './recordings/recordings.repository';
 import { RecordingsService } from './recordings/recordings.service';

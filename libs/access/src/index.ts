@@ -1,2 +1,3 @@
 export * from './access';
 export * from './user-directory';
+export * from './tenant-modules';

@@ -1,3 +1,4 @@
+import { KitTenantModules } from '@engage/testing/kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,7 +61,7 @@ run('webhook delivery throughput (benchmark)', () => {
     const config = Object.assign(new NotificationConfig(), { NODE_ENV: 'test', ENCRYPTION_KEY: randomBytes(32).toString('base64') });
     const secrets = new WebhookSecrets(config);
     const signal = new WebhookWorkerSignal();
-    const service = new WebhooksService(kit.db, secrets, signal, config);
+    const service = new WebhooksService(kit.db, secrets, signal, config, new KitTenantModules());
     const logger = createLogger({ service: 'webhooks-bench', level: 'silent', sync: true });
     const worker = new WebhookDeliveryWorker(kit.db, secrets, new WebhookSender(), kit.inbox, signal, logger, config, new SchedulerRegistry());
     worker.onApplicationBootstrap();

@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { type ContactView, type EventEnvelope, Events } from '@engage/contracts';
 import type { TenantContext as Ctx } from '@engage/context';
 import { createLogger } from '@engage/logging';
-import { domainError } from '@engage/testing/kit';
+import { domainError, KitTenantModules } from '@engage/testing/kit';
 import { NotificationConfig } from '../config';
 import { envelopeOf, type NotificationKit, startNotificationKit } from '../test-support/notification-test-kit';
 import { WebhookDeliveryWorker } from './delivery-worker';
@@ -82,12 +82,14 @@ describe('outbound webhooks (integration)', () => {
   const workers: WebhookDeliveryWorker[] = [];
   const tenants: Tenant[] = [];
 
+  const modules = new KitTenantModules();
+
   /** The pieces, with `overrides` applied to the config (a compressed retry schedule…). */
   function wire(overrides: Partial<NotificationConfig> = {}) {
     const config = Object.assign(new NotificationConfig(), { NODE_ENV: 'test', ENCRYPTION_KEY: encryptionKey, WEBHOOK_TIMEOUT_MS: 2000 }, overrides);
     const secrets = new WebhookSecrets(config);
     const signal = new WebhookWorkerSignal();
-    const service = new WebhooksService(kit.db, secrets, signal, config);
+    const service = new WebhooksService(kit.db, secrets, signal, config, modules);
     const consumer = new WebhookSourcesConsumer(service);
     const logger = createLogger({ service: 'webhooks-int-spec', level: 'silent', sync: true });
     const worker = new WebhookDeliveryWorker(kit.db, secrets, new WebhookSender(), kit.inbox, signal, logger, config, new SchedulerRegistry());
@@ -164,6 +166,19 @@ describe('outbound webhooks (integration)', () => {
       expect((await domainError(service.list(rep))).status).toBe(403);
       expect((await domainError(service.create(rep, { url: 'https://hooks.example.com/r', events: ['*'] }))).status).toBe(403);
       expect((await domainError(service.rotateSecret(rep, created.id))).status).toBe(403);
+    });
+
+    it('refuses a tenant whose plan has no webhooks module (403 module_not_enabled), but lets it delete', async () => {
+      const { service } = wire();
+      const admin = newTenant();
+      const created = await service.create(admin, { url: 'https://hooks.example.com/gone', events: ['*'] });
+      modules.switchOff(admin.tenantId, 'webhooks');
+      expect(await domainError(service.create(admin, { url: 'https://hooks.example.com/x', events: ['*'] }))).toMatchObject({ status: 403, code: 'module_not_enabled' });
+      expect((await domainError(service.list(admin))).status).toBe(403);
+      expect((await domainError(service.test(admin, created.id))).status).toBe(403);
+      await service.remove(admin, created.id);
+      modules.switchOn(admin.tenantId, 'webhooks');
+      expect((await service.list(admin)).data).toEqual([]);
     });
 
     it('refuses URLs with credentials, http in production, and more endpoints than the cap', async () => {

@@ -13,7 +13,7 @@ import {
   type WebhookWithSecretView,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import { assertAllowed } from '@engage/access';
+import { assertAllowed, TenantModules } from '@engage/access';
 import { afterCommit, decodeCursor, isoTime, pageLimit, TenantDatabase, timeOrderedId, toPage, type Tx } from '@engage/database';
 import { BusinessRuleError, NotFoundError, ValidationError } from '@engage/errors';
 import { SERVICE_CONFIG } from '@engage/service-runtime';
@@ -45,7 +45,9 @@ export interface OutgoingEvent {
 
 /**
  * A tenant's webhook endpoints (SPEC section 4) and the deliveries made to them. Endpoints are
- * managed by admins and managers; the signing secret is generated here, shown once (at creation
+ * managed by admins and managers of tenants whose plan has the `webhooks` module (403
+ * module_not_enabled otherwise; deleting an endpoint stays possible, so a downgraded tenant can
+ * clean up); the signing secret is generated here, shown once (at creation
  * and at each rotation) and otherwise kept sealed. {@link enqueue} turns an event into one
  * delivery per listening endpoint, in the caller's transaction; the delivery worker sends them.
  */
@@ -56,10 +58,12 @@ export class WebhooksService {
     private readonly secrets: WebhookSecrets,
     private readonly signal: WebhookWorkerSignal,
     @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
+    private readonly modules: TenantModules,
   ) {}
 
   async list(ctx: RequestContext): Promise<WebhookPage> {
     assertAllowed(ctx, 'webhooks', 'read');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     const data = await this.db.transaction(ctx.tenantId, (tx) =>
       tx.query<WebhookView>(`SELECT ${ENDPOINT_VIEW} FROM notification.webhook_endpoints e WHERE e.tenant_id = $1 ORDER BY e.created_at, e.id`, [ctx.tenantId]),
     );
@@ -68,11 +72,13 @@ export class WebhooksService {
 
   async get(ctx: RequestContext, id: string): Promise<WebhookView> {
     assertAllowed(ctx, 'webhooks', 'read');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     return this.db.transaction(ctx.tenantId, (tx) => this.find(tx, ctx.tenantId, id));
   }
 
   async create(ctx: RequestContext, input: CreateWebhookRequest): Promise<WebhookWithSecretView> {
     assertAllowed(ctx, 'webhooks', 'create');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     const url = this.checkUrl(input.url);
     const id = timeOrderedId();
     const secret = newWebhookSecret();
@@ -96,6 +102,7 @@ export class WebhooksService {
 
   async update(ctx: RequestContext, input: UpdateWebhookCommand): Promise<WebhookView> {
     assertAllowed(ctx, 'webhooks', 'update');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     const url = input.url === undefined ? null : this.checkUrl(input.url);
     return this.db.transaction(ctx.tenantId, async (tx) => {
       const rows = await tx.query<WebhookView>(
@@ -135,6 +142,7 @@ export class WebhooksService {
    */
   async rotateSecret(ctx: RequestContext, id: string): Promise<WebhookWithSecretView> {
     assertAllowed(ctx, 'webhooks', 'update');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     const secret = newWebhookSecret();
     const sealed = this.secrets.seal(ctx.tenantId, id, secret);
     const view = await this.db.transaction(ctx.tenantId, async (tx) => {
@@ -153,6 +161,7 @@ export class WebhooksService {
   /** The endpoint's deliveries, newest first: status, attempts, last answer, next try. */
   async deliveries(ctx: RequestContext, query: ListWebhookDeliveriesCommand): Promise<Page<WebhookDeliveryView>> {
     assertAllowed(ctx, 'webhooks', 'read');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     await this.get(ctx, query.id);
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, NEWEST, 'timestamp');
@@ -169,6 +178,7 @@ export class WebhooksService {
   /** Sends a `webhook.test` event to this endpoint (whatever its filters), as a delivery of its own. */
   async test(ctx: RequestContext, id: string): Promise<WebhookDeliveryView> {
     assertAllowed(ctx, 'webhooks', 'update');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     return this.db.transaction(ctx.tenantId, async (tx) => {
       const endpoint = await this.find(tx, ctx.tenantId, id);
       const event: OutgoingEvent = {
@@ -188,6 +198,7 @@ export class WebhooksService {
    */
   async redeliver(ctx: RequestContext, id: string, deliveryId: string): Promise<WebhookDeliveryView> {
     assertAllowed(ctx, 'webhooks', 'update');
+    await this.modules.assertEnabled(ctx.tenantId, 'webhooks');
     return this.db.transaction(ctx.tenantId, async (tx) => {
       const rows = await tx.query<WebhookDeliveryView>(
         `UPDATE notification.webhook_deliveries d SET status = 'pending', retry_step = 0, next_attempt_at = now(), delivered_at = NULL

@@ -9,7 +9,7 @@ import { ComplianceRepository } from './compliance.repository';
 import type { PhoneNumber } from './phone-number';
 import { decideContact, type GateFacts } from './gate-decision';
 import { recipientZones } from './recipient-zones';
-import { TenantModules } from './tenant-modules';
+import { TenantModules } from '@engage/access';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@engage/context';
 import { NotFoundError } from '@engage/errors';
 import { ContactDirectory, type ContactForContact } from '../compliance/contact-directory';
-import { TenantModules } from '../compliance/tenant-modules';
 import { DeviceUsers, type DeviceUser } from '../calls/device-users';
 
 /** Contacts standing in for crm-service: each belongs to the tenant that made it (another tenant gets 404). */
@@ -34,18 +33,6 @@ export class KitClock {
   }
 }
 
-/** Tenants' modules standing in for user-service: telephony is on unless a test switches it off. */
-export class KitModules extends TenantModules {
-  private readonly off = new Set<string>();
-
-  async enabled(tenantId: string): Promise<readonly string[]> {
-    return this.off.has(tenantId) ? ['crm'] : ['crm', 'telephony'];
-  }
-
-  switchOff(tenantId: string): void {
-    this.off.add(tenantId);
-  }
-}
 
 /** Users behind browser devices, standing in for user-service: only those a test registered exist. */
 export class KitDeviceUsers extends DeviceUsers {

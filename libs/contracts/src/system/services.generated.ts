@@ -68,7 +68,7 @@ export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: rea
     allowResponses: true,
   },
   'notification-service': {
-    publish: ['notification.>', 'evt.notification.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'user.users.me', 'user.users.list', 'rt.user.>'],
+    publish: ['notification.>', 'evt.notification.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'user.users.me', 'user.users.list', 'user.tenant.modules', 'rt.user.>'],
     subscribe: ['notification.>', 'evt.>', '_INBOX.>'],
     allowResponses: true,
   },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UserDirectory, type UserStanding } from '@engage/access';
+import { TenantModules, UserDirectory, type UserStanding } from '@engage/access';
 import type { Role } from '@engage/contracts';
 import { systemContext, type TenantContext } from '@engage/context';
 import { createDataSource, TenantDatabase } from '@engage/database';
@@ -79,4 +79,23 @@ export function outboxEvents(
   tenantId: string,
 ): Promise<Array<{ subject: string; envelope: { aggregate_id: string; version: number; actor_id: string | null; payload: Record<string, unknown> } }>> {
   return db.transaction(tenantId, (tx) => tx.query(`SELECT subject, envelope FROM ${schema}.outbox WHERE tenant_id = $1 ORDER BY seq`, [tenantId]));
+}
+
+/** Tenants' modules standing in for user-service: every module is on unless a test switches it off. */
+export class KitTenantModules extends TenantModules {
+  private readonly off = new Map<string, Set<string>>();
+
+  async enabled(tenantId: string): Promise<readonly string[]> {
+    const off = this.off.get(tenantId) ?? new Set<string>();
+    return ['crm', 'telephony', 'email_sync', 'webhooks', 'api_keys'].filter((m) => !off.has(m));
+  }
+
+  /** Switches `module` off for the tenant (all of telephony's by default, as the telephony specs need). */
+  switchOff(tenantId: string, module = 'telephony'): void {
+    this.off.set(tenantId, new Set([...(this.off.get(tenantId) ?? []), module]));
+  }
+
+  switchOn(tenantId: string, module: string): void {
+    this.off.get(tenantId)?.delete(module);
+  }
 }
