@@ -15,34 +15,34 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * it became (with the changed fields, and the previous values where the event has them). One
  * durable consumer per service stream, handling every event whatever its aggregate version, so a
  * redelivered event is recorded once and an out-of-order one is still recorded. Under load a
- * tenant's queued events are appended together, up to 32 in one transaction (one chain lock, one
+ * tenant's queued events are appended together, up to 16 in one transaction (one chain lock, one
  * commit).
  */
 @Injectable()
 export class AuditRecorder {
   constructor(private readonly audit: AuditRepository) {}
 
-  @OnEvent(everyEventOf('user'), { durable: 'activity-audit-user', versions: 'every', batch: 32 })
+  @OnEvent(everyEventOf('user'), { durable: 'activity-audit-user', versions: 'every', batch: 16, concurrency: 4 })
   onUserEvent(tx: Tx, event: EventEnvelope<Record<string, unknown>>): Promise<void> {
     return this.record(tx, event);
   }
 
-  @OnEvent(everyEventOf('crm'), { durable: 'activity-audit-crm', versions: 'every', batch: 32 })
+  @OnEvent(everyEventOf('crm'), { durable: 'activity-audit-crm', versions: 'every', batch: 16, concurrency: 4 })
   onCrmEvent(tx: Tx, event: EventEnvelope<Record<string, unknown>>): Promise<void> {
     return this.record(tx, event);
   }
 
-  @OnEvent(everyEventOf('telephony'), { durable: 'activity-audit-telephony', versions: 'every', batch: 32 })
+  @OnEvent(everyEventOf('telephony'), { durable: 'activity-audit-telephony', versions: 'every', batch: 16, concurrency: 4 })
   onTelephonyEvent(tx: Tx, event: EventEnvelope<Record<string, unknown>>): Promise<void> {
     return this.record(tx, event);
   }
 
-  @OnEvent(everyEventOf('activity'), { durable: 'activity-audit-activity', versions: 'every', batch: 32 })
+  @OnEvent(everyEventOf('activity'), { durable: 'activity-audit-activity', versions: 'every', batch: 16, concurrency: 4 })
   onActivityEvent(tx: Tx, event: EventEnvelope<Record<string, unknown>>): Promise<void> {
     return this.record(tx, event);
   }
 
-  @OnEvent(everyEventOf('notification'), { durable: 'activity-audit-notification', versions: 'every', batch: 32 })
+  @OnEvent(everyEventOf('notification'), { durable: 'activity-audit-notification', versions: 'every', batch: 16, concurrency: 4 })
   onNotificationEvent(tx: Tx, event: EventEnvelope<Record<string, unknown>>): Promise<void> {
     return this.record(tx, event);
   }

@@ -10,7 +10,7 @@ import { RecordOwners } from './record-owners';
  * What enters users' realtime streams besides their notifications (SPEC section 4): the progress of
  * calls they placed, of imports they started, and activities on records they own. Each event is
  * handled once per consumer (the inbox row commits with the stream entries it appended); calls and
- * activities, the busy ones, are applied up to 32 of a tenant's at a time in one transaction.
+ * activities, the busy ones, are applied up to 16 of a tenant's per transaction, four transactions at a time.
  */
 @Injectable()
 export class RealtimeSourcesConsumer {
@@ -25,7 +25,7 @@ export class RealtimeSourcesConsumer {
    * than one already applied to the call is skipped, so a screen never goes back from `completed`
    * to `ringing`. Data: the call, with the status it had before.
    */
-  @OnEvent(Events.telephony.callUpdated, { durable: 'notification-stream-calls', batch: 32 })
+  @OnEvent(Events.telephony.callUpdated, { durable: 'notification-stream-calls', batch: 16, concurrency: 4 })
   async onCallUpdated(tx: Tx, event: EventEnvelope<CallUpdatedEvent>): Promise<void> {
     const { call, previous_status } = event.payload;
     if (!call?.owner_id) return;
@@ -36,7 +36,7 @@ export class RealtimeSourcesConsumer {
    * A new activity: the owners of its contact and deal see it (as projected from CRM events, see
    * RecordOwners), and the assignee of a task. Data: the activity.
    */
-  @OnEvent(Events.activity.activityCreated, { durable: 'notification-stream-activities', versions: 'every', batch: 32 })
+  @OnEvent(Events.activity.activityCreated, { durable: 'notification-stream-activities', versions: 'every', batch: 16, concurrency: 4 })
   async onActivityCreated(tx: Tx, event: EventEnvelope<ActivityCreatedEvent>): Promise<void> {
     const activity = event.payload.activity;
     const recipients = new Set(await this.owners.ownersOf(tx, event.tenant_id, activity.contact_id, activity.deal_id));

@@ -47,8 +47,8 @@ export interface DurableConsumerOptions<TPayload> {
    * Events of one tenant applied in one transaction, at most this many (default 1). Only what has
    * already arrived is batched — a quiet stream still gets each event at once — so under load the
    * commit's cost is shared by up to `batch` events. Each event has its own savepoint: one that
-   * fails is rolled back alone and then retried by itself, as without batching. Ignores
-   * `concurrency`.
+   * fails is rolled back alone and then retried by itself, as without batching. With
+   * `concurrency`, that many batches are applied at once.
    */
   batch?: number;
   /** The schema holding this service's inbox and applied_versions tables. */
@@ -118,19 +118,20 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
   }
 
   /**
-   * Batch mode: arrivals queue up while a transaction is in flight, and the next transaction takes
-   * the queued events of the first one's tenant (group commit). When the stream stops, the queued
-   * events are finished first.
+   * Batch mode: arrivals queue up while transactions are in flight, and the next transaction takes
+   * the queued events of the first one's tenant (group commit); `concurrency` workers take batches
+   * at once. When the stream stops, the queued events are finished first.
    */
   private async batchLoop(messages: ConsumerMessages): Promise<void> {
     const queue: JsMsg[] = [];
-    const signal: { wake: (() => void) | null } = { wake: null };
+    const signal: { waiting: Array<() => void> } = { waiting: [] };
     let ended = false;
-    const worker = (async () => {
+    // `concurrency` workers share the queue, each applying one batch at a time.
+    const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 1) }, async () => {
       for (;;) {
         if (queue.length === 0) {
           if (ended) return;
-          await new Promise<void>((resolve) => (signal.wake = resolve));
+          await new Promise<void>((resolve) => signal.waiting.push(resolve));
           continue;
         }
         const batch = takeBatch(queue, this.options.batch ?? 1);
@@ -138,19 +139,17 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
           this.options.logger.error({ err: error, consumer: this.options.name, events: batch.length }, 'event batch failed'),
         );
       }
-    })();
-    const wakeWorker = () => {
-      const wake = signal.wake;
-      signal.wake = null;
-      wake?.();
+    });
+    const wakeWorkers = () => {
+      for (const wake of signal.waiting.splice(0)) wake();
     };
     for await (const msg of messages) {
       queue.push(msg);
-      wakeWorker();
+      wakeWorkers();
     }
     ended = true;
-    wakeWorker();
-    await worker;
+    wakeWorkers();
+    await Promise.all(workers);
   }
 
   /** Applies `msgs` (one tenant's) in one transaction, a savepoint each; the ones that failed go through `process` alone. */

@@ -257,6 +257,7 @@ describe('outbox → JetStream → durable consumer', () => {
       jsm: await nc.jetstreamManager(),
       logger,
       batch: 16,
+      concurrency: 2,
       handle: async (tx, event) => {
         transactions.add(tx);
         afterCommit(tx, () => announced.push(event.payload.n));
