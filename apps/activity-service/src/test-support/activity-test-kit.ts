@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
-import type { EventEnvelope, EventSubject, Role } from '@engage/contracts';
+import type { EventEnvelope, Role } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
 import { createLogger } from '@engage/logging';
-import { DurableConsumer, encodeJson, type EventHandlerOf, ON_EVENT, type OnEventMetadata, OutboxWriter, type ProcessOutcome } from '@engage/messaging';
-import { KitUsers, openServiceDatabase, outboxEvents } from '@engage/testing/kit';
+import { type EventHandlerOf, OutboxWriter, type ProcessOutcome } from '@engage/messaging';
+import { deliverEvent, KitUsers, openServiceDatabase, outboxEvents } from '@engage/testing/kit';
 import { ActivitiesRepository } from '../activities/activities.repository';
 import { ActivitiesService } from '../activities/activities.service';
 import { CrmRecords, type LinkField } from '../activities/crm-records';
@@ -32,22 +31,6 @@ export class KitCrmRecords extends CrmRecords {
   }
 }
 
-/** A JetStream message as a durable consumer receives it (only what DurableConsumer.process reads). */
-function deliveredMessage(envelope: EventEnvelope<unknown>, deliveries = 1): { msg: JsMsg; acked: () => boolean } {
-  let acked = false;
-  const msg = {
-    subject: envelope.type,
-    data: encodeJson(envelope),
-    info: { redeliveryCount: deliveries },
-    ack: () => {
-      acked = true;
-    },
-    nak: () => undefined,
-    term: () => undefined,
-  } as unknown as JsMsg;
-  return { msg, acked: () => acked };
-}
-
 /**
  * activity-service's services wired by hand against the real database as the runtime role (row-level
  * security applies), with crm-service and user-service standing in. Events are delivered through the
@@ -65,32 +48,9 @@ export async function startActivityKit() {
   const crmTimeline = new CrmTimelineConsumer(timeline, repository);
   const logger = createLogger({ service: 'activity-int-spec', level: 'silent', sync: true });
 
-  /**
-   * Delivers `envelope` to `handler` as JetStream would, through a durable consumer named as the
-   * handler's @OnEvent declares (or `durable`, to stand for a consumer whose inbox has forgotten
-   * everything, as after a replay of the stream past the inbox's retention).
-   */
-  async function deliver<T>(instance: object, handler: EventHandlerOf<T>, envelope: EventEnvelope<T>, durable?: string): Promise<ProcessOutcome> {
-    const meta = Reflect.getMetadata(ON_EVENT, handler) as OnEventMetadata | undefined;
-    if (!meta) throw new Error('not an @OnEvent handler');
-    if (meta.event.subject !== envelope.type) throw new Error(`${meta.durable} consumes ${meta.event.subject}, not ${envelope.type}`);
-    const consumer = new DurableConsumer<T>({
-      name: durable ?? meta.durable,
-      stream: 'unused',
-      filterSubject: meta.event.subject,
-      versions: meta.versions,
-      schema: SCHEMA,
-      db,
-      js: {} as JetStreamClient,
-      jsm: {} as JetStreamManager,
-      logger,
-      handle: (tx, event) => handler.call(instance, tx, event),
-    });
-    const { msg, acked } = deliveredMessage(envelope);
-    const outcome = await consumer.process(msg);
-    if (outcome !== 'retry' && !acked()) throw new Error('the event was not acknowledged');
-    return outcome;
-  }
+  /** Delivers `envelope` to `handler` as JetStream would (see deliverEvent); `durable` stands for another consumer. */
+  const deliver = <T>(instance: object, handler: EventHandlerOf<T>, envelope: EventEnvelope<T>, durable?: string): Promise<ProcessOutcome> =>
+    deliverEvent({ db, schema: SCHEMA, logger }, instance, handler, envelope, durable);
 
   return {
     db,
@@ -112,19 +72,4 @@ export async function startActivityKit() {
 
 export type ActivityKit = Awaited<ReturnType<typeof startActivityKit>>;
 
-/** An event envelope as a publishing service's outbox writes it. */
-export function envelopeOf<T>(event: EventSubject<T>, tenantId: string, payload: T, fields: Partial<EventEnvelope<T>> = {}): EventEnvelope<T> {
-  return {
-    id: randomUUID(),
-    type: event.subject,
-    tenant_id: tenantId,
-    aggregate_type: event.aggregate,
-    aggregate_id: randomUUID(),
-    version: 1,
-    occurred_at: new Date().toISOString(),
-    actor_id: null,
-    request_id: randomUUID(),
-    payload,
-    ...fields,
-  };
-}
+export { envelopeOf } from '@engage/testing/kit';

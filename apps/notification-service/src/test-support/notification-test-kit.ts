@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
-import type { EventEnvelope, EventSubject, Role, StreamEntry, UserView } from '@engage/contracts';
+import type { EventEnvelope, Role, StreamEntry, UserView } from '@engage/contracts';
 import { Subjects } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
 import { NotFoundError } from '@engage/errors';
 import { createLogger } from '@engage/logging';
-import { DurableConsumer, encodeJson, type EventHandlerOf, ON_EVENT, type OnEventMetadata, type ProcessOutcome, type RpcClient } from '@engage/messaging';
-import { KitUsers, openServiceDatabase } from '@engage/testing/kit';
+import { type EventHandlerOf, type ProcessOutcome, type RpcClient } from '@engage/messaging';
+import { deliverEvent, KitUsers, openServiceDatabase } from '@engage/testing/kit';
 import { NotificationConfig } from '../config';
 import { notificationServiceDefinition, SCHEMA } from '../database/definition';
 import { EmailService } from '../email/email.service';
@@ -83,21 +82,6 @@ export class KitDirectory {
   }
 }
 
-function deliveredMessage(envelope: EventEnvelope<unknown>): { msg: JsMsg; acked: () => boolean } {
-  let acked = false;
-  const msg = {
-    subject: envelope.type,
-    data: encodeJson(envelope),
-    info: { redeliveryCount: 1 },
-    ack: () => {
-      acked = true;
-    },
-    nak: () => undefined,
-    term: () => undefined,
-  } as unknown as JsMsg;
-  return { msg, acked: () => acked };
-}
-
 /**
  * notification-service wired by hand against the real database as the runtime role (row-level
  * security applies), with user-service, NATS publishing and the mail server standing in. Events
@@ -119,28 +103,9 @@ export async function startNotificationKit(overrides: Partial<NotificationConfig
   const realtime = new RealtimeSourcesConsumer(streams, owners, inbox);
   const sources = new InboxSourcesConsumer(inbox, owners);
 
-  async function deliver<T>(instance: object, handler: EventHandlerOf<T>, envelope: EventEnvelope<T>): Promise<ProcessOutcome> {
-    const meta = Reflect.getMetadata(ON_EVENT, handler) as OnEventMetadata | undefined;
-    if (!meta) throw new Error('not an @OnEvent handler');
-    const consumes = meta.event.subject.endsWith('.>') ? envelope.type.startsWith(meta.event.subject.slice(0, -1)) : meta.event.subject === envelope.type;
-    if (!consumes) throw new Error(`${meta.durable} consumes ${meta.event.subject}, not ${envelope.type}`);
-    const consumer = new DurableConsumer<T>({
-      name: meta.durable,
-      stream: 'unused',
-      filterSubject: meta.event.subject,
-      versions: meta.versions,
-      schema: SCHEMA,
-      db,
-      js: {} as JetStreamClient,
-      jsm: {} as JetStreamManager,
-      logger,
-      handle: (tx, event) => handler.call(instance, tx, event),
-    });
-    const { msg, acked } = deliveredMessage(envelope);
-    const outcome = await consumer.process(msg);
-    if (outcome !== 'retry' && !acked()) throw new Error('the event was not acknowledged');
-    return outcome;
-  }
+  /** Delivers `envelope` to `handler` as JetStream would (see deliverEvent). */
+  const deliver = <T>(instance: object, handler: EventHandlerOf<T>, envelope: EventEnvelope<T>): Promise<ProcessOutcome> =>
+    deliverEvent({ db, schema: SCHEMA, logger }, instance, handler, envelope);
 
   /** A new tenant with a signed-in caller of `role`, known to the stand-in directory. */
   const newTenant = (role: Role = 'admin'): TenantContext => {
@@ -174,19 +139,4 @@ export async function startNotificationKit(overrides: Partial<NotificationConfig
 
 export type NotificationKit = Awaited<ReturnType<typeof startNotificationKit>>;
 
-/** An event envelope as a publishing service's outbox writes it. */
-export function envelopeOf<T>(event: EventSubject<T>, tenantId: string, payload: T, fields: Partial<EventEnvelope<T>> = {}): EventEnvelope<T> {
-  return {
-    id: randomUUID(),
-    type: event.subject,
-    tenant_id: tenantId,
-    aggregate_type: event.aggregate,
-    aggregate_id: randomUUID(),
-    version: 1,
-    occurred_at: new Date().toISOString(),
-    actor_id: null,
-    request_id: randomUUID(),
-    payload,
-    ...fields,
-  };
-}
+export { envelopeOf } from '@engage/testing/kit';

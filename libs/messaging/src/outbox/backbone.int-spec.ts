@@ -88,6 +88,23 @@ describe('outbox → JetStream → durable consumer', () => {
       )[0].n,
     );
 
+  /** Publishes one event of this run (`<prefix>.<kind>`) to JetStream, as a relay would. */
+  async function publishEvent(kind: string, aggregateId: string, version: number, payload: Record<string, unknown>): Promise<void> {
+    const envelope: EventEnvelope = {
+      id: randomUUID(),
+      type: `${subjectPrefix}.${kind}`,
+      tenant_id: tenantId,
+      aggregate_type: 'thing',
+      aggregate_id: aggregateId,
+      version,
+      occurred_at: new Date().toISOString(),
+      actor_id: null,
+      request_id: null,
+      payload,
+    };
+    await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
+  }
+
   const inboxCount = (consumer: string) =>
     db.transaction(tenantId, async (tx) => Number((await tx.query(`SELECT count(*) AS n FROM telephony.inbox WHERE consumer = $1`, [consumer]))[0].n));
 
@@ -172,19 +189,7 @@ describe('outbox → JetStream → durable consumer', () => {
     await consumer.start();
     const aggregateId = randomUUID();
     for (const version of [1, 3, 2]) {
-      const envelope: EventEnvelope = {
-        id: randomUUID(),
-        type: `${subjectPrefix}.versioned`,
-        tenant_id: tenantId,
-        aggregate_type: 'thing',
-        aggregate_id: aggregateId,
-        version,
-        occurred_at: new Date().toISOString(),
-        actor_id: null,
-        request_id: null,
-        payload: { v: version },
-      };
-      await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
+      await publishEvent('versioned', aggregateId, version, { v: version });
     }
     await until('three events to be recorded', async () => (await inboxCount(name)) === 3);
     await consumer.stop();
@@ -219,19 +224,7 @@ describe('outbox → JetStream → durable consumer', () => {
     const aggregateId = randomUUID();
     const versions = [5, 1, 3, 2, 4, 8, 7, 6];
     for (const version of versions) {
-      const envelope: EventEnvelope = {
-        id: randomUUID(),
-        type: `${subjectPrefix}.every`,
-        tenant_id: tenantId,
-        aggregate_type: 'thing',
-        aggregate_id: aggregateId,
-        version,
-        occurred_at: new Date().toISOString(),
-        actor_id: null,
-        request_id: null,
-        payload: { v: version },
-      };
-      await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
+      await publishEvent('every', aggregateId, version, { v: version });
     }
     await until('eight events to be recorded', async () => (await inboxCount(name)) === 8);
     await consumer.stop();
@@ -270,19 +263,7 @@ describe('outbox → JetStream → durable consumer', () => {
     });
     // Queued before the consumer starts, so they arrive together and are batched.
     for (let n = 0; n < 40; n++) {
-      const envelope: EventEnvelope = {
-        id: randomUUID(),
-        type: `${subjectPrefix}.batched`,
-        tenant_id: tenantId,
-        aggregate_type: 'thing',
-        aggregate_id: randomUUID(),
-        version: 1,
-        occurred_at: new Date().toISOString(),
-        actor_id: null,
-        request_id: null,
-        payload: { n },
-      };
-      await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
+      await publishEvent('batched', randomUUID(), 1, { n });
     }
     await consumer.start();
     await until('forty events to be recorded', async () => (await inboxCount(name)) === 40);
