@@ -70,7 +70,7 @@ class ExtraGateway {
     const fd = openSync(join(root, '.engage/logs', 'api-gateway-2.test.log'), 'a');
     this.child = spawn(process.execPath, [join(root, 'dist/apps/api-gateway/src/main.js')], {
       cwd: root,
-      env: { ...process.env, ...state.env['api-gateway'], PORT: String(this.port) },
+      env: testEnv.childEnv({ ...state.env['api-gateway'], PORT: String(this.port) }),
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);

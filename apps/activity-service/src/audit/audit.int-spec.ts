@@ -9,19 +9,6 @@ import { AuditRecorder } from './audit.recorder';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
-/** A superuser connection to the test database: what an attacker with the database's keys could do. */
-function superuserUrl(): string {
-  if (process.env.PGADMIN_URL) {
-    const admin = new URL(process.env.PGADMIN_URL);
-    admin.pathname = new URL(testEnv.databaseUrls('activity').owner).pathname;
-    return admin.toString();
-  }
-  const url = new URL(testEnv.databaseUrls('activity').owner);
-  url.username = 'postgres';
-  url.password = '';
-  return url.toString();
-}
-
 describe('the audit trail', () => {
   const users = new KitUsers();
   let db: Awaited<ReturnType<typeof openServiceDatabase>>;
@@ -146,7 +133,7 @@ describe('the audit trail', () => {
   });
 
   it('reports the exact entry a superuser altered, unlinked or removed', async () => {
-    const admin = new Client({ connectionString: superuserUrl() });
+    const admin = new Client({ connectionString: testEnv.superuserUrl('activity') });
     await admin.connect();
     // Triggers off for this session only: the attacker the chain exists to catch.
     await admin.query(`SET session_replication_role = replica`);

@@ -1,3 +1,4 @@
+import { testEnv } from '@engage/testing';
 import { KitTenantModules } from '@engage/testing/kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -19,9 +20,10 @@ import { WebhookWorkerSignal } from './worker-signal';
  * local receiver; latency = receipt − enqueue. Runs only with ENGAGE_BENCH=1:
  *   ENGAGE_BENCH=1 /work/devtools/jest.sh integration webhooks-throughput
  */
-const run = process.env.ENGAGE_BENCH === '1' ? describe : describe.skip;
-const RATE = Number(process.env.BENCH_RATE ?? 1000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const bench = testEnv.bench();
+const run = bench.enabled ? describe : describe.skip;
+const RATE = bench.rate;
+const SECONDS = bench.seconds;
 const TENANTS = 20;
 
 jest.setTimeout(120_000);
