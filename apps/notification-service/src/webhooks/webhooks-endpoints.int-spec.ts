@@ -69,7 +69,11 @@ describe('outbound webhooks (integration)', () => {
       const production = wire({ NODE_ENV: 'production' }).service;
       expect((await domainError(production.create(admin, { url: 'http://hooks.example.com/', events: ['*'] }))).status).toBe(400);
       await expect(production.create(admin, { url: 'https://hooks.example.com/', events: ['*'] })).resolves.toMatchObject({ active: true });
-      for (let i = 1; i < 50; i++) await service.create(admin, { url: `https://hooks.example.com/${i}`, events: ['*'] });
+      for (let i = 1; i < 49; i++) await service.create(admin, { url: `https://hooks.example.com/${i}`, events: ['*'] });
+      // The last place, asked for ten times at once: exactly one request gets it.
+      const racing = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => service.create(admin, { url: `https://hooks.example.com/race-${i}`, events: ['*'] })));
+      expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(racing.every((r) => r.status === 'fulfilled' || (r.reason as { code?: string }).code === 'webhook_limit_reached')).toBe(true);
       const capped = await domainError(service.create(admin, { url: 'https://hooks.example.com/51', events: ['*'] }));
       expect(capped).toMatchObject({ status: 422, code: 'webhook_limit_reached' });
     });

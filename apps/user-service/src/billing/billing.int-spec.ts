@@ -253,6 +253,17 @@ describe('billing with the Stripe stand-in', () => {
     expect(error).toMatchObject({ status: 422, code: 'seat_limit', details: { seats_used: 2, seats_paid: 2 } });
   });
 
+  it('gives the last paid seat to exactly one of ten parallel user creations', async () => {
+    const ctx = await newTenant('pro', 'active', { seatsPaid: 3 });
+    await users.create(ctx, { email: `a-${randomUUID()}@example.test`, full_name: 'A', role: 'rep', password: STRONG });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => users.create(ctx, { email: `p${i}-${randomUUID()}@example.test`, full_name: `P${i}`, role: 'rep', password: STRONG })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.every((r) => (r.reason as { code?: string }).code === 'seat_limit')).toBe(true);
+  });
+
   it('lets an admin switch a module of the plan off, and refuses one outside it with 403 module_not_in_plan', async () => {
     const pro = await newTenant('pro', 'active', { seatsPaid: 2 });
     expect((await tenantsService.update(pro, { enabled_modules: ['crm', 'email_sync'] })).enabled_modules).toEqual(['crm', 'email_sync']);
