@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TwilioWebhookCommand } from '@engage/contracts';
 import { SecretBox } from '@engage/config';
+import { isUuid } from './callback-signature';
 import { UnavailableError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
@@ -8,7 +9,6 @@ import { type TwilioAccount, TwilioVoice } from '../calls/twilio-voice';
 import type { TelephonyConfig } from '../config';
 import { type TwilioAccountRow, TwilioAccountsRepository } from './twilio-accounts.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * How long a replica trusts what it read of a tenant's account. A change made here clears it at
@@ -32,7 +32,7 @@ export const PLATFORM_ACCOUNT_MARK = 'account=platform';
 /** The tenant id a callback URL we gave Twilio carries (`?tenant=`), if it is one. */
 export function callbackTenant(pathAndQuery: string): string | null {
   const tenant = new URL(pathAndQuery, 'http://callback.invalid').searchParams.get('tenant');
-  return tenant && UUID.test(tenant) ? tenant : null;
+  return isUuid(tenant) ? tenant : null;
 }
 
 const placedByPlatform = (pathAndQuery: string) => new URL(pathAndQuery, 'http://callback.invalid').searchParams.get('account') === 'platform';

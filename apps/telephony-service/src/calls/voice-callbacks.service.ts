@@ -5,13 +5,12 @@ import { TenantDatabase } from '@engage/database';
 import { type Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import { LOGGER } from '@engage/service-runtime';
-import { assertSignature } from '../accounts/callback-signature';
+import { assertSignature, callbackIds } from '../accounts/callback-signature';
 import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { transitionEvents } from './call-events';
 import { CallsRepository } from './calls.repository';
 import { VOICE_STATUS_PATH } from './calls.service';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What the rep's leg may tell about the call: it never rang through to the contact. */
 const REP_LEG_ENDINGS: readonly CallStatus[] = ['busy', 'no-answer', 'failed', 'canceled'];
 
@@ -34,15 +33,14 @@ export class VoiceCallbacksService {
 
   async applyStatus(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
     assertSignature(await this.accounts.isSignedFor(input), this.logger, 'voice status callback', input);
-    const url = new URL(input.url, 'http://callback.invalid');
-    const tenantId = url.searchParams.get('tenant') ?? '';
-    const callId = url.searchParams.get('call') ?? '';
-    const leg = url.searchParams.get('leg');
+    const ids = callbackIds(input.url, VOICE_STATUS_PATH, 'call');
+    const leg = ids?.query.get('leg');
     const { CallSid: sid, CallStatus: rawStatus } = input.params;
     const sequence = Number(input.params.SequenceNumber ?? 0);
-    if (url.pathname !== VOICE_STATUS_PATH || !UUID.test(tenantId) || !UUID.test(callId) || (leg !== 'rep' && leg !== 'contact') || !sid || !Number.isInteger(sequence)) {
+    if (!ids || (leg !== 'rep' && leg !== 'contact') || !sid || !Number.isInteger(sequence)) {
       return this.ignore('callback for no call of ours', { call_sid: sid });
     }
+    const { tenantId, id: callId } = ids;
     if (!CallStatuses.includes(rawStatus as CallStatus)) return this.ignore('unknown CallStatus', { call_sid: sid, status: rawStatus });
     const status = rawStatus as CallStatus;
     const ctx = systemContext({ tenantId }) as TenantContext;

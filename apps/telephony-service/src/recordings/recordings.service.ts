@@ -6,14 +6,13 @@ import { TenantDatabase } from '@engage/database';
 import { NotFoundError, ValidationError } from '@engage/errors';
 import { type Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
-import { assertSignature } from '../accounts/callback-signature';
+import { assertSignature, callbackIds } from '../accounts/callback-signature';
 import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { CallsRepository } from '../calls/calls.repository';
 import { RECORDING_STATUS_PATH } from '../calls/calls.service';
 import { TwilioVoice } from '../calls/twilio-voice';
 import { RecordingsRepository } from './recordings.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECORDING_SID = /^RE[0-9a-f]{32}$/i;
 const REPORTED_STATUSES = ['in-progress', 'paused', 'stopped', 'processing', 'completed', 'absent', 'failed'];
 /** The most the gateway reads in one request while it streams a recording (NATS messages stay small). */
@@ -45,13 +44,12 @@ export class RecordingsService {
 
   async applyCallback(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
     assertSignature(await this.accounts.isSignedFor(input), this.logger, 'recording callback', input);
-    const url = new URL(input.url, 'http://callback.invalid');
-    const tenantId = url.searchParams.get('tenant') ?? '';
-    const callId = url.searchParams.get('call') ?? '';
+    const ids = callbackIds(input.url, RECORDING_STATUS_PATH, 'call');
     const p = input.params;
-    if (url.pathname !== RECORDING_STATUS_PATH || !UUID.test(tenantId) || !UUID.test(callId) || !RECORDING_SID.test(p.RecordingSid ?? '')) {
+    if (!ids || !RECORDING_SID.test(p.RecordingSid ?? '')) {
       return this.ignore('callback for no recording of ours', { recording_sid: p.RecordingSid });
     }
+    const { tenantId, id: callId } = ids;
     if (!REPORTED_STATUSES.includes(p.RecordingStatus ?? '')) return this.ignore('unknown RecordingStatus', { recording_sid: p.RecordingSid, status: p.RecordingStatus });
     return this.db.transaction(tenantId, async (tx) => {
       if (!(await this.calls.lock(tx, tenantId, callId))) return this.ignore('callback for an unknown call', { recording_sid: p.RecordingSid });

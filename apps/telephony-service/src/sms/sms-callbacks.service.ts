@@ -3,12 +3,11 @@ import type { SmsStatus, TwilioWebhookCommand, WebhookOutcome } from '@engage/co
 import { TenantDatabase } from '@engage/database';
 import { type Logger } from '@engage/logging';
 import { LOGGER } from '@engage/service-runtime';
-import { assertSignature } from '../accounts/callback-signature';
+import { assertSignature, callbackIds } from '../accounts/callback-signature';
 import { TwilioAccounts } from '../accounts/twilio-accounts';
 import { SMS_STATUS_PATH } from './sms-dispatcher';
 import { SmsRepository } from './sms.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/i;
 /** The outbound statuses a text is followed through; Twilio's others (accepted, sending, …) add nothing to them. */
 const TRACKED: readonly SmsStatus[] = ['queued', 'sent', 'delivered', 'undelivered', 'failed'];
@@ -37,14 +36,13 @@ export class SmsCallbacksService {
 
   async applyStatus(input: TwilioWebhookCommand): Promise<WebhookOutcome> {
     assertSignature(await this.accounts.isSignedFor(input), this.logger, 'sms status callback', input);
-    const url = new URL(input.url, 'http://callback.invalid');
-    const tenantId = url.searchParams.get('tenant') ?? '';
-    const smsId = url.searchParams.get('sms') ?? '';
+    const ids = callbackIds(input.url, SMS_STATUS_PATH, 'sms');
     const sid = field(input.params, 'MessageSid') ?? field(input.params, 'SmsSid');
     const rawStatus = field(input.params, 'MessageStatus') ?? field(input.params, 'SmsStatus');
-    if (url.pathname !== SMS_STATUS_PATH || !UUID.test(tenantId) || !UUID.test(smsId) || !sid || !MESSAGE_SID.test(sid)) {
+    if (!ids || !sid || !MESSAGE_SID.test(sid)) {
       return this.ignore('callback for no text of ours', { message_sid: sid });
     }
+    const { tenantId, id: smsId } = ids;
     if (!TRACKED.includes(rawStatus as SmsStatus)) return this.ignore('status not followed', { message_sid: sid, status: rawStatus });
     const status = rawStatus as SmsStatus;
     const rawError = field(input.params, 'ErrorCode');
