@@ -1,11 +1,17 @@
+// @ts-check
 // Shared by the crm benchmarks: the seeded tenant, a signed-in token, percentiles, an autocannon run.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { autocannon } from './bench-kit.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** The tenant tools/seed/crm-contacts.mjs seeded (and how to sign in to it). */
+/**
+ * @typedef {{ tenantId: string, slug: string, userId: string, email: string, password: string, gateway: string, count: number }} BenchTenant
+ *   What tools/seed/crm-contacts.mjs writes to .engage/bench-tenant.json.
+ */
+
+/** The tenant tools/seed/crm-contacts.mjs seeded (and how to sign in to it). @returns {BenchTenant} */
 export function benchTenant() {
   try {
     return JSON.parse(readFileSync(join(ROOT, '.engage/bench-tenant.json'), 'utf8'));
@@ -14,6 +20,12 @@ export function benchTenant() {
   }
 }
 
+/**
+ * Signs in to the seeded tenant; its access token.
+ * @param {string} gateway
+ * @param {{ slug: string, email: string, password: string }} tenant
+ * @returns {Promise<string>}
+ */
 export async function login(gateway, tenant) {
   const res = await fetch(`${gateway}/v1/auth/login`, {
     method: 'POST',
@@ -21,9 +33,10 @@ export async function login(gateway, tenant) {
     body: JSON.stringify({ tenant: tenant.slug, email: tenant.email, password: tenant.password }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return (await res.json()).access_token;
+  return /** @type {{ access_token: string }} */ (await res.json()).access_token;
 }
 
+/** The p-th percentile of ascending `sorted`, or null when it is empty. @param {number[]} sorted @param {number} p */
 export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -32,8 +45,10 @@ export function percentile(sorted, p) {
 /**
  * Runs autocannon against `url` with `connections`, each request's path from `nextPath()`;
  * returns req/s and latency percentiles measured per response (autocannon reports no p95).
+ * @param {{ url: string, connections: number, seconds: number, headers?: Record<string, string>, nextPath: () => string }} options
  */
 export async function load({ url, connections, seconds, headers = {}, nextPath }) {
+  /** @type {number[]} */
   const latencies = [];
   let non2xx = 0;
   const instance = autocannon({
@@ -41,15 +56,15 @@ export async function load({ url, connections, seconds, headers = {}, nextPath }
     connections,
     duration: seconds,
     headers,
-    requests: [{ setupRequest: (req) => ({ ...req, path: nextPath() }) }],
+    requests: [{ setupRequest: (/** @type {object} */ req) => ({ ...req, path: nextPath() }) }],
   });
-  instance.on('response', (_client, statusCode, _bytes, ms) => {
+  instance.on('response', (/** @type {unknown} */ _client, /** @type {number} */ statusCode, /** @type {number} */ _bytes, /** @type {number} */ ms) => {
     latencies.push(ms);
     if (statusCode < 200 || statusCode >= 300) non2xx++;
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
-  const round = (v) => (v === null ? null : Math.round(v * 10) / 10);
+  const round = (/** @type {number | null} */ v) => (v === null ? null : Math.round(v * 10) / 10);
   return {
     connections,
     seconds,

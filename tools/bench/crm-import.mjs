@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // A 1,000,000-row CSV import end to end through the gateway (SPEC §9: < 60 s, service < 512 MB).
 //
 //   npm run build && ENGAGE_DATABASE=engage_crm_bench PORT=3200 npm run up
@@ -30,19 +31,22 @@ async function writeCsv() {
   const out = createWriteStream(file);
   const rand = prng(99);
   const companies = companyNames(5000).map((name) => ({ name }));
-  const write = (line) => (out.write(line) ? null : new Promise((r) => out.once('drain', r)));
+  const write = (/** @type {string} */ line) => (out.write(line) ? null : /** @type {Promise<void>} */ (new Promise((r) => out.once('drain', r))));
   await write('First Name,Last Name,Email,Phone,Company,Lifecycle Stage,Lead Score,Tags\n');
   for (let i = 0; i < rows; i++) {
     // Offset so the file's people are not the seeded tenant's (the import goes to a new tenant anyway).
     const c = contactAt(i + 5_000_000, rand, companies);
     const bad = i % 200 === 199;
     const email = bad ? 'not-an-email' : c.email;
-    const company = c.company.name.includes(',') ? `"${c.company.name}"` : c.company.name;
+    // Never null: `companies` is not empty.
+    const { name: companyName } = /** @type {{ name: string }} */ (c.company);
+    const company = companyName.includes(',') ? `"${companyName}"` : companyName;
     await write(`${c.first_name},${c.last_name},${email},${c.phone},${company},${c.lifecycle_stage},${c.lead_score},${c.tags.join(';')}\n`);
   }
   await new Promise((r) => out.end(r));
 }
 
+/** crm-service's resident memory in MB, or null when unknown. @param {number | undefined} pid */
 function rssOf(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -54,7 +58,9 @@ function rssOf(pid) {
 
 if (!existsSync(file)) await writeCsv();
 const bytes = statSync(file).size;
-const crmPid = JSON.parse(readFileSync(join(ROOT, '.engage/stack.json'), 'utf8')).pids.find((p) => p.app === 'crm-service')?.pid;
+/** @type {{ pids: { app: string, pid: number }[] }} */
+const stack = JSON.parse(readFileSync(join(ROOT, '.engage/stack.json'), 'utf8'));
+const crmPid = stack.pids.find((p) => p.app === 'crm-service')?.pid;
 
 const email = `import-${randomUUID().slice(0, 8)}@bench.engage.test`;
 const signup = await fetch(`${args.gateway}/v1/auth/signup`, {
@@ -62,12 +68,13 @@ const signup = await fetch(`${args.gateway}/v1/auth/signup`, {
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ company_name: `Import ${randomUUID().slice(0, 6)}`, full_name: 'Import Bench', email, password: 'Bench-password-2026!' }),
 });
-const { access_token: token } = await signup.json();
+const { access_token: token } = /** @type {{ access_token: string }} */ (await signup.json());
 
 let maxRss = rssOf(crmPid) ?? 0;
 const rssAtStart = maxRss;
 const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssOf(crmPid) ?? 0)), 200);
 const started = Date.now();
+/** @type {{ job_id: string }} */
 const accepted = await new Promise((resolve, reject) => {
   const url = new URL('/v1/contacts/import', args.gateway);
   const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': bytes } }, (res) => {
@@ -79,10 +86,11 @@ const accepted = await new Promise((resolve, reject) => {
   createReadStream(file).pipe(req);
 });
 const uploadedAfter = (Date.now() - started) / 1000;
+/** @type {{ status: string, processed: number, created: number, updated: number, failed: number }} */
 let view;
 for (;;) {
   const res = await fetch(`${args.gateway}/v1/imports/${accepted.job_id}`, { headers: { authorization: `Bearer ${token}` } });
-  view = await res.json();
+  view = /** @type {typeof view} */ (await res.json());
   if (view.status === 'completed' || view.status === 'failed') break;
   await new Promise((r) => setTimeout(r, 250));
 }

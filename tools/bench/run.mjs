@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Gateway benchmark, reported as ratios against a baseline measured in the same run:
 //   baseline  bare Fastify + pg reading one user row by id (baseline-server.mjs)
 //   gateway   GET /v1/me through the real gateway: JWT verification, revocation check, rate
@@ -14,11 +15,24 @@ import { fork, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { autocannon } from './bench-kit.mjs';
+
+/**
+ * @typedef {{ url: string, headers?: Record<string, string> }} Target
+ * @typedef {{ requests: { average: number, total: number }, latency: { p50: number, p99: number, mean: number }, errors: number, non2xx: number }} Result
+ *   The part of autocannon's result read here.
+ * @typedef {{ rps: number, p50_ms: number | null, p95_ms: number | null, p99_ms: number | null, errors: number, non_2xx: number }} CrmLoad
+ *   One target of a CRM benchmark, as crm-common.mjs's load() reports it.
+ * @typedef {{ baseline: CrmLoad, baseline_unprepared: CrmLoad, gateway: CrmLoad, gateway_100: CrmLoad }} CrmRead What crm-read.mjs prints.
+ * @typedef {CrmLoad & { connections: number, contacts: number }} CrmSearch What crm-search.mjs prints.
+ * @typedef {{ rows: number, file_mb: number, status: string, created: number, failed: number, upload_s: number, total_s: number,
+ *   rows_per_s: number, crm_service_rss_mb: { at_start: number, max: number } }} CrmImport What crm-import.mjs prints.
+ */
 
 const root = new URL('../..', import.meta.url).pathname;
 const withCrm = process.argv.includes('--crm');
 const withImport = process.argv.includes('--import');
+/** `--name value` from the command line, as a number. @param {string} name @param {number} fallback */
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -28,12 +42,13 @@ const connections = arg('connections', 50);
 const rounds = arg('rounds', 3);
 const GATEWAY = 'http://127.0.0.1:3000';
 
+/** Runs a stack command (`up`, `down`). @param {string} command @param {Record<string, string>} [env] */
 function cli(command, env = {}) {
   const res = spawnSync(process.execPath, [join(root, 'tools/stack/cli.mjs'), command], { stdio: 'inherit', env: { ...process.env, ...env } });
   if (res.status !== 0) throw new Error(`stack ${command} failed`);
 }
 
-/** A section of the current docs/benchmarks.md (heading to the next heading), kept when not re-measured. */
+/** A section of the current docs/benchmarks.md (heading to the next heading), kept when not re-measured. @param {string} heading */
 function previousSection(heading) {
   const file = join(root, 'docs/benchmarks.md');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -44,9 +59,13 @@ function previousSection(heading) {
   return `${text.slice(start, end < 0 ? undefined : end).trim()}\n`;
 }
 
+/** @param {Target & { duration?: number, connections?: number, overallRate?: number }} opts @returns {Promise<Result>} */
 const load = (opts) =>
-  new Promise((resolve, reject) => autocannon({ connections, pipelining: 1, duration, ...opts }, (err, r) => (err ? reject(err) : resolve(r))));
+  new Promise((resolve, reject) =>
+    autocannon({ connections, pipelining: 1, duration, ...opts }, (/** @type {Error | null} */ err, /** @type {Result} */ r) => (err ? reject(err) : resolve(r))),
+  );
 
+/** @param {string} name @param {Result} r */
 const summary = (name, r) => ({
   name,
   rps: Math.round(r.requests.average),
@@ -60,10 +79,13 @@ const summary = (name, r) => ({
  * Latency of one request at a time over one kept-alive connection (no queueing anywhere), in
  * microseconds: the time a request spends in the gateway, Redis and the network stack. Rounds
  * alternate between the targets; the mean and median of all rounds are reported.
+ * @param {Record<string, Target>} targets
+ * @param {{ rounds?: number, requests?: number }} [options]
  */
 async function unloadedLatency(targets, { rounds: n = 3, requests = 3000 } = {}) {
   const http = await import('node:http');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  /** @param {string} url @param {Record<string, string> | undefined} headers @returns {Promise<number>} */
   const once = (url, headers) =>
     new Promise((resolve, reject) => {
       const started = process.hrtime.bigint();
@@ -74,6 +96,7 @@ async function unloadedLatency(targets, { rounds: n = 3, requests = 3000 } = {})
         })
         .on('error', reject);
     });
+  /** @type {Record<string, number[]>} */
   const samples = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   for (let round = 0; round < n; round++) {
     for (const [name, t] of Object.entries(targets)) {
@@ -102,12 +125,15 @@ async function unloadedLatency(targets, { rounds: n = 3, requests = 3000 } = {})
  *   req/s, so neither side queues much), which is how a caller sees latency in service: what
  *   authentication adds to each request at the same traffic. Reported: the mean latency over all
  *   rounds of each side, and the median round's p99.
+ * @param {Record<string, Target>} targets
+ * @param {{ pairs?: number, seconds?: number }} [options]
  */
 async function probePairs(targets, { pairs = 6, seconds = 5 } = {}) {
   const names = Object.keys(targets);
   const saturated = [];
   for (let i = 0; i < pairs; i++) {
     const order = i % 2 ? [...names].reverse() : names;
+    /** @type {Record<string, Result>} */
     const r = {};
     for (const name of order) r[name] = await load({ ...targets[name], duration: seconds });
     saturated.push({ public: r[names[0]].requests.average, authenticated: r[names[1]].requests.average });
@@ -115,6 +141,7 @@ async function probePairs(targets, { pairs = 6, seconds = 5 } = {}) {
   const fewer = saturated.map((p) => (1 - p.authenticated / p.public) * 100).sort((a, b) => a - b);
   const publicRps = saturated.map((p) => p.public).sort((a, b) => a - b)[Math.floor(pairs / 2)];
   const rate = Math.round(publicRps / 4);
+  /** @type {Record<string, { weighted: number, requests: number, p99: number[] }>} */
   const latency = Object.fromEntries(names.map((name) => [name, { weighted: 0, requests: 0, p99: [] }]));
   for (let i = 0; i < pairs; i++) {
     const order = i % 2 ? [...names].reverse() : names;
@@ -126,21 +153,21 @@ async function probePairs(targets, { pairs = 6, seconds = 5 } = {}) {
       latency[name].p99.push(r.latency.p99);
     }
   }
-  const side = (name) => ({
+  const side = (/** @type {string} */ name) => ({
     mean: latency[name].weighted / latency[name].requests,
     p99: latency[name].p99.sort((a, b) => a - b)[Math.floor(pairs / 2)],
   });
   return {
     pairs,
     seconds,
-    fewer: { median: fewer[Math.floor(pairs / 2)], low: fewer[0], high: fewer.at(-1) },
+    fewer: { median: fewer[Math.floor(pairs / 2)], low: fewer[0], high: /** @type {number} */ (fewer.at(-1)) },
     rate,
     public: side(names[0]),
     authenticated: side(names[1]),
   };
 }
 
-/** Runs one of the CRM benchmark scripts and returns the JSON it prints. */
+/** Runs one of the CRM benchmark scripts and returns the JSON it prints. @param {string} script @param {string[]} args @returns {unknown} */
 function crmBench(script, args) {
   const res = spawnSync(process.execPath, [join(root, 'tools/bench', script), '--gateway', GATEWAY, ...args], {
     encoding: 'utf8',
@@ -161,11 +188,13 @@ cli('up', {
 const baseline = fork(join(root, 'tools/bench/baseline-server.mjs'), ['3999']);
 try {
   await new Promise((r) => baseline.once('message', r));
-  const login = await fetch(`${GATEWAY}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: 'demo', email: 'admin@demo.engage.test', password: 'Engage-demo-2026!' }),
-  }).then((r) => r.json());
+  const login = /** @type {{ access_token: string, user: { id: string } }} */ (
+    await fetch(`${GATEWAY}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'demo', email: 'admin@demo.engage.test', password: 'Engage-demo-2026!' }),
+    }).then((r) => r.json())
+  );
   const token = login.access_token;
   const me = login.user;
   const tenantId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).tid;
@@ -181,11 +210,12 @@ try {
   // interleaved, and keep each target's median round: on a shared 2-core machine one run can be
   // off by 10–20 %, and interleaving spreads any drift over all targets alike.
   for (const t of Object.values(targets)) await load({ ...t, duration: 3 });
+  /** @type {Record<string, ReturnType<typeof summary>[]>} */
   const runs = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, t] of Object.entries(targets)) runs[name].push(summary(name, await load(t)));
   }
-  const median = (list) => [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)];
+  const median = (/** @type {ReturnType<typeof summary>[]} */ list) => [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)];
   const results = Object.values(runs).map(median);
   const base = results[0].rps;
   const rows = results.map((r) => `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / base).toFixed(2)} |`);
@@ -194,7 +224,7 @@ try {
   const probePublic = results[4];
   const probeAuthenticated = results[5];
   // Mean latency at a fixed number of connections is connections / throughput.
-  const cost = (open, guarded) => ({ throughput: (1 - guarded.rps / open.rps) * 100, latency: (open.rps / guarded.rps - 1) * 100 });
+  const cost = (/** @type {{ rps: number }} */ open, /** @type {{ rps: number }} */ guarded) => ({ throughput: (1 - guarded.rps / open.rps) * 100, latency: (open.rps / guarded.rps - 1) * 100 });
   const sameRoute = cost(probePublic, probeAuthenticated);
   const paired = await probePairs({ public: targets['gateway probe, public'], authenticated: targets['gateway probe, authenticated'] });
   const sameLoadAdded = (paired.authenticated.mean / paired.public.mean - 1) * 100;
@@ -205,11 +235,11 @@ try {
   const database = process.env.ENGAGE_DATABASE ?? 'engage';
   const crm = withCrm
     ? {
-        read: crmBench('crm-read.mjs', ['--database', database, '--seconds', String(Math.max(duration, 10))]),
-        search: crmBench('crm-search.mjs', ['--seconds', String(Math.max(duration, 15))]),
+        read: /** @type {CrmRead} */ (crmBench('crm-read.mjs', ['--database', database, '--seconds', String(Math.max(duration, 10))])),
+        search: /** @type {CrmSearch} */ (crmBench('crm-search.mjs', ['--seconds', String(Math.max(duration, 15))])),
       }
     : null;
-  const imported = withImport ? crmBench('crm-import.mjs', []) : null;
+  const imported = withImport ? /** @type {CrmImport} */ (crmBench('crm-import.mjs', [])) : null;
   const cpu = cpus()[0]?.model ?? 'unknown';
   const importSection = imported
     ? `## CSV import (issue target: 1,000,000 rows in < 60 s, crm-service < 512 MB)

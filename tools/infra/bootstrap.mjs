@@ -1,3 +1,4 @@
+// @ts-check
 // Makes sure PostgreSQL, Redis and NATS (with JetStream) answer on the addresses the
 // services will use. For each one: if something answers, prove it is the right server;
 // otherwise start it from installed binaries; otherwise install it from the OS packages
@@ -30,7 +31,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { connect as natsConnect } from 'nats';
-import Redis from 'ioredis';
+// The named export, for the type checker: under module nodenext it types the default import as the
+// whole module. At run time both are the same class.
+import { Redis } from 'ioredis';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STATE_DIR = path.join(REPO_ROOT, '.engage');
@@ -45,6 +48,23 @@ const ALREADY_RUNNING_TIMEOUT_MS = 15_000;
 const EXTRA_BIN_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin', '/opt/homebrew/bin'];
 const DEBIAN_PG_SOCKET_DIR = '/var/run/postgresql';
 
+/**
+ * @typedef {Error & { permanent?: boolean, code?: string }} InfraError
+ *   `permanent`: retrying will not fix it; `code`: the SQLSTATE of a failed admin query.
+ * @typedef {{ code: number, stdout: string, stderr: string, error?: Error }} RunResult
+ * @typedef {[cmd: string, args: string[]]} Command A command and the arguments that go before its own.
+ * @typedef {{ host: string, port: number }} Address
+ * @typedef {(message: string) => void} Log
+ * @typedef {{ how: string, logFile?: string, pidFile?: string, pid?: number, hint?: string, assertAlive?: () => void }} Started
+ *   How a server was brought up; `hint` and `assertAlive` are for the wait and are not recorded.
+ * @typedef {{ url: (db?: string) => string, socketDir?: undefined }} TcpRoute The pg client, with the URL for a database.
+ * @typedef {{ socketDir: string, runner: Command }} SocketRoute psql as the postgres OS user over the local socket.
+ * @typedef {TcpRoute | SocketRoute} AdminRoute
+ * @typedef {{ label: string, target: () => Address, envHint: string, verify: () => Promise<void>,
+ *   start: (address: Address, log: Log) => Promise<Started | null>, aptPackage: string, composeService: string,
+ *   composePortEnv: string, installHint: string }} Service
+ */
+
 // ---------------------------------------------------------------------------------------
 // Addresses, from the same environment variables the services read.
 
@@ -56,7 +76,7 @@ export function pgTarget() {
   return { host, port };
 }
 
-/** Superuser URL for `db` (default: the maintenance database named in the admin URL). */
+/** Superuser URL for `db` (default: the maintenance database named in the admin URL). @param {string} [db] */
 function adminUrl(db) {
   const { host, port } = pgTarget();
   const url = new URL(process.env.PGADMIN_URL || `postgres://postgres@${urlHost(host)}:${port}/postgres`);
@@ -86,14 +106,17 @@ function natsTarget() {
   return { servers, host: stripBrackets(first.hostname) || '127.0.0.1', port: Number(first.port || 4222) };
 }
 
+/** @param {string} host */
 export function urlHost(host) {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** @param {string} host */
 function stripBrackets(host) {
   return host.replace(/^\[(.*)\]$/, '$1');
 }
 
+/** @param {string} host */
 function isLocalHost(host) {
   return ['127.0.0.1', 'localhost', '::1', '0.0.0.0'].includes(host);
 }
@@ -101,9 +124,9 @@ function isLocalHost(host) {
 // ---------------------------------------------------------------------------------------
 // Small process and filesystem helpers.
 
-/** An error that retrying will not fix (wrong server, JetStream off, bad credentials). */
+/** An error that retrying will not fix (wrong server, JetStream off, bad credentials). @param {string} message */
 function permanentError(message) {
-  const err = new Error(message);
+  const err = /** @type {InfraError} */ (new Error(message));
   err.permanent = true;
   return err;
 }
@@ -112,9 +135,14 @@ function permanentError(message) {
  * Runs a command to completion. Output goes to pipes, or appended to `logFile` for
  * commands that start daemons: a daemon that inherits our pipe would keep it open and we
  * would wait forever for 'close'.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ input?: string, timeoutMs?: number, env?: NodeJS.ProcessEnv, logFile?: string, cwd?: string }} [options]
+ * @returns {Promise<RunResult>}
  */
 function run(cmd, args, { input, timeoutMs, env, logFile, cwd } = {}) {
   return new Promise((resolve) => {
+    /** @type {number | undefined} */
     let logFd;
     if (logFile) {
       mkdirSync(path.dirname(logFile), { recursive: true });
@@ -130,6 +158,7 @@ function run(cmd, args, { input, timeoutMs, env, logFile, cwd } = {}) {
     child.stdout?.on('data', (d) => (stdout += d));
     child.stderr?.on('data', (d) => (stderr += d));
     const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : null;
+    /** @param {number} code @param {Error} [error] */
     const finish = (code, error) => {
       if (timer) clearTimeout(timer);
       if (logFd !== undefined) closeSync(logFd);
@@ -138,10 +167,11 @@ function run(cmd, args, { input, timeoutMs, env, logFile, cwd } = {}) {
     };
     child.on('error', (error) => finish(-1, error));
     child.on('close', (code) => finish(code ?? -1));
-    if (input !== undefined) child.stdin.end(input);
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
+/** @param {string} file @param {number} [lines] */
 function tailOf(file, lines = 20) {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -150,12 +180,18 @@ function tailOf(file, lines = 20) {
   }
 }
 
+/** @param {string} label @param {RunResult} result */
 function describeFailure(label, result) {
   const detail = (result.error?.message || result.stderr || result.stdout || '').trim();
   return `${label} failed (exit ${result.code})${detail ? `:\n${detail}` : ''}`;
 }
 
-/** Absolute path of an executable, looking in PATH and the usual sbin directories. */
+/**
+ * Absolute path of an executable, looking in PATH and the usual sbin directories.
+ * @param {string} bin
+ * @param {string[]} [extraDirs]
+ * @returns {string | null}
+ */
 function which(bin, extraDirs = []) {
   const dirs = [...(process.env.PATH || '').split(path.delimiter), ...EXTRA_BIN_DIRS, ...extraDirs];
   for (const dir of dirs) {
@@ -171,10 +207,11 @@ function which(bin, extraDirs = []) {
   return null;
 }
 
+/** @param {string} host @param {number} port @param {number} [timeoutMs] @returns {Promise<boolean>} */
 function tcpOpen(host, port, timeoutMs = 1000) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    const done = (open) => {
+    const done = (/** @type {boolean} */ open) => {
       socket.destroy();
       resolve(open);
     };
@@ -184,7 +221,14 @@ function tcpOpen(host, port, timeoutMs = 1000) {
   });
 }
 
-/** Retries `check` until it succeeds, a permanent error occurs, or the timeout passes. */
+/**
+ * Retries `check` until it succeeds, a permanent error occurs, or the timeout passes.
+ * @template T
+ * @param {string} label
+ * @param {() => Promise<T>} check
+ * @param {{ timeoutMs?: number, hint?: string }} [options]
+ * @returns {Promise<T>}
+ */
 async function waitFor(label, check, { timeoutMs = READY_TIMEOUT_MS, hint = '' } = {}) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
@@ -205,8 +249,9 @@ async function waitFor(label, check, { timeoutMs = READY_TIMEOUT_MS, hint = '' }
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+/** @type {boolean | undefined} */
 let sudoAnswer;
-/** Passwordless sudo, asked once: `sudo -n` fails instead of prompting. */
+/** Passwordless sudo, asked once: `sudo -n` fails instead of prompting. @returns {Promise<boolean>} */
 async function hasPasswordlessSudo() {
   if (sudoAnswer === undefined) {
     sudoAnswer = !isRoot && which('sudo') !== null && (await run('sudo', ['-n', 'true'], { timeoutMs: 5000 })).code === 0;
@@ -214,7 +259,12 @@ async function hasPasswordlessSudo() {
   return sudoAnswer;
 }
 
-/** [cmd, args] that runs as root, or null when we cannot become root without a prompt. */
+/**
+ * [cmd, args] that runs as root, or null when we cannot become root without a prompt.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @returns {Promise<Command | null>}
+ */
 async function asRoot(cmd, args) {
   if (isRoot) return [cmd, args];
   if (await hasPasswordlessSudo()) return ['sudo', ['-n', cmd, ...args]];
@@ -224,8 +274,10 @@ async function asRoot(cmd, args) {
 // ---------------------------------------------------------------------------------------
 // Superuser SQL.
 
+/** @type {Set<string | undefined>} */
 const PG_AUTH_FAILURE_CODES = new Set(['28P01', '28000']); // invalid_password, invalid_authorization_specification
 
+/** @param {InfraError} err */
 function isPgAuthError(err) {
   // The server reports bad credentials with SQLSTATE 28xxx; when it asks for a password
   // and we have none, the `pg` client itself throws ("client password must be a string").
@@ -234,6 +286,7 @@ function isPgAuthError(err) {
 
 // Chosen on first successful use and kept for the process: either the pg client with a
 // URL-building function, or psql as the postgres OS user over the Unix socket.
+/** @type {AdminRoute | null} */
 let adminRoute = null;
 
 // The superuser password of docker/docker-compose.yml's postgres (its development default).
@@ -255,14 +308,19 @@ const COMPOSE_POSTGRES_PASSWORD = () => process.env.POSTGRES_PASSWORD || 'postgr
  * are meaningful, and over the socket route every value is a string (NULL reads as ''),
  * so cast in SQL when the type matters. Errors carry the SQLSTATE in `err.code` on both
  * routes.
+ * @param {string} sql
+ * @param {string} [db]
+ * @returns {Promise<Record<string, unknown>[]>}
  */
 export async function adminQuery(sql, db) {
   adminRoute ??= await chooseAdminRoute();
-  return adminRoute.socketDir ? adminQuerySocket(adminRoute, sql, db) : adminQueryTcp(adminRoute.url(db), sql);
+  // A socket route always has its directory.
+  return adminRoute.socketDir ? adminQuerySocket(adminRoute, sql, db) : adminQueryTcp(/** @type {TcpRoute} */ (adminRoute).url(db), sql);
 }
 
+/** @returns {Promise<AdminRoute>} */
 async function chooseAdminRoute() {
-  const redacted = (url) => url.replace(/:[^:@/]*@/, ':***@');
+  const redacted = (/** @type {string} */ url) => url.replace(/:[^:@/]*@/, ':***@');
   try {
     await adminQueryTcp(adminUrl(), 'SELECT 1');
     return { url: adminUrl };
@@ -276,8 +334,10 @@ async function chooseAdminRoute() {
   const { host, port } = pgTarget();
   const socketDir = isLocalHost(host) ? localSocketDir(port) : null;
   const runner = socketDir ? await socketRunner() : null;
-  if (runner) return { socketDir, runner };
+  // A runner is only looked for when there is a socket directory.
+  if (runner) return { socketDir: /** @type {string} */ (socketDir), runner };
 
+  /** @param {string} [db] */
   const withComposePassword = (db) => {
     const url = new URL(adminUrl(db));
     url.password = encodeURIComponent(COMPOSE_POSTGRES_PASSWORD());
@@ -296,11 +356,12 @@ async function chooseAdminRoute() {
   }
 }
 
-/** Directory holding the server's Unix socket for `port` (Debian, then upstream default). */
+/** Directory holding the server's Unix socket for `port` (Debian, then upstream default). @param {number} port */
 function localSocketDir(port) {
   return [DEBIAN_PG_SOCKET_DIR, '/tmp'].find((dir) => existsSync(path.join(dir, `.s.PGSQL.${port}`))) ?? null;
 }
 
+/** @param {string} url @param {string} sql */
 async function adminQueryTcp(url, sql) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   // A server-side disconnect after connect is emitted as 'error'; without a listener it
@@ -316,7 +377,7 @@ async function adminQueryTcp(url, sql) {
   }
 }
 
-/** How to run psql as the `postgres` OS user, or null when we cannot. */
+/** How to run psql as the `postgres` OS user, or null when we cannot. @returns {Promise<Command | null>} */
 async function socketRunner() {
   if (!which('psql')) return null;
   if (isRoot && which('runuser')) return ['runuser', ['-u', 'postgres', '--']];
@@ -324,6 +385,7 @@ async function socketRunner() {
   return null;
 }
 
+/** @param {{ socketDir: string, runner: Command }} route @param {string} sql @param {string} [db] */
 async function adminQuerySocket({ socketDir, runner }, sql, db) {
   const [cmd, prefix] = runner;
   const { port } = pgTarget();
@@ -348,7 +410,7 @@ async function adminQuerySocket({ socketDir, runner }, sql, db) {
   const result = await run(cmd, args, { input: sql, env, cwd: '/', timeoutMs: 120_000 });
   if (result.code !== 0) {
     const match = /ERROR:\s+([0-9A-Z]{5}):\s*(.*)/.exec(result.stderr);
-    const err = new Error(match ? match[2] : describeFailure('psql', result));
+    const err = /** @type {InfraError} */ (new Error(match ? match[2] : describeFailure('psql', result)));
     if (match) err.code = match[1];
     throw err;
   }
@@ -371,9 +433,11 @@ async function aptRunner() {
   return asRoot('env', ['DEBIAN_FRONTEND=noninteractive', 'apt-get']);
 }
 
+/** @param {string} pkg @param {Log} log */
 async function aptInstall(pkg, log) {
   const runner = await aptRunner();
-  const [cmd, baseArgs] = runner;
+  // Called only once aptRunner() has found one.
+  const [cmd, baseArgs] = /** @type {Command} */ (runner);
   const logFile = path.join(LOG_DIR, 'apt.log');
   if (!aptUpdated) {
     log(`[infra] apt-get update (log: ${logFile})`);
@@ -386,7 +450,9 @@ async function aptInstall(pkg, log) {
   if (res.code !== 0) throw new Error(describeFailure(`apt-get install ${pkg}`, res));
 }
 
+/** @type {boolean | undefined} */
 let dockerAnswer;
+/** @returns {Promise<boolean>} */
 async function dockerUsable() {
   if (dockerAnswer === undefined) {
     dockerAnswer = which('docker') !== null && (await run('docker', ['info'], { timeoutMs: 15_000 })).code === 0;
@@ -394,6 +460,7 @@ async function dockerUsable() {
   return dockerAnswer;
 }
 
+/** @param {string} service @param {string} portEnv @param {number} port @param {Log} log */
 async function composeUp(service, portEnv, port, log) {
   if (!existsSync(COMPOSE_FILE)) throw new Error(`Docker is available but ${COMPOSE_FILE} is missing.`);
   log(`[infra] ${portEnv}=${port} docker compose -f docker/docker-compose.yml up -d ${service}`);
@@ -439,7 +506,12 @@ async function debianClusters() {
     });
 }
 
-/** Starts a local PostgreSQL; returns how, or null when no server binaries are installed. */
+/**
+ * Starts a local PostgreSQL; returns how, or null when no server binaries are installed.
+ * @param {Address} address
+ * @param {Log} log
+ * @returns {Promise<Started | null>}
+ */
 async function startPostgres({ port }, log) {
   if (which('pg_ctlcluster') && postgresVersions().length > 0) {
     // Debian/Ubuntu layout: clusters live under /etc/postgresql/<version>/<name>.
@@ -515,6 +587,7 @@ async function verifyRedis() {
     enableOfflineQueue: false,
   });
   // The client reports a reply it cannot parse as an 'error' event, then only "Connection is closed".
+  /** @type {Error | null} */
   let transportError = null;
   client.on('error', (err) => (transportError = err));
   try {
@@ -523,7 +596,8 @@ async function verifyRedis() {
     if (pong !== 'PONG') throw permanentError(`${host}:${port} answers but is not Redis (PING → ${JSON.stringify(pong)}).`);
   } catch (err) {
     if (err.permanent) throw err;
-    const message = [err?.message ?? err, transportError?.message].filter(Boolean).join('; ');
+    // transportError is set by the 'error' listener, which the checker does not follow.
+    const message = [err?.message ?? err, /** @type {Error | null} */ (transportError)?.message].filter(Boolean).join('; ');
     if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(message)) {
       throw permanentError(`Redis at ${host}:${port} rejected authentication (${message}); put the password in REDIS_URL.`);
     }
@@ -535,6 +609,7 @@ async function verifyRedis() {
   }
 }
 
+/** @param {Address} address @param {Log} log @returns {Promise<Started | null>} */
 async function startRedis({ host, port }, log) {
   const bin = which('redis-server');
   if (!bin) return null;
@@ -587,6 +662,7 @@ async function verifyNats() {
   }
 }
 
+/** @param {Address} address @param {Log} log @returns {Promise<Started | null>} */
 async function startNats({ host, port }, log) {
   const bin = which('nats-server');
   if (!bin) return null;
@@ -605,6 +681,7 @@ async function startNats({ host, port }, log) {
     stdio: ['ignore', out, out],
   });
   closeSync(out);
+  /** @type {{ code: number | string | null }} */
   const exited = { code: null };
   child.once('exit', (code, signal) => (exited.code = code ?? signal));
   child.once('error', (err) => (exited.code = err.message));
@@ -625,6 +702,7 @@ async function startNats({ host, port }, log) {
 // ---------------------------------------------------------------------------------------
 // One procedure for all three servers.
 
+/** @type {Record<string, Service>} */
 const SERVICES = {
   postgres: {
     label: 'PostgreSQL',
@@ -661,6 +739,7 @@ const SERVICES = {
   },
 };
 
+/** @param {string} key @param {Log} log */
 async function ensureService(key, log) {
   const svc = SERVICES[key];
   const { host, port } = svc.target();
@@ -719,8 +798,10 @@ async function ensureService(key, log) {
  * Makes PostgreSQL, Redis and NATS+JetStream reachable, starting or installing them when
  * needed. Returns what it found or did per server; what it started is also recorded in
  * .engage/infra-started.json so a later `down` can stop exactly that.
+ * @param {{ log?: Log }} [options]
  */
 export async function ensureInfra({ log = console.log } = {}) {
+  /** @type {Record<string, Awaited<ReturnType<typeof ensureService>>>} */
   const result = {};
   // One after another: apt-get holds the dpkg lock, and the checks take milliseconds.
   for (const key of Object.keys(SERVICES)) result[key] = await ensureService(key, log);

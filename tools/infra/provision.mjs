@@ -1,3 +1,4 @@
+// @ts-check
 // Creates the database, extensions, schemas and roles the services expect (SPEC §3).
 //
 // Per service schema two roles:
@@ -32,6 +33,8 @@ const DATABASE_LOCK = 72_450_002;
 /**
  * Password of a role: env <ROLE>_PASSWORD (e.g. CRM_APP_PASSWORD), else — outside
  * production only — the role name, so a fresh clone works with no configuration.
+ * @param {string} role
+ * @returns {string}
  */
 export function rolePassword(role) {
   const envName = `${role.toUpperCase()}_PASSWORD`;
@@ -46,12 +49,14 @@ export function rolePassword(role) {
 /**
  * Connection URLs per service schema: `app` (runtime role → DATABASE_URL) and `owner`
  * (migration role → MIGRATION_DATABASE_URL).
+ * @param {{ database?: string, host?: string, port?: number }} [options]  host, port: default pgTarget()
+ * @returns {Record<string, { app: string, owner: string }>}
  */
 export function connectionUrls({ database = 'engage', host, port } = {}) {
   const target = pgTarget();
   const h = urlHost(host ?? target.host);
   const p = port ?? target.port;
-  const url = (role) =>
+  const url = (/** @type {string} */ role) =>
     `postgres://${encodeURIComponent(role)}:${encodeURIComponent(rolePassword(role))}@${h}:${p}/${encodeURIComponent(database)}`;
   return Object.fromEntries(
     SERVICE_SCHEMAS.map((schema) => [schema, { app: url(`${schema}_app`), owner: url(`${schema}_owner`) }]),
@@ -61,10 +66,12 @@ export function connectionUrls({ database = 'engage', host, port } = {}) {
 // ---------------------------------------------------------------------------------------
 // Quoting. Names are validated, so quoting is belt and braces; passwords are arbitrary.
 
+/** @param {string} name */
 function ident(name) {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** @param {string} value */
 function literal(value) {
   // Same rule as pg's escapeLiteral: E'' form when backslashes are present, so the text
   // is read the same whatever standard_conforming_strings says.
@@ -72,6 +79,7 @@ function literal(value) {
   return value.includes('\\') ? ` E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
 }
 
+/** @param {string} database */
 function assertDatabaseName(database) {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) {
     throw new Error(`Invalid database name ${JSON.stringify(database)}: use lowercase letters, digits and _`);
@@ -83,6 +91,7 @@ function assertDatabaseName(database) {
  * never reaches server logs (log_statement=ddl) or pg_stat_statements. PostgreSQL runs
  * SASLprep first, which leaves printable ASCII unchanged; anything else is sent as is and
  * hashed by the server.
+ * @param {string} password
  */
 function passwordForSql(password) {
   if (!/^[\x20-\x7e]+$/.test(password)) return password;
@@ -124,6 +133,7 @@ function rolesSql() {
   return `BEGIN;\n${statements.join('\n')}\nCOMMIT;`;
 }
 
+/** @param {string} database */
 function databaseSql(database) {
   const statements = [
     `DO $$ BEGIN PERFORM pg_advisory_xact_lock(${DATABASE_LOCK}); END $$;`,
@@ -182,6 +192,7 @@ function databaseSql(database) {
 
 // ---------------------------------------------------------------------------------------
 
+/** @param {string} database @param {(message: string) => void} log */
 async function ensureDatabase(database, log) {
   const exists = await adminQuery(`SELECT 1 AS found FROM pg_database WHERE datname = ${literal(database)}`);
   if (exists.length > 0) return;
@@ -195,7 +206,10 @@ async function ensureDatabase(database, log) {
   }
 }
 
-/** Creates or updates database, extensions, schemas, roles and grants. Safe to repeat. */
+/**
+ * Creates or updates database, extensions, schemas, roles and grants. Safe to repeat.
+ * @param {{ database?: string, log?: (message: string) => void }} [options]
+ */
 export async function provision({ database = 'engage', log = console.log } = {}) {
   assertDatabaseName(database);
   await ensureDatabase(database, log);
@@ -204,7 +218,10 @@ export async function provision({ database = 'engage', log = console.log } = {})
   log(`[provision] ${database}: schemas ${SERVICE_SCHEMAS.join(', ')} with their _owner and _app roles are ready`);
 }
 
-/** Drops a database (for test databases); other sessions on it are disconnected. */
+/**
+ * Drops a database (for test databases); other sessions on it are disconnected.
+ * @param {{ database: string, log?: (message: string) => void }} options
+ */
 export async function dropDatabase({ database, log = console.log }) {
   assertDatabaseName(database);
   if (['postgres', 'template0', 'template1'].includes(database)) {
@@ -214,6 +231,7 @@ export async function dropDatabase({ database, log = console.log }) {
   log(`[provision] dropped database ${database}`);
 }
 
+/** @param {string[]} argv */
 function parseArgs(argv) {
   const options = { database: 'engage', json: false, drop: false };
   for (let i = 0; i < argv.length; i++) {
@@ -241,7 +259,7 @@ if (isMain()) {
   (async () => {
     const options = parseArgs(process.argv.slice(2));
     // With --json stdout carries only the JSON document, for scripts and tests.
-    const log = options.json ? (...args) => console.error(...args) : console.log;
+    const log = options.json ? (/** @type {unknown[]} */ ...args) => console.error(...args) : console.log;
     if (options.drop) {
       await dropDatabase({ database: options.database, log });
       return;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Seeds realistic contacts straight into the crm schema, for benchmarks and demos:
 //
 //   npm run build && npm run up      (the stack, for the tenant sign-up and the gateway)
@@ -37,6 +38,7 @@ const { deriveSearchColumns, foldText: foldName } = require(join(root, 'dist/app
 const urls = connectionUrls({ database: args.database }).crm;
 
 const PASSWORD = 'Bench-password-2026!';
+/** Signs up a tenant through the gateway; its ids and admin's credentials. @param {string} label */
 async function signUp(label) {
   const email = `bench-${randomUUID().slice(0, 8)}@bench.engage.test`;
   const res = await fetch(`${args.gateway}/v1/auth/signup`, {
@@ -45,13 +47,21 @@ async function signUp(label) {
     body: JSON.stringify({ company_name: `${label} ${randomUUID().slice(0, 6)}`, full_name: 'Bench Admin', email, password: PASSWORD }),
   });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
-  const body = await res.json();
+  const body = /** @type {{ tenant: { id: string, slug: string }, user: { id: string } }} */ (await res.json());
   return { tenantId: body.tenant.id, slug: body.tenant.slug, userId: body.user.id, email, password: PASSWORD };
 }
 
 const RECORD = `id uuid, first_name text, last_name text, emails jsonb, phones jsonb, company_id uuid, title text, owner_id uuid,
   lifecycle_stage text, lead_score integer, tags jsonb, name_sort text, first_key text, last_key text, created_at timestamptz`;
 
+/**
+ * Writes `companies` and `count` contacts for `tenant`; the seconds the contacts took.
+ * @param {import('pg').Pool} pool
+ * @param {{ tenantId: string, slug: string, userId: string }} tenant
+ * @param {number} count
+ * @param {string[]} companies
+ * @param {number} seed
+ */
 async function seedTenant(pool, tenant, count, companies, seed) {
   const client = await pool.connect();
   const companyRows = companies.map((name) => ({ id: randomUUID(), name, name_sort: foldName(name), search_doc: foldName(name) }));
@@ -72,6 +82,7 @@ async function seedTenant(pool, tenant, count, companies, seed) {
   let done = 0;
   const started = Date.now();
   const t0 = Date.now() - count * 1000;
+  /** @param {number} w */
   async function worker(w) {
     const rand = prng(seed + w);
     const conn = await pool.connect();

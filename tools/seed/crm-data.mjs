@@ -1,3 +1,4 @@
+// @ts-check
 // Realistic-looking contact data for seeding and benchmarks: names, companies, emails and
 // phone numbers drawn from fixed lists with a seeded PRNG, so two runs make the same data.
 export const FIRST_NAMES = `James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan Joseph Jessica
@@ -34,7 +35,7 @@ const AREA_CODES = [201, 202, 212, 213, 305, 312, 404, 415, 512, 617, 646, 702, 
 const STAGES = ['subscriber', 'lead', 'lead', 'lead', 'qualified', 'customer', 'lost'];
 const TAGS = ['vip', 'newsletter', 'webinar', 'trade-show', 'referral', 'partner', 'churn-risk'];
 
-/** mulberry32: small, fast, seeded. */
+/** mulberry32: small, fast, seeded. @param {number} seed @returns {() => number} */
 export function prng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -46,16 +47,25 @@ export function prng(seed) {
   };
 }
 
+/** A random element of `list`. @template T @param {() => number} rand @param {readonly T[]} list @returns {T} */
 export const pick = (rand, list) => list[Math.floor(rand() * list.length)];
 
+/** `count` distinct company names. @param {number} count @param {number} [seed] @returns {string[]} */
 export function companyNames(count, seed = 7) {
   const rand = prng(seed);
+  /** @type {Set<string>} */
   const names = new Set();
   while (names.size < count) names.add(`${pick(rand, COMPANY_A)} ${pick(rand, COMPANY_B)} ${pick(rand, COMPANY_C)}`.trim() + (names.size >= 1600 ? ` ${names.size}` : ''));
   return [...names];
 }
 
-/** The i-th contact of a data set: unique email and phone, names and company from the lists. */
+/**
+ * The i-th contact of a data set: unique email and phone, names and company from the lists.
+ * @template {{ name: string }} C
+ * @param {number} i
+ * @param {() => number} rand
+ * @param {readonly C[]} companies  the company is one of these (null when there are none)
+ */
 export function contactAt(i, rand, companies) {
   const first = pick(rand, FIRST_NAMES);
   const last = pick(rand, LAST_NAMES);
