@@ -52,6 +52,8 @@ export const CrossTenantReasons = [
   'sms_routing',
   /** The webhook delivery worker claims due deliveries of every tenant (notification-service). */
   'webhook_delivery',
+  /** A Gmail push names only a mailbox address, and the sync's poll looks for due mailboxes of every tenant (activity-service). */
+  'mail_sync',
 ] as const;
 export type CrossTenantReason = (typeof CrossTenantReasons)[number];
 

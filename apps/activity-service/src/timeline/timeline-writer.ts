@@ -33,15 +33,23 @@ export class TimelineWriter {
 
   /** The activity written, or null when the event was already recorded or its contact was erased. */
   async record(tx: Tx, event: EventEnvelope<unknown>, entry: TimelineEntry): Promise<ActivityView | null> {
-    const activity = await this.activities.insert(tx, event.tenant_id, timeOrderedId(), {
+    const occurredAt = entry.occurred_at ?? usableTime(event.occurred_at) ?? new Date().toISOString();
+    return this.write(tx, eventContext(event), event.id, { ...entry, occurred_at: occurredAt });
+  }
+
+  /**
+   * The same for what was not announced by an event (a synced mailbox's message): `sourceId` is
+   * the entry's idempotency key, derived from what it records, so writing it again writes nothing.
+   */
+  async write(tx: Tx, ctx: TenantContext, sourceId: string, entry: TimelineEntry & { occurred_at: string }): Promise<ActivityView | null> {
+    const activity = await this.activities.insert(tx, ctx.tenantId, timeOrderedId(), {
       ...entry,
-      occurred_at: entry.occurred_at ?? usableTime(event.occurred_at) ?? new Date().toISOString(),
-      source_event_id: event.id,
+      source_event_id: sourceId,
       due_at: null,
       assignee_id: null,
       done: null,
     });
-    if (activity) await this.outbox.append(tx, eventContext(event), [activityCreated(activity)]);
+    if (activity) await this.outbox.append(tx, ctx, [activityCreated(activity)]);
     return activity;
   }
 }

@@ -1,6 +1,7 @@
 import { Payload } from '@nestjs/microservices';
 import {
   ContactIdCommand,
+  ContactsByEmailsCommand,
   ContactsByPhoneCommand,
   CreateContactCommand,
   Subjects,
@@ -30,6 +31,11 @@ export class ContactsHandler {
   @Handles(Subjects.crm.contacts.findByPhone)
   findByPhone(@Payload() input: ContactsByPhoneCommand, @Caller() ctx: RequestContext) {
     return this.service.findByPhone(ctx, input.phone);
+  }
+
+  @Handles(Subjects.crm.contacts.matchEmails)
+  matchEmails(@Payload() input: ContactsByEmailsCommand, @Caller() ctx: RequestContext) {
+    return this.service.matchEmails(ctx, input.emails);
   }
 
   @Handles(Subjects.crm.contacts.list)

@@ -89,6 +89,14 @@ const CONTACTS_BY_PHONE: PreparedRead = {
           ORDER BY c.created_at, c.id LIMIT ${CHANNEL_HOLDERS_MAX}`,
 };
 
+const CONTACTS_BY_EMAILS: PreparedRead = {
+  name: 'crm_contacts_by_emails',
+  text: `SELECT substr(ch.value, 3) AS email, ch.contact_id FROM crm.contact_channels ch
+           JOIN crm.contacts c ON c.tenant_id = ch.tenant_id AND c.id = ch.contact_id
+          WHERE ch.tenant_id = $1 AND ch.value = ANY($2::text[]) AND c.deleted_at IS NULL
+          ORDER BY ch.value, c.created_at, c.id`,
+};
+
 /** The only place that speaks SQL about contacts. Every statement names the tenant (RLS is the second lock). */
 @Injectable()
 export class ContactsRepository {
@@ -103,6 +111,11 @@ export class ContactsRepository {
   /** The live contacts carrying `e164` (at most {@link CHANNEL_HOLDERS_MAX}; duplicates are allowed on purpose). */
   async findByPhone(tenantId: string, e164: string): Promise<ContactView[]> {
     return this.db.read<ContactView>(tenantId, CONTACTS_BY_PHONE, [tenantId, `p:${e164}`]);
+  }
+
+  /** The live contacts carrying any of `emails` (normalised), as (email, contact) pairs. */
+  async matchEmails(tenantId: string, emails: string[]): Promise<{ email: string; contact_id: string }[]> {
+    return this.db.read(tenantId, CONTACTS_BY_EMAILS, [tenantId, emails.map((e) => `e:${e}`)]);
   }
 
   /** Locks the contact for a change; `deleted` selects a soft-deleted one (restore) instead of a live one. */

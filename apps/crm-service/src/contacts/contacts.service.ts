@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   CONTACT_FIELDS,
+  type ContactEmailMatches,
   type ContactList,
   type ContactPage,
   type ContactView,
@@ -9,6 +10,7 @@ import {
   type DeleteContactCommand,
   type ListContactsQuery,
   type MergeContactCommand,
+  normaliseEmailForMatching,
   RESTORE_WINDOW_DAYS,
   type UpdateContactCommand,
 } from '@engage/contracts';
@@ -76,6 +78,18 @@ export class ContactsService {
     const number = normalisePhone(phone);
     if (!number) throw new ValidationError('phone is not a valid phone number.', { fields: { phone: ['phone must be a valid E.164 phone number'] } });
     return { data: await this.contacts.findByPhone(tctx.tenantId, number.number) };
+  }
+
+  /**
+   * Which live contacts carry which of `emails` (compared as normaliseEmailForMatching writes them),
+   * for other services: a mailbox sync matches every participant of a page of messages in one
+   * request. The same access rule as {@link findByPhone}.
+   */
+  async matchEmails(ctx: RequestContext, emails: readonly string[]): Promise<ContactEmailMatches> {
+    const tctx = requireTenant(ctx);
+    if (ctx.userId !== null || ctx.role !== null) assertGranted(ctx, 'contacts', 'read');
+    const keys = [...new Set(emails.map((e) => normaliseEmailForMatching(e)).filter((e) => e.includes('@')))];
+    return { matches: keys.length === 0 ? [] : await this.contacts.matchEmails(tctx.tenantId, keys) };
   }
 
   async create(ctx: RequestContext, input: CreateContactCommand): Promise<ContactView> {

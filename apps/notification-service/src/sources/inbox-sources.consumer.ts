@@ -12,6 +12,7 @@ import {
   type DealView,
   type EventEnvelope,
   Events,
+  type GmailConnectionChangedEvent,
 } from '@engage/contracts';
 import type { Tx } from '@engage/database';
 import { OnEvent } from '@engage/messaging';
@@ -21,7 +22,7 @@ import { RecordOwners } from './record-owners';
 const contactName = (c: ContactView): string => [c.first_name, c.last_name].filter(Boolean).join(' ').trim() || (c.emails?.[0] ?? 'a contact');
 
 /**
- * Notifications from other services' events: @mentions, and contacts or deals given to someone
+ * Notifications from other services' events: @mentions, a Gmail mailbox that lost Google's consent, and contacts or deals given to someone
  * (created for, or reassigned to, a user other than the one who did it). The CRM events also keep
  * {@link RecordOwners} up to date, for the `activity.created` entries of the owners' streams.
  */
@@ -41,6 +42,20 @@ export class InboxSourcesConsumer {
       body: m.excerpt,
       data: { activity_id: m.activity_id, activity_type: m.activity_type, author_id: m.author_id, contact_id: m.contact_id, deal_id: m.deal_id, company_id: m.company_id },
       sourceKey: `mention:${m.activity_id}`,
+    });
+  }
+
+  /** Google refused a user's Gmail grant: their mail stops syncing until they connect again, so they are told (once per loss). */
+  @OnEvent(Events.activity.gmailConnectionChanged, { durable: 'notification-gmail-connections', versions: 'every' })
+  async onGmailConnectionChanged(tx: Tx, event: EventEnvelope<GmailConnectionChangedEvent>): Promise<void> {
+    const c = event.payload;
+    if (c.change !== 'needs_reconsent') return;
+    await this.inbox.notify(tx, event.tenant_id, c.user_id, {
+      kind: 'gmail_reconsent',
+      title: `Reconnect your Gmail (${c.email_address})`,
+      body: 'Google no longer lets Engage read this mailbox (access was revoked or expired), so new mail is not reaching your contacts’ timelines. Connect it again under Integrations.',
+      data: { email_address: c.email_address, reason: c.reason },
+      sourceKey: `event:${event.id}`,
     });
   }
 

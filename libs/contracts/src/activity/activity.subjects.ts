@@ -1,4 +1,4 @@
-import { eventSubject, rpcSubject } from '../subjects/typed-subject';
+import { type EmptyRequest, eventSubject, rpcSubject } from '../subjects/typed-subject';
 import type {
   ActivityIdCommand,
   ActivityPage,
@@ -8,6 +8,7 @@ import type {
   ListActivitiesQuery,
   UpdateActivityCommand,
 } from './activity.dto';
+import type { ConnectGmailRequest, GmailAuthorizeUrlView, GmailConnectionChangedEvent, GmailConnectionView, GmailPushCommand, GmailPushReply } from './gmail.dto';
 import type { ActivityCreatedEvent, ActivityDeletedEvent, ActivityMentionCreatedEvent, ActivityUpdatedEvent } from './activity.events';
 
 /** NATS request subjects answered by activity-service (`activity.<entity>.<verb>`), with their types. */
@@ -19,6 +20,15 @@ export const ActivitySubjects = {
     update: rpcSubject<UpdateActivityCommand, ActivityView>('activity.activities.update'),
     delete: rpcSubject<DeleteActivityCommand, void>('activity.activities.delete'),
   },
+  /** The caller's own Gmail connection (every method acts for the calling user), and Gmail's pushes. */
+  gmail: {
+    get: rpcSubject<EmptyRequest, GmailConnectionView>('activity.gmail.get'),
+    authorizeUrl: rpcSubject<EmptyRequest, GmailAuthorizeUrlView>('activity.gmail.authorize_url'),
+    connect: rpcSubject<ConnectGmailRequest, GmailConnectionView>('activity.gmail.connect'),
+    disconnect: rpcSubject<EmptyRequest, GmailConnectionView>('activity.gmail.disconnect'),
+    /** A Pub/Sub push from `POST /webhooks/gmail`, with no tenant: the mailbox address finds the connections. */
+    push: rpcSubject<GmailPushCommand, GmailPushReply>('activity.gmail.push'),
+  },
 } as const;
 
 /** Events published by activity-service (stream EVT_ACTIVITY), with their payload types. */
@@ -27,4 +37,6 @@ export const ActivityEvents = {
   activityUpdated: eventSubject<ActivityUpdatedEvent>('evt.activity.updated', 'activity'),
   activityDeleted: eventSubject<ActivityDeletedEvent>('evt.activity.deleted', 'activity'),
   mentionCreated: eventSubject<ActivityMentionCreatedEvent>('evt.activity.mention.created', 'activity'),
+  /** A Gmail connection was made, removed, or lost Google's consent (notification-service tells the user). */
+  gmailConnectionChanged: eventSubject<GmailConnectionChangedEvent>('evt.activity.gmail.connection_changed', 'gmail_connection'),
 } as const;

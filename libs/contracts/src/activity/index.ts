@@ -1,2 +1,3 @@
 export * from './activity.dto';
 export * from './activity.events';
+export * from './gmail.dto';

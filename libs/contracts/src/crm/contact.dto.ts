@@ -9,6 +9,7 @@ import {
   IsInt,
   IsISO8601,
   IsOptional,
+  IsString,
   IsUUID,
   Matches,
   Max,
@@ -278,6 +279,23 @@ export class ContactIdCommand {
 export class ContactsByPhoneCommand {
   @Matches(/^\+[1-9]\d{7,14}$/, { message: 'phone must be an E.164 number like +14155550100' })
   phone: string;
+}
+
+/** The most addresses one `crm.contacts.match_emails` request may carry. */
+export const MATCH_EMAILS_MAX = 1000;
+
+/** Addresses to match to the tenant's live contacts (a mailbox sync matching a page of messages' participants). */
+export class ContactsByEmailsCommand {
+  @IsArray()
+  @ArrayMaxSize(MATCH_EMAILS_MAX)
+  @IsString({ each: true })
+  @MaxLength(320, { each: true })
+  emails: string[];
+}
+
+/** Each live contact carrying one of the addresses, keyed by the address as normaliseEmailForMatching gives it. */
+export class ContactEmailMatches {
+  matches: { email: string; contact_id: string }[];
 }
 
 /** Contacts without paging: a lookup that can only match a few (a number shared by some contacts). */

@@ -4,6 +4,8 @@ import type {
   ContactIdCommand,
   ContactList,
   ContactPage,
+  ContactEmailMatches,
+  ContactsByEmailsCommand,
   ContactsByPhoneCommand,
   ContactView,
   CreateContactCommand,
@@ -54,6 +56,8 @@ export const CrmSubjects = {
     merge: rpcSubject<MergeContactCommand, ContactView>('crm.contacts.merge'),
     /** The contacts carrying a number (another service matching a phone to its contacts, e.g. an inbound text's sender). */
     findByPhone: rpcSubject<ContactsByPhoneCommand, ContactList>('crm.contacts.find_by_phone'),
+    /** Which live contacts carry which of these addresses (a mailbox sync matching participants to contacts). */
+    matchEmails: rpcSubject<ContactsByEmailsCommand, ContactEmailMatches>('crm.contacts.match_emails'),
   },
   companies: {
     create: rpcSubject<CreateCompanyRequest, CompanyView>('crm.companies.create'),

@@ -63,7 +63,7 @@ export const NatsPermissions: Record<ServiceName | 'api-gateway', { publish: rea
     allowResponses: true,
   },
   'activity-service': {
-    publish: ['activity.>', 'evt.activity.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'crm.contacts.get', 'crm.deals.get', 'crm.companies.get', 'user.users.get'],
+    publish: ['activity.>', 'evt.activity.>', 'dlq.>', '$JS.API.>', '$JS.ACK.>', 'crm.contacts.get', 'crm.contacts.match_emails', 'crm.deals.get', 'crm.companies.get', 'user.users.get', 'user.tenant.modules'],
     subscribe: ['activity.>', 'evt.>', '_INBOX.>'],
     allowResponses: true,
   },

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { IdentityTenantModules, TenantModules } from '@engage/access';
+import { ActivitiesRepository } from '../activities/activities.repository';
+import { TimelineWriter } from '../timeline/timeline-writer';
+import { ContactMatcher, NatsContactMatcher } from './contact-matcher';
+import { GmailConnectionsRepository } from './gmail-connections.repository';
+import { GmailConnectionsService } from './gmail-connections.service';
+import { GmailCredentials } from './gmail-credentials';
+import { GmailHandler } from './gmail.handler';
+import { GmailSync } from './gmail-sync';
+import { GoogleMail } from './google-mail';
+
+/** Gmail sync: users' mailbox connections, and their mail kept on the contacts' timelines. */
+@Module({
+  controllers: [GmailHandler],
+  providers: [
+    ActivitiesRepository,
+    TimelineWriter,
+    GmailConnectionsRepository,
+    GmailConnectionsService,
+    GmailCredentials,
+    GmailSync,
+    GoogleMail,
+    { provide: ContactMatcher, useClass: NatsContactMatcher },
+    { provide: TenantModules, useClass: IdentityTenantModules },
+  ],
+})
+export class GmailModule {}
