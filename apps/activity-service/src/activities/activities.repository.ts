@@ -95,6 +95,28 @@ export class ActivitiesRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * {@link insert} for many activities in one statement (a page of a mailbox sync): the same rules,
+   * row by row. Answers the activities written, in no particular order.
+   */
+  async insertMany(tx: Tx, tenantId: string, writes: ReadonlyArray<ActivityInsert & { id: string }>): Promise<ActivityView[]> {
+    if (writes.length === 0) return [];
+    await this.holdContacts(tx, tenantId, 'shared');
+    return tx.query<ActivityView>(
+      `INSERT INTO activity.activities AS a (tenant_id, id, type, contact_id, deal_id, company_id, actor_id, subject, body, payload,
+         occurred_at, source_event_id, due_at, assignee_id, done)
+       SELECT $1, w.id, w.type, CASE WHEN r.contact_id IS NULL THEN w.contact_id ELSE r.survivor_id END, w.deal_id, w.company_id, w.actor_id,
+         w.subject, w.body, coalesce(w.payload, '{}'::jsonb), w.occurred_at, w.source_event_id, w.due_at, w.assignee_id, w.done
+         FROM jsonb_to_recordset($2::jsonb) AS w (id uuid, type text, contact_id uuid, deal_id uuid, company_id uuid, actor_id uuid, subject text,
+           body text, payload jsonb, occurred_at timestamptz, source_event_id uuid, due_at timestamptz, assignee_id uuid, done boolean)
+         LEFT JOIN activity.retired_contacts r ON r.tenant_id = $1 AND r.contact_id = w.contact_id
+        WHERE r.contact_id IS NULL OR r.survivor_id IS NOT NULL OR w.type = 'deal_stage_changed'
+       ON CONFLICT (tenant_id, source_event_id) DO NOTHING
+       RETURNING ${VIEW}`,
+      [tenantId, JSON.stringify(writes)],
+    );
+  }
+
   async findById(tenantId: string, id: string): Promise<ActivityView | null> {
     const rows = await this.db.read<ActivityView>(tenantId, ACTIVITY_BY_ID, [tenantId, id]);
     return rows[0] ?? null;

@@ -125,7 +125,7 @@ describe('connecting a mailbox', () => {
     const view = await kit.service.connect(t.alice, await kit.consentAs(t.alice, ALICE));
     expect(view.status).toBe('syncing');
     const replicas = [kit.newSync(), kit.newSync()];
-    await Promise.all(replicas.flatMap((r) => [r.run(t.alice.tenantId, t.alice.userId), r.run(t.alice.tenantId, t.alice.userId)]));
+    await Promise.all(replicas.flatMap((r) => [r.run(t.alice.tenantId, t.alice.userId!), r.run(t.alice.tenantId, t.alice.userId!)]));
     await kit.sync.idle();
     const emails = await kit.emails(t.alice.tenantId);
     expect(emails).toHaveLength(606);
@@ -172,7 +172,7 @@ describe('after the first sync', () => {
     await kit.control('/mailboxes/alice@engage.test/watch/expire', {});
     await kit.control('/mailboxes/alice@engage.test/messages', { from: 'dana@customer.test', to: [ALICE], subject: 'while unwatched', text: '.', messageId: '<gap-1@customer.test>', ageHours: 0 });
     await kit.control('/mailboxes/alice@engage.test/history/expire', {});
-    await kit.sync.run(t.alice.tenantId, t.alice.userId);
+    await kit.sync.run(t.alice.tenantId, t.alice.userId!);
     await kit.sync.idle();
     const emails = await kit.emails(t.alice.tenantId);
     expect(emails).toHaveLength(7);
@@ -185,8 +185,8 @@ describe('after the first sync', () => {
   it('marks a revoked grant as needing consent, tells the user once, and stops syncing it', async () => {
     await kit.control('/tokens/revoke', { email: ALICE });
     await kit.control('/tokens/expire-access', { email: ALICE });
-    await kit.sync.run(t.alice.tenantId, t.alice.userId);
-    await kit.sync.run(t.alice.tenantId, t.alice.userId);
+    await kit.sync.run(t.alice.tenantId, t.alice.userId!);
+    await kit.sync.run(t.alice.tenantId, t.alice.userId!);
     const view = await kit.service.get(t.alice);
     expect(view).toMatchObject({ status: 'needs_reconsent' });
     expect(view.last_error).toMatch(/invalid_grant/);
@@ -198,7 +198,7 @@ describe('after the first sync', () => {
     ]);
     // No push wakes it (the address's connections in other tenants are not this one), and connecting again brings it back.
     expect(await kit.connections.connectionsOf(ALICE)).not.toContainEqual({ tenant_id: t.alice.tenantId, user_id: t.alice.userId });
-    expect(await kit.connections.requestSync(t.alice.tenantId, t.alice.userId)).toBe(false);
+    expect(await kit.connections.requestSync(t.alice.tenantId, t.alice.userId!)).toBe(false);
     await kit.connectAs(t.alice, ALICE);
     expect(await kit.service.get(t.alice)).toMatchObject({ status: 'healthy', messages_imported: 0 });
     expect(await kit.emails(t.alice.tenantId)).toHaveLength(6);
@@ -230,13 +230,13 @@ describe('after the first sync', () => {
 
       failing = true;
       await flaky.control('/mailboxes/alice@engage.test/messages', { from: 'dana@customer.test', to: [ALICE], subject: 'during the outage', text: '.', messageId: '<outage-1@customer.test>', ageHours: 0 });
-      await flaky.sync.run(u.tenantId, u.userId);
+      await flaky.sync.run(u.tenantId, u.userId!);
       const down = await flaky.service.get(u);
       expect(down).toMatchObject({ status: 'error' });
       expect(down.last_error).toMatch(/503/);
 
       failing = false;
-      await flaky.sync.run(u.tenantId, u.userId);
+      await flaky.sync.run(u.tenantId, u.userId!);
       expect(await flaky.service.get(u)).toMatchObject({ status: 'healthy', last_error: null, messages_imported: 4 });
       expect((await flaky.emails(u.tenantId)).filter((e) => e.payload.message_id === 'outage-1@customer.test')).toHaveLength(1);
     } finally {
@@ -335,5 +335,13 @@ describe('bad input', () => {
     // Outside the mail_sync reason, the runtime role sees no other tenant's connection.
     const seen = await kit.db.transaction(other.tenantId, (tx) => tx.query(`SELECT tenant_id FROM activity.gmail_connections`));
     expect(seen).toEqual([]);
+    // Under it, connection rows are readable, and nothing else: no activities, no changes, no tokens of OAuth states.
+    const underReason = await kit.db.acrossTenants('mail_sync', async (tx) => ({
+      connections: await tx.query(`SELECT tenant_id FROM activity.gmail_connections WHERE tenant_id = $1`, [ctx.tenantId]),
+      activities: await tx.query(`SELECT id FROM activity.activities WHERE tenant_id = $1`, [ctx.tenantId]),
+      states: await tx.query(`SELECT state_hash FROM activity.gmail_oauth_states`),
+      updated: await tx.query(`UPDATE activity.gmail_connections SET status = 'error' WHERE tenant_id = $1 RETURNING user_id`, [ctx.tenantId]),
+    }));
+    expect(underReason).toEqual({ connections: [{ tenant_id: ctx.tenantId }], activities: [], states: [], updated: [] });
   });
 });

@@ -227,7 +227,7 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /**
    * Fetches the messages (headers only), matches their participants to contacts and writes one
-   * `email` activity per message and contact, a step of {@link STEP_SIZE} per transaction. The last
+   * `email` activity per message and contact, a step of {@link STEP_SIZE} per transaction (two statements). The last
    * step also records where the sync stands (the first sync's next page, or the history id).
    */
   private async importMessages(
@@ -238,11 +238,20 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
   ): Promise<void> {
     const ctx = systemContext({ tenantId: c.tenant_id, userId: c.user_id }) as TenantContext;
     const steps = Math.max(1, Math.ceil(ids.length / STEP_SIZE));
+    const chunkOf = (step: number) => ids.slice(step * STEP_SIZE, (step + 1) * STEP_SIZE);
+    // The next step's messages are fetched while this step's are written.
+    const fetchStep = (step: number) => {
+      const fetching = mapLimit(chunkOf(step), this.config.GMAIL_FETCH_CONCURRENCY, (id) => this.fetch(mail, id));
+      fetching.catch(() => undefined);
+      return fetching;
+    };
+    let next = fetchStep(0);
     for (let step = 0; step < steps; step++) {
       if (this.stopped) throw new ConnectionGone('shutting down');
       const last = step === steps - 1;
-      const chunk = ids.slice(step * STEP_SIZE, (step + 1) * STEP_SIZE);
-      const fetched = await mapLimit(chunk, this.config.GMAIL_FETCH_CONCURRENCY, (id) => this.fetch(mail, id));
+      const chunk = chunkOf(step);
+      const fetched = await next;
+      if (!last) next = fetchStep(step + 1);
       const messages = fetched.filter((m): m is MailboxMessage => m !== null && isExchanged(m));
       const participants = [...new Set(messages.flatMap((m) => participantsOf(m, c.email_address)))];
       const contactsOf = participants.length > 0 ? await this.contacts.match(c.tenant_id, participants) : new Map<string, string[]>();
@@ -254,16 +263,14 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
           ...(last && at.fullSyncPageToken !== undefined ? { fullSyncPageToken: at.fullSyncPageToken } : {}),
         });
         if (!current) throw new ConnectionGone('the connection was removed during the sync');
-        const newMessages: MailboxMessage[] = [];
-        for (const message of messages) {
+        const entries = messages.flatMap((message) => {
           const key = messageKey(message, c.email_address);
           const contactIds = [...new Set(participantsOf(message, c.email_address).flatMap((a) => contactsOf.get(a) ?? []))];
-          let isNew = false;
-          for (const contactId of contactIds) {
-            if (await this.timeline.write(tx, ctx, emailActivityKey(key, contactId), emailEntry(message, c.email_address, contactId, c.user_id))) isNew = true;
-          }
-          if (isNew) newMessages.push(message);
-        }
+          return contactIds.map((contactId) => ({ sourceId: emailActivityKey(key, contactId), entry: emailEntry(message, c.email_address, contactId, c.user_id), message }));
+        });
+        const activities = await this.timeline.writeMany(tx, ctx, entries);
+        const writtenKeys = new Set(activities.map((a) => a.source_event_id));
+        const newMessages = [...new Set(entries.filter((e) => writtenKeys.has(e.sourceId)).map((e) => e.message))];
         if (newMessages.length > 0) await this.connections.progress(tx, c.tenant_id, c.user_id, c.email_address, { seen: 0, imported: newMessages.length, leaseMs: LEASE_MS });
         if (last && at.historyId) await this.connections.advanceHistory(tx, c.tenant_id, c.user_id, c.email_address, at.historyId);
         return newMessages;

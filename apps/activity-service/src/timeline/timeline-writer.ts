@@ -52,4 +52,15 @@ export class TimelineWriter {
     if (activity) await this.outbox.append(tx, ctx, [activityCreated(activity)]);
     return activity;
   }
+
+  /** {@link write} for many entries in two statements (a page of a mailbox sync); the activities written. */
+  async writeMany(tx: Tx, ctx: TenantContext, entries: ReadonlyArray<{ sourceId: string; entry: TimelineEntry & { occurred_at: string } }>): Promise<ActivityView[]> {
+    const activities = await this.activities.insertMany(
+      tx,
+      ctx.tenantId,
+      entries.map(({ sourceId, entry }) => ({ ...entry, id: timeOrderedId(), source_event_id: sourceId, due_at: null, assignee_id: null, done: null })),
+    );
+    await this.outbox.append(tx, ctx, activities.map(activityCreated));
+    return activities;
+  }
 }
