@@ -48,7 +48,8 @@ export interface DurableConsumerOptions<TPayload> {
    * already arrived is batched — a quiet stream still gets each event at once — so under load the
    * commit's cost is shared by up to `batch` events. Each event has its own savepoint: one that
    * fails is rolled back alone and then retried by itself, as without batching. With
-   * `concurrency`, that many batches are applied at once.
+   * `concurrency`, that many batches are applied at once, each of a different tenant: one tenant's
+   * events are applied in stream order.
    */
   batch?: number;
   /** The schema holding this service's inbox and applied_versions tables. */
@@ -119,30 +120,40 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
 
   /**
    * Batch mode: arrivals queue up while transactions are in flight, and the next transaction takes
-   * the queued events of the first one's tenant (group commit); `concurrency` workers take batches
-   * at once. When the stream stops, the queued events are finished first.
+   * the queued events of the first tenant no other worker is applying (group commit); `concurrency`
+   * workers take batches at once, for different tenants. A tenant's events are therefore applied in
+   * stream order, one batch after the other, while other tenants' go on beside them: consumers whose
+   * effect depends on what came before (an audit entry's `before`, a user's realtime stream) stay
+   * right however busy the stream is. When the stream stops, the queued events are finished first.
    */
   private async batchLoop(messages: ConsumerMessages): Promise<void> {
     const queue: JsMsg[] = [];
     const signal: { waiting: Array<() => void> } = { waiting: [] };
+    const busy = new Set<string>();
     let ended = false;
-    // `concurrency` workers share the queue, each applying one batch at a time.
-    const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 1) }, async () => {
-      for (;;) {
-        if (queue.length === 0) {
-          if (ended) return;
-          await new Promise<void>((resolve) => signal.waiting.push(resolve));
-          continue;
-        }
-        const batch = takeBatch(queue, this.options.batch ?? 1);
-        await this.processBatch(batch).catch((error: unknown) =>
-          this.options.logger.error({ err: error, consumer: this.options.name, events: batch.length }, 'event batch failed'),
-        );
-      }
-    });
     const wakeWorkers = () => {
       for (const wake of signal.waiting.splice(0)) wake();
     };
+    const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 1) }, async () => {
+      for (;;) {
+        const picked = queue.length > 0 ? takeBatch(queue, this.options.batch ?? 1, busy) : null;
+        if (!picked) {
+          if (ended && queue.length === 0) return;
+          // Nothing queued, or only events of tenants other workers are applying: wait for either to change.
+          await new Promise<void>((resolve) => signal.waiting.push(resolve));
+          continue;
+        }
+        if (picked.tenant) busy.add(picked.tenant);
+        try {
+          await this.processBatch(picked.batch).catch((error: unknown) =>
+            this.options.logger.error({ err: error, consumer: this.options.name, events: picked.batch.length }, 'event batch failed'),
+          );
+        } finally {
+          if (picked.tenant) busy.delete(picked.tenant);
+          wakeWorkers();
+        }
+      }
+    });
     for await (const msg of messages) {
       queue.push(msg);
       wakeWorkers();
@@ -296,14 +307,23 @@ function decodeEnvelope<TPayload>(msg: JsMsg): EventEnvelope<TPayload> | null {
   }
 }
 
-/** Takes from `queue` up to `size` messages of the first one's tenant, keeping the others' order. */
-function takeBatch(queue: JsMsg[], size: number): JsMsg[] {
-  const tenant = decodeEnvelope(queue[0])?.tenant_id;
-  if (!tenant) return queue.splice(0, 1);
-  const taken: JsMsg[] = [];
-  for (let i = 0; i < queue.length && taken.length < size; ) {
-    if (decodeEnvelope(queue[i])?.tenant_id === tenant) taken.push(...queue.splice(i, 1));
+/**
+ * Takes from `queue` up to `size` messages of the first queued tenant not in `busy` (its earliest
+ * ones, in order), keeping the others' order; null when every queued message is a busy tenant's. A
+ * message without a readable envelope is taken alone.
+ */
+function takeBatch(queue: JsMsg[], size: number, busy: ReadonlySet<string>): { tenant: string | null; batch: JsMsg[] } | null {
+  const start = queue.findIndex((msg) => {
+    const tenant = decodeEnvelope(msg)?.tenant_id;
+    return !tenant || !busy.has(tenant);
+  });
+  if (start < 0) return null;
+  const tenant = decodeEnvelope(queue[start])?.tenant_id ?? null;
+  if (!tenant) return { tenant: null, batch: queue.splice(start, 1) };
+  const batch: JsMsg[] = [];
+  for (let i = start; i < queue.length && batch.length < size; ) {
+    if (decodeEnvelope(queue[i])?.tenant_id === tenant) batch.push(...queue.splice(i, 1));
     else i++;
   }
-  return taken;
+  return { tenant, batch };
 }

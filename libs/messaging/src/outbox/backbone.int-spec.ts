@@ -89,11 +89,11 @@ describe('outbox → JetStream → durable consumer', () => {
     );
 
   /** Publishes one event of this run (`<prefix>.<kind>`) to JetStream, as a relay would. */
-  async function publishEvent(kind: string, aggregateId: string, version: number, payload: Record<string, unknown>): Promise<void> {
+  async function publishEvent(kind: string, aggregateId: string, version: number, payload: Record<string, unknown>, tenant = tenantId): Promise<void> {
     const envelope: EventEnvelope = {
       id: randomUUID(),
       type: `${subjectPrefix}.${kind}`,
-      tenant_id: tenantId,
+      tenant_id: tenant,
       aggregate_type: 'thing',
       aggregate_id: aggregateId,
       version,
@@ -274,6 +274,55 @@ describe('outbox → JetStream → durable consumer', () => {
     expect(applied.filter((n) => n === 7)).toHaveLength(1);
     expect([...announced].sort((a, b) => a - b)).toEqual(all);
     expect(transactions.size).toBeLessThan(40);
+  });
+
+  it('in batches with concurrency, applies one tenant’s events in stream order and other tenants’ beside them', async () => {
+    const name = `ordered-${randomUUID().slice(0, 8)}`;
+    const others = [randomUUID(), randomUUID(), randomUUID()];
+    const applied = new Map<string, number[]>();
+    const runningTenants = new Set<string>();
+    let sameTenantAtOnce = false;
+    let tenantsAtOnce = 0;
+    const consumer = new DurableConsumer<{ n: number }>({
+      name,
+      stream: EventStreams.telephony.name,
+      filterSubject: `${subjectPrefix}.ordered`,
+      schema: 'telephony',
+      db,
+      js: nc.jetstream(),
+      jsm: await nc.jetstreamManager(),
+      logger,
+      versions: 'every',
+      batch: 4,
+      concurrency: 4,
+      handle: async (_tx, event) => {
+        if (runningTenants.has(event.tenant_id)) sameTenantAtOnce = true;
+        runningTenants.add(event.tenant_id);
+        tenantsAtOnce = Math.max(tenantsAtOnce, runningTenants.size);
+        // Slow, and slower for early events: a second worker taking a later event of the same tenant would overtake it.
+        await sleep(event.payload.n < 5 ? 60 : 5);
+        applied.set(event.tenant_id, [...(applied.get(event.tenant_id) ?? []), event.payload.n]);
+        runningTenants.delete(event.tenant_id);
+      },
+    });
+    await consumer.start();
+    // One at a time, as a busy tenant's events arrive, interleaved with other tenants'.
+    for (let n = 0; n < 20; n++) {
+      await publishEvent('ordered', randomUUID(), 1, { n });
+      await publishEvent('ordered', randomUUID(), 1, { n }, others[n % others.length]);
+    }
+    await until('forty events to be recorded', async () => {
+      const counts = await Promise.all([tenantId, ...others].map((t) => db.transaction(t, async (tx) => Number((await tx.query(`SELECT count(*) AS n FROM telephony.inbox WHERE consumer = $1`, [name]))[0].n))));
+      return counts.reduce((a, b) => a + b, 0) === 40;
+    });
+    await consumer.stop();
+    expect(applied.get(tenantId)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    for (const other of others) {
+      const seen = applied.get(other)!;
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    }
+    expect(sameTenantAtOnce).toBe(false);
+    expect(tenantsAtOnce).toBeGreaterThan(1);
   });
 
   it('dead-letters an event whose handler keeps failing, with the failure recorded', async () => {
