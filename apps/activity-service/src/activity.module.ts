@@ -24,5 +24,6 @@ import { TimelineWriter } from './timeline/timeline-writer';
     { provide: CrmRecords, useClass: NatsCrmRecords },
     { provide: UserDirectory, useClass: IdentityUserDirectory },
   ],
+  exports: [ActivitiesService, TimelineWriter],
 })
 export class ActivityModule {}

@@ -179,6 +179,31 @@ describe('Gmail sync through the gateway', () => {
     expect(notice.title).toContain(ERIN);
   });
 
+  it('keep message bodies only when an admin turns it on, and show them to who may read the activity', async () => {
+    const tenant = await newTenant('GmailBodies');
+    const rep = await newUser(tenant, 'rep');
+    const frank = await contact(tenant, 'frank@prospect.test');
+    const settings = (body: unknown, token = tenant.accessToken) => api<Record<string, unknown>>('/v1/integrations/gmail/settings', { token, method: 'PUT', body });
+    expect((await api('/v1/integrations/gmail/settings', { token: rep.accessToken })).body).toMatchObject({ initial_sync_days: 30, store_bodies: false });
+    expect((await settings({ store_bodies: true }, rep.accessToken)).status).toBe(403);
+    for (const bad of [{ initial_sync_days: 0 }, { initial_sync_days: 366 }, { store_bodies: 'yes' }, { body_retention_days: 1.5 }, { color: 'red' }]) {
+      expect((await settings(bad)).status).toBe(400);
+    }
+    expect(await settings({ store_bodies: true, body_retention_days: 365 })).toMatchObject({ status: 200, body: { store_bodies: true, body_retention_days: 365 } });
+
+    await connect(rep.accessToken, BOB);
+    await synced(rep.accessToken);
+    const [demo] = (await emailsOf(tenant, frank)).filter((a) => a.payload.message_id === 'demo-1@prospect.test');
+    const body = await api<{ text: string }>(`/v1/activities/${demo.id}/email-body`, { token: rep.accessToken });
+    expect(body).toMatchObject({ status: 200, body: { activity_id: demo.id, text: 'Hello Bob, could we see a demo next week?', truncated: false } });
+    const other = await newTenant('GmailBodiesOther');
+    expect((await api(`/v1/activities/${demo.id}/email-body`, { token: other.accessToken })).status).toBe(404);
+    expect((await api('/v1/activities/not-a-uuid/email-body', { token: rep.accessToken })).status).toBe(400);
+
+    expect((await settings({ store_bodies: false })).body).toMatchObject({ store_bodies: false });
+    expect((await api(`/v1/activities/${demo.id}/email-body`, { token: rep.accessToken })).status).toBe(404);
+  });
+
   it('answer 401 without a token, 400 to bad input, 403 to a bad push token, 404 when nothing is connected, and keep tenants apart', async () => {
     const tenant = await newTenant('GmailErrors');
     expect((await api('/v1/integrations/gmail')).status).toBe(401);

@@ -7,9 +7,13 @@ import type { ActivityConfig } from '../config';
 /** The scope a tenant's Google secrets are sealed under: its own data key, and AAD that binds them to the tenant. */
 export const gmailSecretScope = (tenantId: string) => `tenant:${tenantId}:gmail`;
 
+/** The scope stored message bodies are sealed under (a key of their own: a body can never open as a token, nor the reverse). */
+export const emailBodyScope = (tenantId: string) => `tenant:${tenantId}:email-body`;
+
 /**
- * Seals and opens what must not be stored in clear: users' Google refresh tokens and the PKCE
- * verifiers of open consent screens (AES-256-GCM with the tenant's data key, SPEC section 7).
+ * Seals and opens what must not be stored in clear: users' Google refresh tokens, the PKCE
+ * verifiers of open consent screens, and the message bodies a tenant chose to keep (AES-256-GCM
+ * with the tenant's data keys, SPEC section 7).
  */
 @Injectable()
 export class GmailCredentials {
@@ -32,5 +36,15 @@ export class GmailCredentials {
   open(tenantId: string, sealed: string): string {
     this.assertCanSeal();
     return this.box!.decrypt(sealed, gmailSecretScope(tenantId));
+  }
+
+  sealBody(tenantId: string, body: string): string {
+    this.assertCanSeal();
+    return this.box!.encrypt(body, emailBodyScope(tenantId));
+  }
+
+  openBody(tenantId: string, sealed: string): string {
+    this.assertCanSeal();
+    return this.box!.decrypt(sealed, emailBodyScope(tenantId));
   }
 }

@@ -1,5 +1,5 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { cleanText, emailActivityKey, emailEntry, mailboxMessageOf, messageKey, normaliseMessageId, parseAddressList, participantsOf, unescapeSnippet } from './gmail-message';
+import { BODY_MAX, cleanText, emailActivityKey, htmlToText, messageTextOf, emailEntry, mailboxMessageOf, messageKey, normaliseMessageId, parseAddressList, participantsOf, unescapeSnippet } from './gmail-message';
 import { parseGmailPush } from './gmail-connections.service';
 import { classifyGoogleError, describeGoogleError, pkcePair } from './google-mail';
 
@@ -113,5 +113,35 @@ describe('Google errors', () => {
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{64}$/);
     const { createHash } = await import('node:crypto');
     expect(challenge).toBe(createHash('sha256').update(verifier).digest('base64url'));
+  });
+});
+
+describe('messageTextOf', () => {
+  const b64 = (text: string, encoding: BufferEncoding = 'utf8') => Buffer.from(text, encoding).toString('base64url');
+  const part = (mimeType: string, data: string, extra: Partial<gmail_v1.Schema$MessagePart> = {}): gmail_v1.Schema$MessagePart => ({ mimeType, body: { data }, ...extra });
+
+  it('takes the first text/plain part of a nested multipart message, not an attachment, in its charset', () => {
+    const latin1 = part('text/plain', b64('Grüße aus München', 'latin1'), { headers: [{ name: 'Content-Type', value: 'text/plain; charset="ISO-8859-1"' }] });
+    const attachment = part('text/plain', b64('not me'), { filename: 'notes.txt' });
+    const payload = { mimeType: 'multipart/mixed', parts: [attachment, { mimeType: 'multipart/alternative', parts: [latin1, part('text/html', b64('<p>html</p>'))] }] };
+    expect(messageTextOf({ payload })).toEqual({ text: 'Grüße aus München', truncated: false });
+  });
+
+  it('falls back to the HTML part as text, and reads an unknown charset as UTF-8', () => {
+    const html = part('text/html', b64('<html><head><title>t</title></head><body><p>Hi&nbsp;<b>you</b></p><style>p{}</style><div>Q&amp;A</div></body></html>'));
+    expect(messageTextOf({ payload: { mimeType: 'multipart/alternative', parts: [html] } })).toEqual({ text: 'Hi you\nQ&A', truncated: false });
+    const odd = part('text/plain', b64('plain ✓'), { headers: [{ name: 'Content-Type', value: 'text/plain; charset=x-unknown-9' }] });
+    expect(messageTextOf({ payload: odd })!.text).toBe('plain ✓');
+    expect(htmlToText('a<br>b<script>alert(1)</script>')).toBe('a\nb');
+  });
+
+  it('cuts a huge body, keeps line breaks, and answers null without text', () => {
+    const huge = messageTextOf({ payload: part('text/plain', b64(`line 1\r\n\r\n\r\n\r\nline 2 ${'x'.repeat(BODY_MAX)}\u0000`)) })!;
+    expect(huge.truncated).toBe(true);
+    expect(huge.text).toHaveLength(BODY_MAX);
+    expect(huge.text.startsWith('line 1\n\nline 2 x')).toBe(true);
+    expect(messageTextOf({ payload: { mimeType: 'multipart/mixed', parts: [part('image/png', b64('png'))] } })).toBeNull();
+    expect(messageTextOf({ payload: part('text/plain', '', { body: { attachmentId: 'big', size: 10_000_000 } }) })).toBeNull();
+    expect(messageTextOf({})).toBeNull();
   });
 });

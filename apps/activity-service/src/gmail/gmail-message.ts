@@ -20,7 +20,18 @@ export interface MailboxMessage {
   labelIds: string[];
   /** When Gmail received it (epoch ms as an ISO string). */
   occurredAt: string;
+  /** The text of the message, when it was fetched in `full` format (the tenant stores bodies). */
+  text?: MessageText | null;
 }
+
+/** A message's readable text and whether it was cut. */
+export interface MessageText {
+  text: string;
+  truncated: boolean;
+}
+
+/** The most text of one message that is stored. */
+export const BODY_MAX = 100_000;
 
 /** The headers the sync asks for (`metadataHeaders`). */
 export const SYNC_HEADERS = ['From', 'To', 'Cc', 'Subject', 'Message-ID', 'Date'];
@@ -126,6 +137,59 @@ export function mailboxMessageOf(message: gmail_v1.Schema$Message): MailboxMessa
     labelIds: message.labelIds ?? [],
     occurredAt: new Date(Number.isFinite(internal) && internal > 0 ? internal : Date.now()).toISOString(),
   };
+}
+
+const charsetOf = (part: gmail_v1.Schema$MessagePart): string => {
+  const type = headerOf(part.headers ?? [], 'Content-Type') ?? '';
+  return /charset\s*=\s*"?([\w.:-]+)"?/i.exec(type)?.[1] ?? 'utf-8';
+};
+
+/** The bytes of a part's body in its declared charset; an unknown charset is read as UTF-8, bad bytes as U+FFFD. */
+function decodePart(part: gmail_v1.Schema$MessagePart): string {
+  const bytes = Buffer.from(part.body?.data ?? '', 'base64url');
+  try {
+    return new TextDecoder(charsetOf(part)).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+/** Every leaf part, depth first (a malformed message nesting too deep stops at 20 levels). */
+function leaves(part: gmail_v1.Schema$MessagePart, depth = 0): gmail_v1.Schema$MessagePart[] {
+  if (depth > 20) return [];
+  if (part.parts && part.parts.length > 0) return part.parts.flatMap((p) => leaves(p, depth + 1));
+  return [part];
+}
+
+/** HTML as text: no scripts or styles, block ends as line breaks, no tags, entities decoded. */
+export function htmlToText(html: string): string {
+  return unescapeSnippet(
+    html
+      .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/<(br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')
+      .replace(/<[^>]*>/g, ''),
+  );
+}
+
+/**
+ * The readable text of a message fetched in `full` format: its first text/plain part that is not an
+ * attachment, else its first text/html part as text; in the part's charset; control characters
+ * removed (line breaks kept); at most {@link BODY_MAX} characters. Null when it has no text part
+ * (or Gmail left the text out as an attachment).
+ */
+export function messageTextOf(message: gmail_v1.Schema$Message): MessageText | null {
+  if (!message.payload) return null;
+  const parts = leaves(message.payload).filter((p) => !p.filename && p.body?.data);
+  const plain = parts.find((p) => (p.mimeType ?? '').toLowerCase() === 'text/plain');
+  const html = plain ? undefined : parts.find((p) => (p.mimeType ?? '').toLowerCase() === 'text/html');
+  if (!plain && !html) return null;
+  const raw = plain ? decodePart(plain) : htmlToText(decodePart(html!));
+  const text = raw
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return text.length <= BODY_MAX ? { text, truncated: false } : { text: text.slice(0, BODY_MAX), truncated: true };
 }
 
 /** Everyone on the message but the mailbox's owner: the addresses matched to contacts. */

@@ -12,8 +12,10 @@ import type { ActivityConfig } from '../config';
 import { TimelineWriter } from '../timeline/timeline-writer';
 import { ContactMatcher } from './contact-matcher';
 import { GmailCredentials } from './gmail-credentials';
+import { GmailSettingsRepository } from './gmail-settings.repository';
+import { type EffectiveGmailSettings, GmailSettingsService } from './gmail-settings.service';
 import { type GmailConnectionRow, GmailConnectionsRepository } from './gmail-connections.repository';
-import { emailActivityKey, emailEntry, isExchanged, type MailboxMessage, mailboxMessageOf, messageKey, participantsOf, SYNC_HEADERS } from './gmail-message';
+import { emailActivityKey, emailEntry, isExchanged, type MailboxMessage, mailboxMessageOf, messageKey, messageTextOf, participantsOf, SYNC_HEADERS } from './gmail-message';
 import { classifyGoogleError, describeGoogleError, GoogleMail } from './google-mail';
 
 /** One sync holds its mailbox this long, extended at every step; a replica that dies frees it after. */
@@ -72,6 +74,8 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly credentials: GmailCredentials,
     private readonly contacts: ContactMatcher,
     private readonly timeline: TimelineWriter,
+    private readonly settings: GmailSettingsService,
+    private readonly bodies: GmailSettingsRepository,
     private readonly outbox: OutboxWriter,
     @Inject(SERVICE_CONFIG) private readonly config: ActivityConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -161,20 +165,22 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async sync(c: GmailConnectionRow): Promise<void> {
     const mail = this.google.mailbox(`${c.tenant_id}:${c.user_id}`, this.credentials.open(c.tenant_id, c.refresh_token_sealed));
+    const settings = await this.settings.effective(c.tenant_id);
     if (!c.initial_sync_done || !c.history_id) {
-      await this.fullSync(c, mail, false);
+      await this.fullSync(c, mail, settings, false);
     } else {
       try {
-        await this.incremental(c, mail, c.history_id);
+        await this.incremental(c, mail, settings, c.history_id);
       } catch (error) {
         if (classifyGoogleError(error) !== 'not_found') throw error;
         // Gmail no longer has history that old (it keeps about a week): read the last N days again.
         this.failures.inc({ kind: 'history_expired' });
         this.logger.warn({ tenant_id: c.tenant_id, user_id: c.user_id }, 'gmail sync: history expired, resyncing the last days');
-        await this.fullSync({ ...c, full_sync_history_id: null, full_sync_page_token: null }, mail, true);
+        await this.fullSync({ ...c, full_sync_history_id: null, full_sync_page_token: null }, mail, settings, true);
       }
     }
     await this.renewWatch(c, mail);
+    if (settings.bodyRetentionDays) await this.bodies.deleteBodiesOlderThan(c.tenant_id, settings.bodyRetentionDays);
   }
 
   /**
@@ -183,7 +189,7 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
    * taken before the first page: mail that arrives during the listing is read from the history
    * afterwards (and a message met both ways is written once).
    */
-  private async fullSync(c: GmailConnectionRow, mail: gmail_v1.Gmail, resync: boolean): Promise<void> {
+  private async fullSync(c: GmailConnectionRow, mail: gmail_v1.Gmail, settings: EffectiveGmailSettings, resync: boolean): Promise<void> {
     let pageToken = c.full_sync_page_token;
     if (!c.full_sync_history_id) {
       const profile = await mail.users.getProfile({ userId: 'me' });
@@ -194,19 +200,19 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
     do {
       const page = await mail.users.messages.list({
         userId: 'me',
-        q: `newer_than:${this.config.GMAIL_INITIAL_SYNC_DAYS}d`,
+        q: `newer_than:${settings.initialSyncDays}d`,
         maxResults: PAGE_SIZE,
         ...(pageToken ? { pageToken } : {}),
       });
       const ids = (page.data.messages ?? []).map((m) => m.id).filter((id): id is string => !!id);
       pageToken = page.data.nextPageToken ?? null;
-      await this.importMessages(c, mail, ids, { fullSyncPageToken: pageToken });
+      await this.importMessages(c, mail, settings, ids, { fullSyncPageToken: pageToken });
     } while (pageToken && !this.stopped);
     if (!pageToken) await this.connections.finishFullSync(c.tenant_id, c.user_id, c.email_address);
   }
 
   /** What was added to the mailbox since `startHistoryId`; the history id advances only once all of it is written. */
-  private async incremental(c: GmailConnectionRow, mail: gmail_v1.Gmail, startHistoryId: string): Promise<void> {
+  private async incremental(c: GmailConnectionRow, mail: gmail_v1.Gmail, settings: EffectiveGmailSettings, startHistoryId: string): Promise<void> {
     const ids = new Set<string>();
     let latest = startHistoryId;
     let pageToken: string | null = null;
@@ -222,7 +228,7 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
       if (page.data.historyId) latest = page.data.historyId;
       pageToken = page.data.nextPageToken ?? null;
     } while (pageToken);
-    await this.importMessages(c, mail, [...ids], { historyId: latest, live: true });
+    await this.importMessages(c, mail, settings, [...ids], { historyId: latest, live: true });
   }
 
   /**
@@ -233,6 +239,7 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
   private async importMessages(
     c: GmailConnectionRow,
     mail: gmail_v1.Gmail,
+    settings: EffectiveGmailSettings,
     ids: readonly string[],
     at: { fullSyncPageToken?: string | null; historyId?: string; live?: boolean },
   ): Promise<void> {
@@ -241,7 +248,7 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
     const chunkOf = (step: number) => ids.slice(step * STEP_SIZE, (step + 1) * STEP_SIZE);
     // The next step's messages are fetched while this step's are written.
     const fetchStep = (step: number) => {
-      const fetching = mapLimit(chunkOf(step), this.config.GMAIL_FETCH_CONCURRENCY, (id) => this.fetch(mail, id));
+      const fetching = mapLimit(chunkOf(step), this.config.GMAIL_FETCH_CONCURRENCY, (id) => this.fetch(mail, id, settings.storeBodies));
       fetching.catch(() => undefined);
       return fetching;
     };
@@ -270,6 +277,14 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
         });
         const activities = await this.timeline.writeMany(tx, ctx, entries);
         const writtenKeys = new Set(activities.map((a) => a.source_event_id));
+        if (settings.storeBodies) {
+          const bySource = new Map(entries.map((e) => [e.sourceId, e.message]));
+          const bodies = activities.flatMap((a) => {
+            const text = bySource.get(String(a.source_event_id))?.text;
+            return text ? [{ activity_id: a.id, body_sealed: this.credentials.sealBody(c.tenant_id, JSON.stringify(text)), chars: text.text.length }] : [];
+          });
+          await this.bodies.insertBodies(tx, c.tenant_id, bodies);
+        }
         const newMessages = [...new Set(entries.filter((e) => writtenKeys.has(e.sourceId)).map((e) => e.message))];
         if (newMessages.length > 0) await this.connections.progress(tx, c.tenant_id, c.user_id, c.email_address, { seen: 0, imported: newMessages.length, leaseMs: LEASE_MS });
         if (last && at.historyId) await this.connections.advanceHistory(tx, c.tenant_id, c.user_id, c.email_address, at.historyId);
@@ -280,9 +295,17 @@ export class GmailSync implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  /** One message's headers; null when it is gone (deleted between the listing and now) or unusable. */
-  private async fetch(mail: gmail_v1.Gmail, id: string): Promise<MailboxMessage | null> {
+  /**
+   * One message's headers (and its text, in `full` format, when the tenant stores bodies); null when
+   * it is gone (deleted between the listing and now) or unusable.
+   */
+  private async fetch(mail: gmail_v1.Gmail, id: string, withText: boolean): Promise<MailboxMessage | null> {
     try {
+      if (withText) {
+        const res = await mail.users.messages.get({ userId: 'me', id, format: 'full' });
+        const message = mailboxMessageOf(res.data);
+        return message && { ...message, text: messageTextOf(res.data) };
+      }
       const res = await mail.users.messages.get({ userId: 'me', id, format: 'metadata', metadataHeaders: SYNC_HEADERS });
       return mailboxMessageOf(res.data);
     } catch (error) {

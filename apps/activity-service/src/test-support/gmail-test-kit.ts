@@ -10,15 +10,19 @@ import { createLogger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import { KitTenantModules, KitUsers, openServiceDatabase, outboxEvents } from '@engage/testing/kit';
 import { ActivitiesRepository } from '../activities/activities.repository';
+import { ActivitiesService } from '../activities/activities.service';
 import { ActivityConfig } from '../config';
 import { activityServiceDefinition, SCHEMA } from '../database/definition';
 import { ContactMatcher } from '../gmail/contact-matcher';
 import { GmailConnectionsRepository } from '../gmail/gmail-connections.repository';
 import { GmailConnectionsService } from '../gmail/gmail-connections.service';
 import { GmailCredentials } from '../gmail/gmail-credentials';
+import { GmailSettingsRepository } from '../gmail/gmail-settings.repository';
+import { GmailSettingsService } from '../gmail/gmail-settings.service';
 import { GmailSync } from '../gmail/gmail-sync';
 import { GoogleMail } from '../gmail/google-mail';
 import { TimelineWriter } from '../timeline/timeline-writer';
+import { KitCrmRecords } from './activity-test-kit';
 
 /** crm-service's contacts, standing in: addresses → contact ids per tenant. */
 export class KitContactMatcher extends ContactMatcher {
@@ -90,9 +94,15 @@ export async function startGmailKit(options: { fixture?: GmailFixture; config?: 
   const connections = new GmailConnectionsRepository(db);
   const google = new GoogleMail(config);
   const credentials = new GmailCredentials(config);
-  const timeline = new TimelineWriter(new ActivitiesRepository(db), outbox);
+  const activitiesRepository = new ActivitiesRepository(db);
+  const timeline = new TimelineWriter(activitiesRepository, outbox);
+  const records = new KitCrmRecords();
+  const activities = new ActivitiesService(db, activitiesRepository, records, users, outbox);
+  const settingsRepository = new GmailSettingsRepository(db);
+  const settings = new GmailSettingsService(db, settingsRepository, activities, credentials, config, logger);
   /** A replica's sync (tests make two to stand for two replicas). */
-  const newSync = () => new GmailSync(db, connections, google, credentials, contacts, timeline, outbox, config, logger, new Registry(), new SchedulerRegistry());
+  const newSync = () =>
+    new GmailSync(db, connections, google, credentials, contacts, timeline, settings, settingsRepository, outbox, config, logger, new Registry(), new SchedulerRegistry());
   const sync = newSync();
   const service = new GmailConnectionsService(db, connections, google, credentials, sync, modules, outbox, config, logger);
   webhook.service = service;
@@ -123,6 +133,8 @@ export async function startGmailKit(options: { fixture?: GmailFixture; config?: 
     contacts,
     connections,
     credentials,
+    settings,
+    activities,
     sync,
     newSync,
     service,

@@ -10,7 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ActivityPage, ActivityView, CreateActivityRequest, ListActivitiesQuery, Subjects, UpdateActivityRequest } from '@engage/contracts';
+import { ActivityPage, ActivityView, CreateActivityRequest, EmailBodyView, ListActivitiesQuery, Subjects, UpdateActivityRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -62,6 +62,15 @@ export class ActivitiesController {
     const activity = await this.rpc.request(Subjects.activity.activities.get, { id }, ctx);
     setEtag(reply, activity);
     return activity;
+  }
+
+  @RequirePermission('activities', 'read')
+  @Get(':id/email-body')
+  @ApiOperation({ summary: 'The stored text of a synced email (kept only when the tenant’s Gmail settings store bodies)' })
+  @ApiOkResponse({ type: EmailBodyView })
+  @ApiNotFoundResponse({ description: 'No such activity for the caller, not an email, or no body stored' })
+  emailBody(@Param() { id }: IdParam, @Ctx() ctx: TenantContext): Promise<EmailBodyView> {
+    return this.rpc.request(Subjects.activity.gmail.body, { activity_id: id }, ctx);
   }
 
   @RequirePermission('activities', 'update')

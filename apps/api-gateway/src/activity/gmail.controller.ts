@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -9,7 +9,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ConnectGmailRequest, GmailAuthorizeUrlView, GmailConnectionView, Subjects } from '@engage/contracts';
+import { ConnectGmailRequest, GmailAuthorizeUrlView, GmailConnectionView, GmailSettingsView, Subjects, UpdateGmailSettingsRequest } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
 import { RpcClient } from '@engage/messaging';
 import { RequirePermission } from '../auth/route-access.decorator';
@@ -69,5 +69,22 @@ export class GmailController {
   @ApiNotFoundResponse({ description: 'No mailbox is connected' })
   disconnect(@Ctx() ctx: TenantContext): Promise<GmailConnectionView> {
     return this.rpc.request(Subjects.activity.gmail.disconnect, {}, ctx, { timeoutMs: GOOGLE_TIMEOUT_MS });
+  }
+
+  @RequirePermission('integrations', 'read')
+  @Get('settings')
+  @ApiOperation({ summary: 'The account’s Gmail settings: days of mail a first sync reads, whether message bodies are kept (encrypted) and for how long' })
+  @ApiOkResponse({ type: GmailSettingsView })
+  settings(@Ctx() ctx: TenantContext): Promise<GmailSettingsView> {
+    return this.rpc.request(Subjects.activity.gmail.settings, {}, ctx);
+  }
+
+  @RequirePermission('tenant', 'update')
+  @Put('settings')
+  @ApiOperation({ summary: 'Change the account’s Gmail settings (admins); turning store_bodies off deletes every stored body' })
+  @ApiOkResponse({ type: GmailSettingsView })
+  @ApiBadRequestResponse({ description: '`validation_failed`: days outside 1–365 (retention 1–3650), a non-boolean, or unknown fields' })
+  updateSettings(@Body() body: UpdateGmailSettingsRequest, @Ctx() ctx: TenantContext): Promise<GmailSettingsView> {
+    return this.rpc.request(Subjects.activity.gmail.updateSettings, body, ctx);
   }
 }

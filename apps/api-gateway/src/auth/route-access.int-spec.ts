@@ -76,6 +76,7 @@ describe('gateway route table', () => {
         'POST /v1/auth/password-reset/confirm',
         'POST /v1/auth/refresh',
         'POST /v1/auth/signup',
+        'POST /webhooks/gmail',
         'POST /webhooks/stripe',
         'POST /webhooks/twilio/recording',
         'POST /webhooks/twilio/sms',

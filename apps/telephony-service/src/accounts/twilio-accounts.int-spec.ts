@@ -90,7 +90,7 @@ describe('per-tenant Twilio accounts through the stand-in', () => {
     expect((await kit.calls.get(ctx, call.id)).status).toBe('completed');
 
     // Hang-up goes through the same account (a held call: answered and kept in progress).
-    const held = '+14155556505';
+    const held = '+14155560005'; // …0005: answered and held in progress until hung up (tools/providers/twilio/scenarios.ts)
     const heldContact = await contactAt(ctx, held);
     const ringing = await kit.calls.create(ctx, { contact_id: heldContact.id, rep_phone: REP, from });
     for (let i = 0; i < 200 && (await kit.calls.get(ctx, ringing.id)).status !== 'in-progress'; i++) await sleep(25);

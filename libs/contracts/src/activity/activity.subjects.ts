@@ -8,7 +8,7 @@ import type {
   ListActivitiesQuery,
   UpdateActivityCommand,
 } from './activity.dto';
-import type { ConnectGmailRequest, GmailAuthorizeUrlView, GmailConnectionChangedEvent, GmailConnectionView, GmailPushCommand, GmailPushReply } from './gmail.dto';
+import type { ConnectGmailRequest, EmailBodyCommand, EmailBodyView, GmailAuthorizeUrlView, GmailSettingsView, UpdateGmailSettingsRequest, GmailConnectionChangedEvent, GmailConnectionView, GmailPushCommand, GmailPushReply } from './gmail.dto';
 import type { ActivityCreatedEvent, ActivityDeletedEvent, ActivityMentionCreatedEvent, ActivityUpdatedEvent } from './activity.events';
 
 /** NATS request subjects answered by activity-service (`activity.<entity>.<verb>`), with their types. */
@@ -28,6 +28,11 @@ export const ActivitySubjects = {
     disconnect: rpcSubject<EmptyRequest, GmailConnectionView>('activity.gmail.disconnect'),
     /** A Pub/Sub push from `POST /webhooks/gmail`, with no tenant: the mailbox address finds the connections. */
     push: rpcSubject<GmailPushCommand, GmailPushReply>('activity.gmail.push'),
+    /** The tenant's Gmail settings (read by anyone who may connect, changed by admins). */
+    settings: rpcSubject<EmptyRequest, GmailSettingsView>('activity.gmail.settings.get'),
+    updateSettings: rpcSubject<UpdateGmailSettingsRequest, GmailSettingsView>('activity.gmail.settings.update'),
+    /** The stored text of a synced message (when the tenant stores bodies), for whoever may read its activity. */
+    body: rpcSubject<EmailBodyCommand, EmailBodyView>('activity.gmail.body'),
   },
 } as const;
 

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Allow, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Allow, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /**
  * Where a user's Gmail connection stands (SPEC sections 4 and 6):
@@ -76,4 +76,52 @@ export interface GmailConnectionChangedEvent {
   change: 'connected' | 'disconnected' | 'needs_reconsent';
   /** For needs_reconsent: what Google answered (e.g. `invalid_grant`). */
   reason: string | null;
+}
+
+/** `GET /v1/integrations/gmail/settings`: what the tenant's admins chose for every mailbox of the tenant. */
+export class GmailSettingsView {
+  @ApiProperty({ minimum: 1, maximum: 365, description: 'Days of mail the first sync of a mailbox reads (and a resync after Gmail dropped its history)' })
+  initial_sync_days: number;
+
+  @ApiProperty({ description: 'Whether the plain text of synced messages is stored (encrypted with the tenant’s key); off: only subject, snippet and participants' })
+  store_bodies: boolean;
+
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 3650, description: 'Stored bodies older than this many days are deleted; null: kept while the activity exists' })
+  body_retention_days: number | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: string | null;
+}
+
+/** `PUT /v1/integrations/gmail/settings` (admins): the fields given are set, the others kept. Turning `store_bodies` off deletes the bodies stored. */
+export class UpdateGmailSettingsRequest {
+  @ApiPropertyOptional({ minimum: 1, maximum: 365, example: 30 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  initial_sync_days?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  store_bodies?: boolean;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 3650 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  body_retention_days?: number | null;
+}
+
+/** `GET /v1/activities/{id}/email-body`: the stored text of a synced message. */
+export class EmailBodyView {
+  @ApiProperty({ format: 'uuid' }) activity_id: string;
+  @ApiProperty({ description: 'The message’s text/plain part (or its HTML part as text), at most 100,000 characters' }) text: string;
+  @ApiProperty({ description: 'Whether the text was cut at 100,000 characters' }) truncated: boolean;
+}
+
+export class EmailBodyCommand {
+  @IsUUID()
+  activity_id: string;
 }
