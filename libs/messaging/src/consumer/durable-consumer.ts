@@ -49,9 +49,16 @@ export interface DurableConsumerOptions<TPayload> {
    * commit's cost is shared by up to `batch` events. Each event has its own savepoint: one that
    * fails is rolled back alone and then retried by itself, as without batching. With
    * `concurrency`, that many batches are applied at once, each of a different tenant: one tenant's
-   * events are applied in stream order.
+   * events are applied in stream order (unless `tenantOrder` is false).
    */
   batch?: number;
+  /**
+   * Batch mode with `concurrency`: whether one tenant's events wait for each other (default true).
+   * False lets several workers apply one tenant's events at once, for consumers whose effect does
+   * not depend on what came before (a call recorded on a timeline): a busy tenant is not limited to
+   * one worker.
+   */
+  tenantOrder?: boolean;
   /** The schema holding this service's inbox and applied_versions tables. */
   schema: string;
   db: TenantDatabase;
@@ -143,7 +150,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
           await new Promise<void>((resolve) => signal.waiting.push(resolve));
           continue;
         }
-        if (picked.tenant) busy.add(picked.tenant);
+        if (picked.tenant && this.options.tenantOrder !== false) busy.add(picked.tenant);
         try {
           await this.processBatch(picked.batch).catch((error: unknown) =>
             this.options.logger.error({ err: error, consumer: this.options.name, events: picked.batch.length }, 'event batch failed'),
