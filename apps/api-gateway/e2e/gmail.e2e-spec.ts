@@ -1,4 +1,5 @@
 import { DEFAULT_GMAIL_FIXTURE } from '@engage/providers/gmail';
+import WebSocket from 'ws';
 import { api, e2eStack, newTenant, newUser, type TenantSession } from '@engage/testing';
 
 /**
@@ -62,6 +63,24 @@ async function contact(session: TenantSession, email: string): Promise<string> {
   return res.body.id;
 }
 
+/** The latest seq of the user's realtime stream: an `after` beyond it gets `reset` and then `ready` with it, nothing replayed. */
+async function latestSeq(token: string): Promise<number> {
+  const ws = new WebSocket(`${e2eStack.gatewayUrl().replace(/^http/, 'ws')}/v1/realtime`);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token, after: 2_147_483_647 })));
+      ws.on('message', (raw) => {
+        const frame = JSON.parse(String(raw)) as { type: string; seq?: number };
+        if (frame.type === 'ready') resolve(Number(frame.seq));
+      });
+      setTimeout(() => reject(new Error('no ready frame')), 10_000);
+    });
+  } finally {
+    ws.close();
+  }
+}
+
 /** Every email activity on a contact's timeline. */
 async function emailsOf(session: TenantSession, contactId: string): Promise<Activity[]> {
   const all: Activity[] = [];
@@ -108,6 +127,11 @@ describe('Gmail sync through the gateway', () => {
     expect({ missing: missing.length, doubled: doubled.length, total: onTimelines.length }).toEqual({ missing: 0, doubled: 0, total: BULK_COUNT });
     const byGmailId = new Map(onTimelines.map((a) => [a.payload.gmail_message_id, a]));
     for (const m of mailbox.messages) expect(`<${byGmailId.get(m.id)!.payload.message_id}>`).toBe(m.messageId);
+
+    // Every new activity was announced: the audit trail and the owner's realtime stream record each one. (Waiting
+    // for them here also keeps this burst from delaying the next tests' events.)
+    await until('the audit trail to record every email', async () => (await api<{ rows_checked: number }>('/v1/audit/verify', { token: tenant.accessToken })).body.rows_checked >= BULK_COUNT, 240_000, 1000);
+    await until('the owner’s realtime stream to hold every email', async () => (await latestSeq(tenant.accessToken)) >= BULK_COUNT, 240_000, 1000);
   });
 
   describe('two reps of one tenant', () => {

@@ -1,11 +1,12 @@
 import type { ApiKeyView, TenantView, UserView } from '@engage/contracts';
-import type { ApiKeyEntity } from './api-keys/api-key.entity';
-import type { TenantEntity } from './tenants/tenant.entity';
-import type { UserEntity } from './users/user.entity';
+import type { ApiKeyRow } from './api-keys/api-keys.repository';
+import type { TenantRow } from './tenants/tenants.repository';
+import type { UserSummary } from './users/users.repository';
 
+// Rows carry Dates; the views send them as `toISOString()` does (milliseconds, UTC).
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export const toUserView = (u: UserEntity): UserView => ({
+export const toUserView = (u: UserSummary): UserView => ({
   id: u.id,
   email: u.email,
   full_name: u.fullName,
@@ -19,7 +20,7 @@ export const toUserView = (u: UserEntity): UserView => ({
   version: u.version,
 });
 
-export const toTenantView = (t: TenantEntity): TenantView => ({
+export const toTenantView = (t: TenantRow): TenantView => ({
   id: t.id,
   name: t.name,
   slug: t.slug,
@@ -31,7 +32,7 @@ export const toTenantView = (t: TenantEntity): TenantView => ({
   version: t.version,
 });
 
-export const toApiKeyView = (k: ApiKeyEntity): ApiKeyView => ({
+export const toApiKeyView = (k: ApiKeyRow): ApiKeyView => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,

@@ -4,7 +4,7 @@
  * Doing it inside the transaction would announce what a rollback may still undo.
  *
  * `afterCommit(tx, callback)` registers `callback` on a transaction that {@link TenantDatabase}
- * opened (as a `Tx` or, for user-service's repositories, an entity manager). When the transaction
+ * opened (as a `Tx`). When the transaction
  * commits, the callbacks run in order, after the commit and before `transaction(...)` resolves;
  * when it rolls back they are dropped. They are best-effort: a callback that fails is reported to
  * `onAfterCommitError` and never turns a committed transaction into a failed call, so the callback

@@ -80,22 +80,6 @@ export class TenantDatabase {
   }
 
   /**
-   * The same transaction as {@link transaction}, handed over as TypeORM's entity manager, for
-   * user-service's repositories, which are still written against TypeORM entities. New code
-   * takes a {@link Tx}.
-   */
-  async entityTransaction<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    assertTenantId(tenantId);
-    return withAfterCommit<T, EntityManager>((register) =>
-      this.dataSource.transaction(async (manager) => {
-        register(manager);
-        await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-        return work(manager);
-      }),
-    );
-  }
-
-  /**
    * Runs `work` in one transaction with no tenant bound and the cross-tenant flag of `reason`
    * set: it sees only what the policies of that reason allow (and tables that hold no tenant's
    * rows). Grep for `acrossTenants(` to find every place that spans tenants.
@@ -109,15 +93,6 @@ export class TenantDatabase {
         return work(tx);
       }),
     );
-  }
-
-  /** Like {@link acrossTenants}, with TypeORM's entity manager (user-service's repositories). */
-  async entitiesAcrossTenants<T>(reason: CrossTenantReason, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!CrossTenantReasons.includes(reason)) throw new TypeError(`unknown cross-tenant reason: ${String(reason)}`);
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config($1, 'on', true)`, [`app.${reason}`]);
-      return work(manager);
-    });
   }
 
   /** One round trip to the database, for health checks. */

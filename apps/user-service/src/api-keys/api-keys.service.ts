@@ -37,7 +37,7 @@ export class ApiKeysService {
   async list(ctx: RequestContext): Promise<{ data: ApiKeyView[] }> {
     assertAllowed(ctx, 'api_keys', 'read');
     await this.assertModuleEnabled(ctx.tenantId);
-    const rows = await this.db.entityTransaction(ctx.tenantId, (tx) => this.keys.list(tx, ctx.tenantId));
+    const rows = await this.db.transaction(ctx.tenantId, (tx) => this.keys.list(tx, ctx.tenantId));
     return { data: rows.map(toApiKeyView) };
   }
 
@@ -49,7 +49,7 @@ export class ApiKeysService {
       throw new ValidationError('The expiry must be in the future.', { fields: { expires_at: ['must be in the future'] } });
     }
     const key = issueScopedToken('ek', ctx.tenantId);
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       const row = await this.keys.insert(tx, {
         tenantId: ctx.tenantId,
         id: randomUUID(),
@@ -72,7 +72,7 @@ export class ApiKeysService {
 
   async revoke(ctx: RequestContext, id: string): Promise<ApiKeyView> {
     assertAllowed(ctx, 'api_keys', 'delete');
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       const existing = await this.keys.find(tx, ctx.tenantId, id);
       if (!existing) throw new NotFoundError('API key', id);
       const row = await this.keys.revoke(tx, ctx.tenantId, id);
@@ -86,7 +86,7 @@ export class ApiKeysService {
    * made (403 module_not_enabled); revoking stays possible, so a downgraded tenant can clean up.
    */
   private async assertModuleEnabled(tenantId: string): Promise<void> {
-    const tenant = await this.db.entityTransaction(tenantId, (tx) => this.tenants.find(tx, tenantId));
+    const tenant = await this.db.transaction(tenantId, (tx) => this.tenants.find(tx, tenantId));
     if (!tenant || !effectiveModules(tenant, new Date()).includes('api_keys')) throw new ModuleNotEnabledError('api_keys');
   }
 
@@ -95,7 +95,7 @@ export class ApiKeysService {
     const tenantId = tenantOfScopedToken('ek', key);
     const invalid = new UnauthorizedError('The API key is not valid.');
     if (!tenantId) throw invalid;
-    const reply = await this.db.entityTransaction(tenantId, async (tx) => {
+    const reply = await this.db.transaction(tenantId, async (tx) => {
       const row = await this.keys.findByHash(tx, tenantId, sha256(key));
       if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
       const creator = await this.users.findById(tx, tenantId, row.createdBy);

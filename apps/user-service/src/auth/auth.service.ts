@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import {
   cleanEmail,
   Events,
@@ -16,7 +15,7 @@ import {
   type TokenPairView,
 } from '@engage/contracts';
 import type { RequestContext, TenantContext } from '@engage/context';
-import { afterCommit, TenantDatabase } from '@engage/database';
+import { afterCommit, TenantDatabase, type Tx } from '@engage/database';
 import { BadRequestError, DomainError, UnauthorizedError, ValidationError } from '@engage/errors';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
@@ -27,8 +26,7 @@ import { newTenantBilling } from '../billing/entitlements';
 import { MfaService } from '../mfa/mfa.service';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { slugCandidates } from '../tenants/slug';
-import type { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { type UserRow, UsersRepository } from '../users/users.repository';
 import { toTenantView } from '../views';
 import { LinkMailer } from './link-mailer';
 import { LoginThrottle } from './login-throttle';
@@ -72,7 +70,7 @@ export class AuthService {
     const tenantId = randomUUID();
     const userId = randomUUID();
     const tctx = inTenant(ctx, tenantId);
-    return this.db.entityTransaction(tenantId, async (tx) => {
+    return this.db.transaction(tenantId, async (tx) => {
       const slug = await this.claimFreeSlug(tx, input.company_name, tenantId);
       const tenant = await this.tenants.insert(tx, {
         id: tenantId,
@@ -109,16 +107,16 @@ export class AuthService {
   async login(ctx: RequestContext, input: LoginCommand): Promise<TokenPairView | MfaChallengeView> {
     // Counted before anything is checked: see LoginThrottle.
     await this.throttle.takeAttempt(input.tenant, input.email, input.ip);
-    const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
+    const tenantId = await this.db.acrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) {
       await burnPasswordCheck(input.password);
       throw new UnauthorizedError(BAD_CREDENTIALS);
     }
     const tctx = inTenant(ctx, tenantId);
-    const user = await this.db.entityTransaction(tenantId, (tx) => this.users.findByEmail(tx, tenantId, input.email));
+    const user = await this.db.transaction(tenantId, (tx) => this.users.findByEmail(tx, tenantId, input.email));
     const ok = user?.isActive && user.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await burnPasswordCheck(input.password);
     if (!ok || !user) {
-      await this.db.entityTransaction(tenantId, (tx) =>
+      await this.db.transaction(tenantId, (tx) =>
         recordEvent(this.outbox, tx, tctx, Events.user.loginFailed, { id: user?.id ?? tenantId }, {
           user_id: user?.id ?? null,
           ip: input.ip,
@@ -137,9 +135,9 @@ export class AuthService {
     const challenge = await this.challenges.takeGuess(input.mfa_token);
     if (!challenge) throw expired();
     const tctx = inTenant(ctx, challenge.tenantId);
-    const user = await this.db.entityTransaction(challenge.tenantId, (tx) => this.users.findById(tx, challenge.tenantId, challenge.userId));
+    const user = await this.db.transaction(challenge.tenantId, (tx) => this.users.findById(tx, challenge.tenantId, challenge.userId));
     if (!user?.isActive) throw expired();
-    const valid = await this.db.entityTransaction(challenge.tenantId, (tx) => this.mfa.verifyLoginCode(tx, user, input.code));
+    const valid = await this.db.transaction(challenge.tenantId, (tx) => this.mfa.verifyLoginCode(tx, user, input.code));
     if (!valid) {
       // The fifth wrong code ends the step.
       if (challenge.guess >= MAX_MFA_GUESSES) await this.challenges.end(input.mfa_token);
@@ -154,7 +152,7 @@ export class AuthService {
     const tenantId = refreshToken ? tenantOfScopedToken('rt', refreshToken) : null;
     if (!refreshToken || !tenantId) throw new UnauthorizedError('The refresh token is not valid.');
     const tctx = inTenant(ctx, tenantId);
-    const outcome = await this.db.entityTransaction(tenantId, async (tx) => {
+    const outcome = await this.db.transaction(tenantId, async (tx) => {
       const row = await this.families.lockToken(tx, tenantId, sha256(refreshToken));
       if (!row) return { error: 'invalid' as const };
       if (row.usedAt || row.revokedAt) {
@@ -189,7 +187,7 @@ export class AuthService {
       throw new BadRequestError('An API key has no session to log out of; revoke the key with DELETE /v1/api-keys/{id}.', { credential: 'api_key' });
     }
     await this.revocations.revokeAccessToken(input.jti, input.exp);
-    await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    await this.db.transaction(ctx.tenantId, async (tx) => {
       if (input.refresh_token && tenantOfScopedToken('rt', input.refresh_token) === ctx.tenantId) {
         const row = await this.families.lockToken(tx, ctx.tenantId, sha256(input.refresh_token));
         if (row && row.userId === ctx.userId) await this.families.revoke(tx, ctx.tenantId, row.familyId);
@@ -215,7 +213,7 @@ export class AuthService {
     const invalid = () => new DomainError('invalid_token', 400, 'The link is invalid or has expired; ask for a new one.');
     if (!tenantId) throw invalid();
     const tctx = inTenant(ctx, tenantId);
-    const result = await this.db.entityTransaction(tenantId, async (tx) => {
+    const result = await this.db.transaction(tenantId, async (tx) => {
       const row = await this.tokens.findOpenOneTime(tx, tenantId, sha256(input.token));
       if (!row) return null;
       // The user's row lock orders this against other links of the same user being issued or
@@ -245,7 +243,7 @@ export class AuthService {
    * service by a direct request once this transaction has committed (ADR 0024), so no event, outbox
    * row or log line ever holds it.
    */
-  async issueOneTimeToken(tx: EntityManager, ctx: TenantContext, user: UserEntity, purpose: 'password_reset' | 'invitation') {
+  async issueOneTimeToken(tx: Tx, ctx: TenantContext, user: UserRow, purpose: 'password_reset' | 'invitation') {
     await this.tokens.voidOpenOneTimeOfUser(tx, ctx.tenantId, user.id);
     const token = issueScopedToken('pr', ctx.tenantId);
     const ttl = purpose === 'invitation' ? 7 * 24 * 60 * 60 * 1000 : RESET_TTL_MS;
@@ -270,9 +268,9 @@ export class AuthService {
   }
 
   private async createResetToken(ctx: RequestContext, input: PasswordResetRequest): Promise<void> {
-    const tenantId = await this.db.entitiesAcrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
+    const tenantId = await this.db.acrossTenants('slug_lookup', (tx) => this.tenants.tenantIdBySlug(tx, input.tenant.toLowerCase()));
     if (!tenantId) return;
-    await this.db.entityTransaction(tenantId, async (tx) => {
+    await this.db.transaction(tenantId, async (tx) => {
       const found = await this.users.findByEmail(tx, tenantId, input.email);
       const user = found && (await this.users.findByIdForUpdate(tx, tenantId, found.id));
       if (!user?.isActive || !user.passwordHash) return;
@@ -280,8 +278,8 @@ export class AuthService {
     });
   }
 
-  private async completeLogin(ctx: TenantContext, user: UserEntity, ip: string, method: 'password' | 'mfa'): Promise<TokenPairView> {
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+  private async completeLogin(ctx: TenantContext, user: UserRow, ip: string, method: 'password' | 'mfa'): Promise<TokenPairView> {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       await this.users.touchLogin(tx, ctx.tenantId, user.id);
       await recordEvent(this.outbox, tx, { ...ctx, userId: user.id }, Events.user.loginSucceeded, { id: user.id }, {
         user_id: user.id,
@@ -292,7 +290,7 @@ export class AuthService {
     });
   }
 
-  private async claimFreeSlug(tx: EntityManager, companyName: string, tenantId: string): Promise<string> {
+  private async claimFreeSlug(tx: Tx, companyName: string, tenantId: string): Promise<string> {
     for (const candidate of slugCandidates(companyName)) {
       if (await this.tenants.claimSlug(tx, candidate, tenantId)) return candidate;
     }

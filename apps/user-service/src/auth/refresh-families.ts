@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { ACCESS_TOKEN_TTL_S } from '@engage/contracts';
-import type { RefreshTokenEntity } from './refresh-token.entity';
+import type { Tx } from '@engage/database';
 import { Revocations } from './revocations';
-import { TokensRepository } from './tokens.repository';
+import { type RefreshTokenRow, TokensRepository } from './tokens.repository';
 
 /**
  * A refresh family is one sign-in: the refresh tokens descended from one login, each issued with
@@ -23,7 +22,7 @@ export class RefreshFamilies {
    * revocation of the same family wait for each other instead of deadlocking). While the family
    * is locked no successor can be issued behind a revocation's back.
    */
-  async lockToken(tx: EntityManager, tenantId: string, tokenHash: string): Promise<RefreshTokenEntity | null> {
+  async lockToken(tx: Tx, tenantId: string, tokenHash: string): Promise<RefreshTokenRow | null> {
     const found = await this.tokens.findRefresh(tx, tenantId, tokenHash);
     if (!found) return null;
     await this.tokens.lockFamily(tx, tenantId, found.familyId);
@@ -35,7 +34,7 @@ export class RefreshFamilies {
    * the transaction commits: if Redis cannot be written the request fails and nothing is
    * revoked, rather than the refresh tokens dying while their access tokens live on.
    */
-  async revoke(tx: EntityManager, tenantId: string, familyId: string): Promise<void> {
+  async revoke(tx: Tx, tenantId: string, familyId: string): Promise<void> {
     const live = await this.tokens.revokeFamily(tx, tenantId, familyId, ACCESS_TOKEN_TTL_S);
     await this.revocations.revokeAccessTokens(live);
   }

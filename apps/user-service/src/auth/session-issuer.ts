@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { REFRESH_TOKEN_TTL_S, type TokenPairView } from '@engage/contracts';
+import type { Tx } from '@engage/database';
 import { sha256 } from '../crypto/secret-box';
-import type { UserEntity } from '../users/user.entity';
+import type { UserRow } from '../users/users.repository';
 import { toUserView } from '../views';
 import { issueScopedToken } from './scoped-token';
 import { SigningKeysService } from './signing-keys.service';
@@ -17,7 +17,7 @@ export class SessionIssuer {
     private readonly tokens: TokensRepository,
   ) {}
 
-  async issue(tx: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<TokenPairView> {
+  async issue(tx: Tx, user: UserRow, familyId: string = randomUUID()): Promise<TokenPairView> {
     const refreshToken = issueScopedToken('rt', user.tenantId);
     const access = await this.keys.sign({ userId: user.id, tenantId: user.tenantId, role: user.role });
     await this.tokens.insertRefresh(tx, {

@@ -1,14 +1,13 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { IsNull } from 'typeorm';
 import { SecretBox } from '@engage/config';
 import { ACCESS_TOKEN_TTL_S, type JwksReply, type PublicJwk, type Role } from '@engage/contracts';
 import type { Logger } from '@engage/logging';
 import { TenantDatabase } from '@engage/database';
 import { LOGGER, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { UserConfig } from '../config';
-import { SigningKeyEntity } from './signing-key.entity';
+import { activeSigningKey, allSigningKeys, insertSigningKey, lockSigningKeys, retireSigningKey } from './signing-keys.sql';
 
 const ROTATE_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
 /** A retired key keeps verifying until every token it signed has expired. */
@@ -60,7 +59,7 @@ export class SigningKeysService implements OnModuleInit {
   }
 
   async jwks(): Promise<JwksReply> {
-    const rows = await this.db.entitiesAcrossTenants('signing_keys', (tx) => tx.getRepository(SigningKeyEntity).find({ order: { createdAt: 'DESC' } }));
+    const rows = await this.db.acrossTenants('signing_keys', (tx) => allSigningKeys(tx));
     const keys = rows
       .filter((r) => !r.retiredAt || Date.now() - r.retiredAt.getTime() < VERIFY_RETIRED_FOR_MS)
       .map((r) => r.publicJwk as unknown as PublicJwk);
@@ -75,22 +74,20 @@ export class SigningKeysService implements OnModuleInit {
    * signed with it end at their next refresh, rather than the service refusing to start.
    */
   private async loadOrRotate(unreadableKid?: string): Promise<void> {
-    const row = await this.db.entitiesAcrossTenants('signing_keys', async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))`);
-      const repo = tx.getRepository(SigningKeyEntity);
-      const current = await repo.findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const row = await this.db.acrossTenants('signing_keys', async (tx) => {
+      await lockSigningKeys(tx);
+      const current = await activeSigningKey(tx);
       const usable =
         current && current.kid !== unreadableKid && Date.now() - current.createdAt.getTime() < ROTATE_AFTER_MS ? current : null;
       if (usable) return usable;
-      if (current && !current.retiredAt) await repo.update({ kid: current.kid }, { retiredAt: new Date() });
+      if (current && !current.retiredAt) await retireSigningKey(tx, current.kid, new Date());
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       const kid = randomUUID();
       const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA', use: 'sig' };
       const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-      const created = repo.create({ kid, alg: 'EdDSA', publicJwk: jwk, privateKeyEnc: this.box.encrypt(pem, KEY_SCOPE), retiredAt: null });
-      await repo.insert(created as never);
+      const created = await insertSigningKey(tx, { kid, alg: 'EdDSA', publicJwk: jwk, privateKeyEnc: this.box.encrypt(pem, KEY_SCOPE) });
       this.logger.info({ kid }, 'new access-token signing key');
-      return (await repo.findOneByOrFail({ kid }));
+      return created;
     });
     let pem: string;
     try {

@@ -84,7 +84,7 @@ describe('billing with the Stripe stand-in', () => {
   async function newTenant(plan: PlanName = 'basic', status: BillingStatus = 'canceled', extra: Record<string, unknown> = {}): Promise<TenantContext> {
     const tenantId = randomUUID();
     const userId = randomUUID();
-    await db.entityTransaction(tenantId, async (tx) => {
+    await db.transaction(tenantId, async (tx) => {
       await tenants.insert(tx, {
         id: tenantId,
         name: 'Acme',
@@ -109,7 +109,7 @@ describe('billing with the Stripe stand-in', () => {
     return systemContext({ tenantId, userId, role: 'admin' }) as TenantContext;
   }
 
-  const tenantRow = (ctx: TenantContext) => db.entityTransaction(ctx.tenantId, (tx) => tenants.find(tx, ctx.tenantId));
+  const tenantRow = (ctx: TenantContext) => db.transaction(ctx.tenantId, (tx) => tenants.find(tx, ctx.tenantId));
   const planChanges = async (ctx: TenantContext) => (await outboxEvents(db, SCHEMA, ctx.tenantId)).filter((e) => e.subject === 'evt.user.tenant.plan_changed');
   const sessionIdOf = (url: string) => url.split('/').pop()!;
   /** The stand-in's events about one object (it keeps every test's events). */

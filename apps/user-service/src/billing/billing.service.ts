@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import Stripe from 'stripe';
-import type { EntityManager } from 'typeorm';
 import {
   type BillingRedirectView,
   type BillingStatus,
@@ -16,15 +15,14 @@ import {
 } from '@engage/contracts';
 import { assertAllowed } from '@engage/access';
 import type { RequestContext, TenantContext } from '@engage/context';
-import { afterCommit, TenantDatabase } from '@engage/database';
+import { afterCommit, TenantDatabase, type Tx } from '@engage/database';
 import { BadRequestError, DomainError, NotFoundError } from '@engage/errors';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter } from '@engage/messaging';
 import { LOGGER, REDIS, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { UserConfig } from '../config';
 import { recordEvent } from '../identity-events';
-import type { TenantEntity } from '../tenants/tenant.entity';
-import { TenantsRepository } from '../tenants/tenants.repository';
+import { TenantsRepository, type TenantRow } from '../tenants/tenants.repository';
 import { UsersRepository } from '../users/users.repository';
 import {
   effectiveModules,
@@ -138,7 +136,7 @@ export class BillingService {
   async subscription(ctx: RequestContext): Promise<SubscriptionView> {
     assertAllowed(ctx, 'billing', 'read');
     const now = new Date();
-    const { tenant, seatsUsed } = await this.db.entityTransaction(ctx.tenantId, async (tx) => ({
+    const { tenant, seatsUsed } = await this.db.transaction(ctx.tenantId, async (tx) => ({
       tenant: await this.tenants.find(tx, ctx.tenantId),
       seatsUsed: await this.users.countSeats(tx, ctx.tenantId),
     }));
@@ -201,11 +199,11 @@ export class BillingService {
     }
     // An event that is not newer than the applied state is not trusted as it is: the current
     // subscription is fetched (before the transaction), and applied instead.
-    const stored = await this.db.entityTransaction(tenantId, (tx) => this.tenants.find(tx, tenantId));
+    const stored = await this.db.transaction(tenantId, (tx) => this.tenants.find(tx, tenantId));
     if (!stored) return { received: true };
     const current =
       fetched ?? (snapshot && snapshotIsNewer(event.created, stored.billingSyncedAt) ? snapshot : await this.callStripe(() => this.stripe.subscriptions.retrieve(subscriptionId)));
-    await this.db.entityTransaction(tenantId, async (tx) => {
+    await this.db.transaction(tenantId, async (tx) => {
       const tenant = await this.tenants.findForUpdate(tx, tenantId);
       if (!tenant) return;
       if (tenant.stripeCustomerId && customerIdOf(current.customer) !== tenant.stripeCustomerId) {
@@ -219,7 +217,7 @@ export class BillingService {
   }
 
   /** Writes the subscription's state onto the tenant, emits plan_changed, and publishes read-only in Redis. */
-  private async apply(tx: EntityManager, ctx: TenantContext, tenant: TenantEntity, sub: Stripe.Subscription, event: Stripe.Event): Promise<void> {
+  private async apply(tx: Tx, ctx: TenantContext, tenant: TenantRow, sub: Stripe.Subscription, event: Stripe.Event): Promise<void> {
     const now = new Date();
     const status = statusFromStripe(sub.status);
     const item = sub.items.data[0];
@@ -280,7 +278,7 @@ export class BillingService {
 
   /** The tenant's subscription when Stripe still bills it (active, trialing or past due), else null. */
   private async liveSubscription(tenantId: string): Promise<Stripe.Subscription | null> {
-    const tenant = await this.db.entityTransaction(tenantId, (tx) => this.tenants.find(tx, tenantId));
+    const tenant = await this.db.transaction(tenantId, (tx) => this.tenants.find(tx, tenantId));
     if (!tenant?.stripeSubscriptionId) return null;
     const sub = await this.callStripe(() => this.stripe.subscriptions.retrieve(tenant.stripeSubscriptionId!));
     return ['active', 'trialing', 'past_due'].includes(sub.status) && sub.items.data.length > 0 ? sub : null;
@@ -288,7 +286,7 @@ export class BillingService {
 
   /** The tenant's Stripe customer, created on first use (idempotent: one customer per tenant). */
   private async customerOf(ctx: RequestContext & { tenantId: string }): Promise<string> {
-    const tenant = await this.db.entityTransaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
+    const tenant = await this.db.transaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
     if (!tenant) throw new NotFoundError('Tenant');
     if (tenant.stripeCustomerId) return tenant.stripeCustomerId;
     const customer = await this.callStripe(() =>
@@ -298,7 +296,7 @@ export class BillingService {
         { idempotencyKey: `customer:${tenant.id}` },
       ),
     );
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       const locked = await this.tenants.findForUpdate(tx, ctx.tenantId);
       if (locked?.stripeCustomerId) return locked.stripeCustomerId;
       await this.tenants.update(tx, ctx.tenantId, { stripeCustomerId: customer.id });
@@ -321,10 +319,10 @@ export class BillingService {
 }
 
 /** Whether applying `changes` would change anything a user or the gateway can see. */
-function materiallyDifferent(tenant: TenantEntity, changes: Partial<TenantEntity>): boolean {
+function materiallyDifferent(tenant: TenantRow, changes: Partial<TenantRow>): boolean {
   const same = (a: unknown, b: unknown) =>
     a instanceof Date || b instanceof Date ? (a as Date | null)?.getTime() === (b as Date | null)?.getTime() : JSON.stringify(a) === JSON.stringify(b);
-  return Object.entries(changes).some(([key, value]) => !same(tenant[key as keyof TenantEntity], value));
+  return Object.entries(changes).some(([key, value]) => !same(tenant[key as keyof TenantRow], value));
 }
 
 /** The tenant a subscription belongs to, from the metadata our checkout put on it. */

@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { authenticator } from 'otplib';
-import type { EntityManager } from 'typeorm';
 import { SecretBox } from '@engage/config';
 import { Events, type MfaActivatedView, type MfaEnrollView } from '@engage/contracts';
 import type { TenantContext } from '@engage/context';
-import { TenantDatabase } from '@engage/database';
+import { TenantDatabase, type Tx } from '@engage/database';
 import { ConflictError, DomainError, NotFoundError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
 import { SERVICE_CONFIG } from '@engage/service-runtime';
 import type { UserConfig } from '../config';
 import { sha256 } from '../crypto/secret-box';
 import { recordEvent } from '../identity-events';
-import type { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { type UserRow, UsersRepository } from '../users/users.repository';
 
 authenticator.options = { window: 1 };
 const RECOVERY_CODES = 10;
@@ -35,7 +33,7 @@ export class MfaService {
   }
 
   async enroll(ctx: TenantContext): Promise<MfaEnrollView> {
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       const user = await this.requireUser(tx, ctx);
       if (user.mfaEnabled) throw new ConflictError('Two-factor sign-in is already on; turn it off first to enrol again.');
       const secret = authenticator.generateSecret();
@@ -45,7 +43,7 @@ export class MfaService {
   }
 
   async activate(ctx: TenantContext, code: string): Promise<MfaActivatedView> {
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       const user = await this.requireUser(tx, ctx);
       if (user.mfaEnabled) throw new ConflictError('Two-factor sign-in is already on.');
       if (!user.mfaSecretEnc) throw new DomainError('mfa_not_enrolled', 400, 'Enrol first: request a secret, add it to your authenticator, then confirm a code.');
@@ -58,7 +56,7 @@ export class MfaService {
   }
 
   async disable(ctx: TenantContext, code: string): Promise<{ mfa_enabled: false }> {
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       const user = await this.requireUser(tx, ctx);
       if (!user.mfaEnabled) return { mfa_enabled: false as const };
       if (!(await this.verifyLoginCode(tx, user, code))) throw invalidCode();
@@ -69,7 +67,7 @@ export class MfaService {
   }
 
   /** A current TOTP code not used before, or an unused recovery code (either is then spent). */
-  async verifyLoginCode(tx: EntityManager, user: UserEntity, code: string): Promise<boolean> {
+  async verifyLoginCode(tx: Tx, user: UserRow, code: string): Promise<boolean> {
     if (!user.mfaEnabled || !user.mfaSecretEnc) return false;
     if (/^\d{6}$/.test(code)) return this.spendTotpCode(tx, user, code);
     // Decided by the database, not by the copy of the user read earlier: a code is spent once.
@@ -77,7 +75,7 @@ export class MfaService {
   }
 
   /** A current code (one step of clock drift either way) not used before; it is then spent. */
-  private async spendTotpCode(tx: EntityManager, user: UserEntity, code: string): Promise<boolean> {
+  private async spendTotpCode(tx: Tx, user: UserRow, code: string): Promise<boolean> {
     if (!user.mfaSecretEnc || !/^\d{6}$/.test(code)) return false;
     const delta = authenticator.checkDelta(code, this.box.decrypt(user.mfaSecretEnc, user.tenantId));
     if (delta === null) return false;
@@ -85,7 +83,7 @@ export class MfaService {
     return this.users.spendTotpStep(tx, user.tenantId, user.id, step);
   }
 
-  private async requireUser(tx: EntityManager, ctx: TenantContext): Promise<UserEntity> {
+  private async requireUser(tx: Tx, ctx: TenantContext): Promise<UserRow> {
     const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, ctx.userId!);
     if (!user) throw new NotFoundError('User');
     return user;

@@ -21,7 +21,7 @@ export class TenantsService {
 
   async get(ctx: RequestContext): Promise<TenantView> {
     assertAllowed(ctx, 'tenant', 'read');
-    const tenant = await this.db.entityTransaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
+    const tenant = await this.db.transaction(ctx.tenantId, (tx) => this.tenants.find(tx, ctx.tenantId));
     if (!tenant) throw new NotFoundError('Tenant');
     return toTenantView(tenant);
   }
@@ -29,7 +29,7 @@ export class TenantsService {
   /** The tenant's enabled modules, for any caller acting in the tenant (see Subjects.user.tenant.modules). */
   async modules(ctx: RequestContext): Promise<TenantModulesView> {
     const tctx = requireTenant(ctx);
-    const tenant = await this.db.entityTransaction(tctx.tenantId, (tx) => this.tenants.find(tx, tctx.tenantId));
+    const tenant = await this.db.transaction(tctx.tenantId, (tx) => this.tenants.find(tx, tctx.tenantId));
     if (!tenant) throw new NotFoundError('Tenant');
     // What is in force now: a trial that ended or a cancelled subscription narrows it to basic.
     return { enabled_modules: effectiveModules(tenant, new Date()) };
@@ -44,7 +44,7 @@ export class TenantsService {
     if (input.settings && JSON.stringify(input.settings).length > 10_000) {
       throw new ValidationError('Settings are too large.', { fields: { settings: ['at most 10,000 characters of JSON'] } });
     }
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       const current = await this.tenants.find(tx, ctx.tenantId);
       if (!current) throw new NotFoundError('Tenant');
       if (input.if_match !== undefined && input.if_match !== current.version) throw new PreconditionFailedError();

@@ -13,8 +13,7 @@ import {
   DEFAULT_PAGE_LIMIT,
 } from '@engage/contracts';
 import type { RequestContext } from '@engage/context';
-import type { EntityManager } from 'typeorm';
-import { TenantDatabase } from '@engage/database';
+import { TenantDatabase, type Tx } from '@engage/database';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '@engage/errors';
 import { OutboxWriter } from '@engage/messaging';
 import { assertAllowed, assertSignedIn } from '@engage/access';
@@ -28,9 +27,8 @@ import { seatAllowance } from '../billing/entitlements';
 import { SeatLimitError } from '../billing/entitlement-errors';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { toUserView } from '../views';
-import type { UserEntity } from './user.entity';
 import { decodeCursor, encodeCursor } from './cursor';
-import { UsersRepository } from './users.repository';
+import { type UserRow, UsersRepository } from './users.repository';
 
 /** User administration within a tenant (SPEC section 4, identity). */
 @Injectable()
@@ -56,7 +54,7 @@ export class UsersService {
     assertAllowed(ctx, 'users', 'read');
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const { rows, hasMore } = await this.db.entityTransaction(ctx.tenantId, (tx) => this.users.page(tx, ctx.tenantId, { limit, after, role: query.role }));
+    const { rows, hasMore } = await this.db.transaction(ctx.tenantId, (tx) => this.users.page(tx, ctx.tenantId, { limit, after, role: query.role }));
     const last = rows[rows.length - 1];
     return {
       data: rows.map(toUserView),
@@ -76,7 +74,7 @@ export class UsersService {
     assertAllowed(ctx, 'users', 'create');
     if (input.password) assertPasswordAcceptable(input.password, input.email);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    return this.db.transaction(ctx.tenantId, async (tx) => {
       await this.assertSeatFree(tx, ctx.tenantId);
       if (await this.users.emailTaken(tx, ctx.tenantId, input.email)) {
         throw new ConflictError('A user with this email already exists.', { field: 'email' }, 'duplicate');
@@ -113,7 +111,7 @@ export class UsersService {
       throw new ForbiddenError();
     }
     if (input.is_active === false) return this.deactivate(ctx, input.id);
-    const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    const view = await this.db.transaction(ctx.tenantId, async (tx) => {
       // Reactivating someone takes a seat (checked first: the tenant row is locked before the user's, as on create).
       if (input.is_active === true) {
         const target = await this.users.findById(tx, ctx.tenantId, input.id);
@@ -151,7 +149,7 @@ export class UsersService {
   async deactivate(ctx: RequestContext, id: string): Promise<UserView> {
     assertAllowed(ctx, 'users', 'delete');
     if (id === ctx.userId) throw new BusinessRuleError('cannot_deactivate_self', 'You cannot deactivate yourself.');
-    const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    const view = await this.db.transaction(ctx.tenantId, async (tx) => {
       await this.users.lockAdminSet(tx, ctx.tenantId);
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, id);
       if (!user) throw new NotFoundError('User', id);
@@ -169,7 +167,7 @@ export class UsersService {
   /** Role changes take effect at once: the user's current access tokens are voided. */
   async setRole(ctx: RequestContext, input: SetRoleCommand): Promise<UserView> {
     assertAllowed(ctx, 'users', 'update');
-    const view = await this.db.entityTransaction(ctx.tenantId, async (tx) => {
+    const view = await this.db.transaction(ctx.tenantId, async (tx) => {
       await this.users.lockAdminSet(tx, ctx.tenantId);
       const user = await this.users.findByIdForUpdate(tx, ctx.tenantId, input.id);
       if (!user) throw new NotFoundError('User', input.id);
@@ -191,7 +189,7 @@ export class UsersService {
    * A new user or invitation needs a free paid seat (the trial's allowance while trialing). The
    * tenant row is locked so that two admins adding the last seat at once cannot both get it.
    */
-  private async assertSeatFree(tx: EntityManager, tenantId: string): Promise<void> {
+  private async assertSeatFree(tx: Tx, tenantId: string): Promise<void> {
     const tenant = await this.tenants.findForUpdate(tx, tenantId);
     if (!tenant) throw new NotFoundError('Tenant');
     const used = await this.users.countSeats(tx, tenantId);
@@ -203,7 +201,7 @@ export class UsersService {
    * A tenant keeps at least one active admin. Called with the admin set locked (lockAdminSet),
    * so the count cannot change before this transaction commits.
    */
-  private async assertNotLastAdmin(tx: EntityManager, tenantId: string, user: UserEntity): Promise<void> {
+  private async assertNotLastAdmin(tx: Tx, tenantId: string, user: UserRow): Promise<void> {
     if (user.role !== 'admin' || !user.isActive) return;
     if ((await this.users.countActiveAdmins(tx, tenantId)) <= 1) {
       throw new BusinessRuleError('last_admin', 'A tenant needs at least one active admin.');
