@@ -29,22 +29,23 @@ export class GmailCredentials {
   }
 
   seal(tenantId: string, secret: string): string {
-    this.assertCanSeal();
-    return this.box!.encrypt(secret, gmailSecretScope(tenantId));
+    return this.opened().encrypt(secret, gmailSecretScope(tenantId));
   }
 
   open(tenantId: string, sealed: string): string {
-    this.assertCanSeal();
-    return this.box!.decrypt(sealed, gmailSecretScope(tenantId));
+    return this.opened().decrypt(sealed, gmailSecretScope(tenantId));
   }
 
   sealBody(tenantId: string, body: string): string {
-    this.assertCanSeal();
-    return this.box!.encrypt(body, emailBodyScope(tenantId));
+    return this.opened().encrypt(body, emailBodyScope(tenantId));
   }
 
   openBody(tenantId: string, sealed: string): string {
+    return this.opened().decrypt(sealed, emailBodyScope(tenantId));
+  }
+
+  private opened(): SecretBox {
     this.assertCanSeal();
-    return this.box!.decrypt(sealed, emailBodyScope(tenantId));
+    return this.box!;
   }
 }

@@ -141,6 +141,10 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     const wakeWorkers = () => {
       for (const wake of signal.waiting.splice(0)) wake();
     };
+    // At most this many events wait here; beyond it the pull pauses (they stay at JetStream, whose
+    // ack wait does not run out on events nobody is applying yet).
+    const queueMax = Math.max(64, 4 * (this.options.batch ?? 1) * Math.max(1, this.options.concurrency ?? 1));
+    const roomWaiters: Array<() => void> = [];
     const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 1) }, async () => {
       for (;;) {
         const picked = queue.length > 0 ? takeBatch(queue, this.options.batch ?? 1, busy) : null;
@@ -150,6 +154,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
           await new Promise<void>((resolve) => signal.waiting.push(resolve));
           continue;
         }
+        for (const resume of roomWaiters.splice(0)) resume();
         if (picked.tenant && this.options.tenantOrder !== false) busy.add(picked.tenant);
         try {
           await this.processBatch(picked.batch).catch((error: unknown) =>
@@ -162,12 +167,16 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       }
     });
     for await (const msg of messages) {
+      while (queue.length >= queueMax && !this.stopped) await new Promise<void>((resume) => roomWaiters.push(resume));
       queue.push(msg);
-      wakeWorkers();
+      // An event of a tenant a worker is applying waits for that worker, which wakes the others when it is done.
+      const tenant = tenantOf(msg);
+      if (!tenant || !busy.has(tenant)) wakeWorkers();
     }
     ended = true;
     wakeWorkers();
     await Promise.all(workers);
+    for (const resume of roomWaiters.splice(0)) resume();
   }
 
   /** Applies `msgs` (one tenant's) in one transaction, a savepoint each; the ones that failed go through `process` alone. */
@@ -314,6 +323,19 @@ function decodeEnvelope<TPayload>(msg: JsMsg): EventEnvelope<TPayload> | null {
   }
 }
 
+/** Each queued message's tenant, read once: a long queue is scanned on every pick. */
+const tenantOfMessage = new WeakMap<JsMsg, string | null>();
+
+/** The tenant of the event a message carries (null when it is not an event envelope), decoded once per message. */
+function tenantOf(msg: JsMsg): string | null {
+  let tenant = tenantOfMessage.get(msg);
+  if (tenant === undefined) {
+    tenant = decodeEnvelope(msg)?.tenant_id ?? null;
+    tenantOfMessage.set(msg, tenant);
+  }
+  return tenant;
+}
+
 /**
  * Takes from `queue` up to `size` messages of the first queued tenant not in `busy` (its earliest
  * ones, in order), keeping the others' order; null when every queued message is a busy tenant's. A
@@ -321,15 +343,15 @@ function decodeEnvelope<TPayload>(msg: JsMsg): EventEnvelope<TPayload> | null {
  */
 function takeBatch(queue: JsMsg[], size: number, busy: ReadonlySet<string>): { tenant: string | null; batch: JsMsg[] } | null {
   const start = queue.findIndex((msg) => {
-    const tenant = decodeEnvelope(msg)?.tenant_id;
+    const tenant = tenantOf(msg);
     return !tenant || !busy.has(tenant);
   });
   if (start < 0) return null;
-  const tenant = decodeEnvelope(queue[start])?.tenant_id ?? null;
+  const tenant = tenantOf(queue[start]);
   if (!tenant) return { tenant: null, batch: queue.splice(start, 1) };
   const batch: JsMsg[] = [];
   for (let i = start; i < queue.length && batch.length < size; ) {
-    if (decodeEnvelope(queue[i])?.tenant_id === tenant) batch.push(...queue.splice(i, 1));
+    if (tenantOf(queue[i]) === tenant) batch.push(...queue.splice(i, 1));
     else i++;
   }
   return { tenant, batch };

@@ -8,7 +8,7 @@ import { createDataSource, TenantDatabase } from '@engage/database';
 import { createLogger } from '@engage/logging';
 import { NatsServerProcess, testEnv } from '@engage/testing';
 import { encodeJson } from '../connection';
-import { DurableConsumer } from '../consumer/durable-consumer';
+import { DurableConsumer, type DurableConsumerOptions } from '../consumer/durable-consumer';
 import { ensureStream } from '../jetstream/streams';
 import { messagingEntities } from './outbox.entities';
 import { OutboxRelay } from './outbox-relay';
@@ -105,6 +105,19 @@ describe('outbox → JetStream → durable consumer', () => {
     await nc.jetstream().publish(envelope.type, encodeJson(envelope), { msgID: envelope.id });
   }
 
+  /** A consumer of this run's `<prefix>.<kind>` events on the telephony stream, with the test's database, NATS and logger. */
+  const consumerOf = async <T,>(kind: string, options: Omit<DurableConsumerOptions<T>, 'stream' | 'filterSubject' | 'schema' | 'db' | 'js' | 'jsm' | 'logger'>) =>
+    new DurableConsumer<T>({
+      stream: EventStreams.telephony.name,
+      filterSubject: `${subjectPrefix}.${kind}`,
+      schema: 'telephony',
+      db,
+      js: nc.jetstream(),
+      jsm: await nc.jetstreamManager(),
+      logger,
+      ...options,
+    });
+
   const inboxCount = (consumer: string) =>
     db.transaction(tenantId, async (tx) => Number((await tx.query(`SELECT count(*) AS n FROM telephony.inbox WHERE consumer = $1`, [consumer]))[0].n));
 
@@ -173,15 +186,8 @@ describe('outbox → JetStream → durable consumer', () => {
   it('ignores an event older than the version already applied', async () => {
     const name = `versions-${randomUUID().slice(0, 8)}`;
     const applied: number[] = [];
-    const consumer = new DurableConsumer<{ v: number }>({
+    const consumer = await consumerOf<{ v: number }>('versioned', {
       name,
-      stream: EventStreams.telephony.name,
-      filterSubject: `${subjectPrefix}.versioned`,
-      schema: 'telephony',
-      db,
-      js: nc.jetstream(),
-      jsm: await nc.jetstreamManager(),
-      logger,
       handle: async (_tx, event) => {
         applied.push(event.version);
       },
@@ -201,15 +207,8 @@ describe('outbox → JetStream → durable consumer', () => {
     const applied: number[] = [];
     let running = 0;
     let mostAtOnce = 0;
-    const consumer = new DurableConsumer<{ v: number }>({
+    const consumer = await consumerOf<{ v: number }>('every', {
       name,
-      stream: EventStreams.telephony.name,
-      filterSubject: `${subjectPrefix}.every`,
-      schema: 'telephony',
-      db,
-      js: nc.jetstream(),
-      jsm: await nc.jetstreamManager(),
-      logger,
       versions: 'every',
       concurrency: 4,
       handle: async (_tx, event) => {
@@ -240,15 +239,8 @@ describe('outbox → JetStream → durable consumer', () => {
     const announced: number[] = [];
     const transactions = new Set<object>();
     let failedOnce = false;
-    const consumer = new DurableConsumer<{ n: number }>({
+    const consumer = await consumerOf<{ n: number }>('batched', {
       name,
-      stream: EventStreams.telephony.name,
-      filterSubject: `${subjectPrefix}.batched`,
-      schema: 'telephony',
-      db,
-      js: nc.jetstream(),
-      jsm: await nc.jetstreamManager(),
-      logger,
       batch: 16,
       concurrency: 2,
       handle: async (tx, event) => {
@@ -283,15 +275,8 @@ describe('outbox → JetStream → durable consumer', () => {
     const runningTenants = new Set<string>();
     let sameTenantAtOnce = false;
     let tenantsAtOnce = 0;
-    const consumer = new DurableConsumer<{ n: number }>({
+    const consumer = await consumerOf<{ n: number }>('ordered', {
       name,
-      stream: EventStreams.telephony.name,
-      filterSubject: `${subjectPrefix}.ordered`,
-      schema: 'telephony',
-      db,
-      js: nc.jetstream(),
-      jsm: await nc.jetstreamManager(),
-      logger,
       versions: 'every',
       batch: 4,
       concurrency: 4,
@@ -329,16 +314,9 @@ describe('outbox → JetStream → durable consumer', () => {
     const name = `failing-${randomUUID().slice(0, 8)}`;
     const dlq = nc.subscribe(`dlq.${name}`, { max: 1 });
     let attempts = 0;
-    const consumer = new DurableConsumer({
+    const consumer = await consumerOf('poison', {
       name,
-      stream: EventStreams.telephony.name,
-      filterSubject: `${subjectPrefix}.poison`,
       maxDeliver: 3,
-      schema: 'telephony',
-      db,
-      js: nc.jetstream(),
-      jsm: await nc.jetstreamManager(),
-      logger,
       handle: async () => {
         attempts += 1;
         throw new Error('projection store rejected the row');
