@@ -1,3 +1,4 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from '@engage/logging';
 
@@ -27,5 +28,34 @@ export class RecurringJob {
   async stop(): Promise<void> {
     if (this.scheduler.doesExist('interval', this.name)) this.scheduler.deleteInterval(this.name);
     await this.running;
+  }
+}
+
+/**
+ * A provider whose {@link runOnce} repeats every `intervalMs` while the service runs, as the
+ * scheduler's job `name`: started once the application has booted, stopped at shutdown after the
+ * round in hand. Tests call `runOnce` directly.
+ */
+export abstract class RecurringTask implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly job: RecurringJob;
+
+  protected constructor(
+    scheduler: SchedulerRegistry,
+    name: string,
+    logger: Logger,
+    private readonly intervalMs: number,
+  ) {
+    this.job = new RecurringJob(scheduler, name, logger);
+  }
+
+  /** One round of the work. */
+  abstract runOnce(): Promise<unknown>;
+
+  onApplicationBootstrap(): void {
+    this.job.start(this.intervalMs, () => this.runOnce());
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -1,11 +1,11 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Events, RESTORE_WINDOW_DAYS } from '@engage/contracts';
 import { systemContext, type TenantContext } from '@engage/context';
 import { TenantDatabase, timeOrderedId } from '@engage/database';
 import type { Logger } from '@engage/logging';
 import { OutboxWriter, outboxEvent } from '@engage/messaging';
-import { LOGGER, RecurringJob, SERVICE_CONFIG } from '@engage/service-runtime';
+import { LOGGER, RecurringTask, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { CrmConfig } from '../config';
 import { contactChangedEvents } from '../deals/deal-events';
 import { DealsRepository } from '../deals/deals.repository';
@@ -33,9 +33,7 @@ export interface PurgeRound {
 const PURGE_JOB = 'crm-contact-purge';
 
 @Injectable()
-export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly job: RecurringJob;
-
+export class ContactPurger extends RecurringTask {
   constructor(
     private readonly db: TenantDatabase,
     private readonly deals: DealsRepository,
@@ -44,16 +42,7 @@ export class ContactPurger implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
     scheduler: SchedulerRegistry,
   ) {
-    this.job = new RecurringJob(scheduler, PURGE_JOB, logger);
-  }
-
-  /** Runs a round every PURGE_INTERVAL_MS, as the scheduler's `crm-contact-purge` job (stopped by it at shutdown). */
-  onApplicationBootstrap(): void {
-    this.job.start(this.config.PURGE_INTERVAL_MS, () => this.runOnce());
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.job.stop();
+    super(scheduler, PURGE_JOB, logger, config.PURGE_INTERVAL_MS);
   }
 
   /** One round over the tenants that have contacts past the window (exposed for tests). */

@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from '@engage/logging';
-import { LOGGER, RecurringJob, SERVICE_CONFIG } from '@engage/service-runtime';
+import { LOGGER, RecurringTask, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { CrmConfig } from '../config';
 import { ImportsRepository } from './imports.repository';
 
@@ -24,25 +24,14 @@ const SWEEP_JOB = 'crm-import-sweep';
  * harmless, and a chunk arriving meanwhile keeps its upload.
  */
 @Injectable()
-export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly job: RecurringJob;
-
+export class ImportSweeper extends RecurringTask {
   constructor(
     private readonly imports: ImportsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: CrmConfig,
     scheduler: SchedulerRegistry,
   ) {
-    this.job = new RecurringJob(scheduler, SWEEP_JOB, logger);
-  }
-
-  /** Runs a round every IMPORT_SWEEP_INTERVAL_MS, as the scheduler's `crm-import-sweep` job (stopped by it at shutdown). */
-  onApplicationBootstrap(): void {
-    this.job.start(this.config.IMPORT_SWEEP_INTERVAL_MS, () => this.runOnce());
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.job.stop();
+    super(scheduler, SWEEP_JOB, logger, config.IMPORT_SWEEP_INTERVAL_MS);
   }
 
   /** One round over every tenant's silent uploads (exposed for tests). */

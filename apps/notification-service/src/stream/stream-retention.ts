@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from '@engage/logging';
-import { LOGGER, RecurringJob, SERVICE_CONFIG } from '@engage/service-runtime';
+import { LOGGER, RecurringTask, SERVICE_CONFIG } from '@engage/service-runtime';
 import type { NotificationConfig } from '../config';
 import { UserStreams } from './user-streams';
 
@@ -13,24 +13,14 @@ const RETENTION_JOB = 'notification-stream-retention';
  * NOTIFICATION_STREAM_RETENTION_INTERVAL_MS on each replica; deleting twice is harmless.
  */
 @Injectable()
-export class StreamRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly job: RecurringJob;
-
+export class StreamRetention extends RecurringTask {
   constructor(
     private readonly streams: UserStreams,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
     scheduler: SchedulerRegistry,
   ) {
-    this.job = new RecurringJob(scheduler, RETENTION_JOB, logger);
-  }
-
-  onApplicationBootstrap(): void {
-    this.job.start(this.config.NOTIFICATION_STREAM_RETENTION_INTERVAL_MS, () => this.runOnce());
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.job.stop();
+    super(scheduler, RETENTION_JOB, logger, config.NOTIFICATION_STREAM_RETENTION_INTERVAL_MS);
   }
 
   /** One round (exposed for tests): the number of entries deleted. */
