@@ -131,8 +131,9 @@ try {
     },
   });
 
-  say(`baseline: reading the ${MESSAGES}-message mailbox with the SDK alone…`);
-  const base = await bareRead(standIn);
+  say(`baseline: reading the ${MESSAGES}-message mailbox with the SDK alone, twice (the faster read counts)…`);
+  const reads = [await bareRead(standIn), await bareRead(standIn)];
+  const base = reads.reduce((best, r) => (r.read / r.seconds > best.read / best.seconds ? r : best));
 
   const tenant = await benchTenant('GmailBench');
   for (const email of CONTACTS) {
@@ -192,7 +193,7 @@ Initial sync of a mailbox of ${MESSAGES} messages over 29 days with three corres
 
 | target | messages | seconds | messages/s | ratio |
 |---|---|---|---|---|
-| baseline: the same mailbox read with @googleapis/gmail alone (list, metadata get of each, ${CONCURRENCY} at a time), nothing stored | ${base.read} | ${base.seconds.toFixed(1)} | ${rate(base.read, base.seconds)} | 1.00 |
+| baseline: the same mailbox read with @googleapis/gmail alone (list, metadata get of each, ${CONCURRENCY} at a time), nothing stored; the faster of two reads (${reads.map((r) => rate(r.read, r.seconds)).join(' and ')} messages/s) | ${base.read} | ${base.seconds.toFixed(1)} | ${rate(base.read, base.seconds)} | 1.00 |
 | Engage: connect → list, fetch, match participants (crm-service), one email activity per message with its event, in steps of 100 | ${done.messages_imported} | ${seconds.toFixed(1)} | ${rate(MESSAGES, seconds)} | ${ratio} |
 
 Checked message by message in the database: ${missing} missing, ${doubled} doubled.
