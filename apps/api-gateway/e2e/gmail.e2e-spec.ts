@@ -1,6 +1,6 @@
 import { DEFAULT_GMAIL_FIXTURE } from '@engage/providers/gmail';
 import WebSocket from 'ws';
-import { api, e2eStack, newTenant, newUser, type TenantSession } from '@engage/testing';
+import { api, e2eStack, newTenant, newUser, type TenantSession, until } from '@engage/testing';
 
 /**
  * Gmail sync end to end: the stack's Gmail stand-in (tools/providers/gmail) holds the mailboxes,
@@ -18,7 +18,6 @@ const ERIN = 'erin@other.test';
 type Connection = { status: string; email_address: string | null; initial_sync_done: boolean; messages_seen: number; messages_imported: number; last_error: string | null; lag_seconds: number | null };
 type Activity = { id: string; type: string; contact_id: string; subject: string; payload: { message_id: string | null; gmail_message_id: string; mailbox: string } };
 type Page<T> = { data: T[]; page: { next_cursor: string | null } };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const gmail = () => e2eStack.provider('gmail');
 
 async function control<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
@@ -30,16 +29,6 @@ async function control<T = Record<string, unknown>>(path: string, body?: unknown
   const json = (await res.json()) as T;
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /** Connects `mailbox` for the user of `token` through the gateway, consenting at the stand-in as that mailbox. */

@@ -5,3 +5,4 @@ export * from './nats-server';
 export * from './test-certificates';
 export * from './mail-inbox';
 export * from './time-zones';
+export * from './until';

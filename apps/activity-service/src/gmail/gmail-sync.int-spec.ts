@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TenantContext } from '@engage/context';
+import { until } from '@engage/testing';
 import { domainError } from '@engage/testing/kit';
 import { type GmailKit, startGmailKit } from '../test-support/gmail-test-kit';
 
@@ -15,17 +16,6 @@ jest.setTimeout(60_000);
 
 const ALICE = 'alice@engage.test';
 const BOB = 'bob@engage.test';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 let kit: GmailKit;
 beforeAll(async () => {
@@ -33,31 +23,11 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-/** A tenant with Alice and Bob as reps and the default fixture's correspondents as contacts. */
-function tenantWithContacts() {
-  const alice = kit.newTenant();
-  const bob = kit.users.as(alice, 'rep');
-  const contact = (email: string) => {
-    const id = randomUUID();
-    kit.contacts.add(alice.tenantId, email, id);
-    return id;
-  };
-  return {
-    alice,
-    bob,
-    dana: contact('dana@customer.test'),
-    frank: contact('frank@prospect.test'),
-    gina: contact('gina@kunde.test'),
-    legacy: contact('legacy@oldsystem.test'),
-    noreply: contact('noreply@tool.test'),
-  };
-}
-
 describe('connecting a mailbox', () => {
   beforeEach(() => kit.control('/reset', {}));
 
   it('exchanges the code with PKCE, stores the grant sealed, and syncs the last 30 days once', async () => {
-    const t = tenantWithContacts();
+    const t = kit.tenantWithContacts();
     const view = await kit.connectAs(t.alice, ALICE);
     expect(view).toMatchObject({ status: 'syncing', email_address: ALICE });
 
@@ -92,7 +62,7 @@ describe('connecting a mailbox', () => {
   });
 
   it('gives one activity per message when two reps of the tenant have the same thread', async () => {
-    const t = tenantWithContacts();
+    const t = kit.tenantWithContacts();
     await kit.connectAs(t.alice, ALICE);
     await kit.connectAs(t.bob, BOB);
     const emails = await kit.emails(t.alice.tenantId);
@@ -106,7 +76,7 @@ describe('connecting a mailbox', () => {
   });
 
   it('writes a message once per contact on it, and nothing for mail with no contact', async () => {
-    const t = tenantWithContacts();
+    const t = kit.tenantWithContacts();
     const cc = randomUUID();
     kit.contacts.add(t.alice.tenantId, BOB, cc); // Bob is also a contact of the tenant here
     await kit.connectAs(t.alice, ALICE);
@@ -120,7 +90,7 @@ describe('connecting a mailbox', () => {
   });
 
   it('keeps two syncs of one mailbox (two replicas) from running at once and doubles nothing', async () => {
-    const t = tenantWithContacts();
+    const t = kit.tenantWithContacts();
     await kit.control('/mailboxes/alice@engage.test/generate', { count: 600, days: 10, contacts: ['dana@customer.test'] });
     const view = await kit.service.connect(t.alice, await kit.consentAs(t.alice, ALICE));
     expect(view.status).toBe('syncing');
@@ -135,10 +105,10 @@ describe('connecting a mailbox', () => {
 });
 
 describe('after the first sync', () => {
-  let t: ReturnType<typeof tenantWithContacts>;
+  let t: ReturnType<GmailKit['tenantWithContacts']>;
   beforeEach(async () => {
     await kit.control('/reset', {});
-    t = tenantWithContacts();
+    t = kit.tenantWithContacts();
     await kit.connectAs(t.alice, ALICE);
   });
 
@@ -345,80 +315,3 @@ describe('bad input', () => {
   });
 });
 
-describe('tenant settings and stored bodies', () => {
-  let t: ReturnType<typeof tenantWithContacts>;
-  let admin: TenantContext;
-  beforeEach(async () => {
-    await kit.control('/reset', {});
-    t = tenantWithContacts();
-    admin = kit.users.as(t.alice, 'admin');
-  });
-
-  const bodyRows = (tenantId: string) => kit.db.transaction(tenantId, (tx) => tx.query<{ activity_id: string; body_sealed: string }>(`SELECT activity_id, body_sealed FROM activity.email_bodies WHERE tenant_id = $1`, [tenantId]));
-
-  it('reads the defaults, lets admins change them and refuses others with 403', async () => {
-    expect(await kit.settings.get(t.alice)).toEqual({ initial_sync_days: 30, store_bodies: false, body_retention_days: null, updated_at: null });
-    expect(await domainError(kit.settings.update(t.alice, { store_bodies: true }))).toMatchObject({ status: 403 });
-    const changed = await kit.settings.update(admin, { initial_sync_days: 60 });
-    expect(changed).toMatchObject({ initial_sync_days: 60, store_bodies: false, body_retention_days: null });
-    expect(await kit.settings.update(admin, { body_retention_days: 90 })).toMatchObject({ initial_sync_days: 60, body_retention_days: 90 });
-    expect(await kit.settings.update(admin, { body_retention_days: null })).toMatchObject({ initial_sync_days: 60, body_retention_days: null });
-    expect(await kit.settings.get(kit.newTenant())).toMatchObject({ initial_sync_days: 30 });
-  });
-
-  it('reads as many days back as the tenant chose', async () => {
-    await kit.settings.update(admin, { initial_sync_days: 60 });
-    await kit.connectAs(t.alice, ALICE);
-    const ids = (await kit.emails(t.alice.tenantId)).map((e) => e.payload.message_id);
-    expect(ids).toContain('kickoff-old@customer.test');
-    expect(ids).toHaveLength(7);
-  });
-
-  it('keeps bodies only when the tenant stores them, sealed, readable by who may read the activity, and gone when turned off', async () => {
-    await kit.connectAs(t.alice, ALICE);
-    expect(await bodyRows(t.alice.tenantId)).toEqual([]);
-    await kit.settings.update(admin, { store_bodies: true });
-    await kit.connectAs(t.bob, BOB);
-    const emails = await kit.emails(t.alice.tenantId);
-    const demo = emails.find((e) => e.payload.message_id === 'demo-1@prospect.test')!;
-    const rows = await bodyRows(t.alice.tenantId);
-    expect(rows.map((r) => r.activity_id)).toEqual([demo.id]);
-    expect(rows[0].body_sealed).toMatch(/^v1\./);
-    expect(rows[0].body_sealed).not.toContain('demo');
-    expect(await kit.settings.body(t.bob, demo.id)).toEqual({ activity_id: demo.id, text: 'Hello Bob, could we see a demo next week?', truncated: false });
-
-    // A message synced before bodies were stored has none; another tenant's id answers 404 like an unknown one.
-    const renewal = emails.find((e) => e.payload.message_id === 'renewal-1@customer.test')!;
-    expect(await domainError(kit.settings.body(t.bob, renewal.id))).toMatchObject({ status: 404 });
-    expect(await domainError(kit.settings.body(kit.newTenant(), demo.id))).toMatchObject({ status: 404 });
-
-    await kit.settings.update(admin, { store_bodies: false });
-    expect(await bodyRows(t.alice.tenantId)).toEqual([]);
-    expect(await domainError(kit.settings.body(t.bob, demo.id))).toMatchObject({ status: 404 });
-  });
-
-  it('decodes text in its charset, falls back to the HTML part, and deletes bodies with their activity and past the retention', async () => {
-    await kit.settings.update(admin, { store_bodies: true });
-    await kit.connectAs(t.alice, ALICE);
-    const emails = await kit.emails(t.alice.tenantId);
-    const german = emails.find((e) => e.payload.message_id === 'rechnung-42@kunde.test')!;
-    expect((await kit.settings.body(t.alice, german.id)).text).toBe('Grüße aus München: die Überweisung ist unterwegs.');
-    await kit.control(`/mailboxes/${ALICE}/messages`, { from: 'dana@customer.test', to: [ALICE], subject: 'html only', html: '<p>Hello <b>Alice</b></p><script>x()</script><p>Q&amp;A</p>', messageId: '<html-1@customer.test>', ageHours: 0 });
-    const html = await until('the html message', async () => (await kit.emails(t.alice.tenantId)).find((e) => e.payload.message_id === 'html-1@customer.test'), 5000);
-    await kit.sync.idle();
-    expect((await kit.settings.body(t.alice, html.id)).text).toBe('Hello Alice\nQ&A');
-
-    // Erasing a contact erases its timeline, and the bodies go with it.
-    const before = (await bodyRows(t.alice.tenantId)).length;
-    await kit.db.transaction(t.alice.tenantId, (tx) => tx.query(`DELETE FROM activity.activities WHERE tenant_id = $1 AND contact_id = $2`, [t.alice.tenantId, t.gina]));
-    expect(await bodyRows(t.alice.tenantId)).toHaveLength(before - 1);
-
-    // Past the retention, the next sync deletes them.
-    await kit.settings.update(admin, { body_retention_days: 1 });
-    await kit.db.transaction(t.alice.tenantId, (tx) => tx.query(`UPDATE activity.email_bodies SET created_at = now() - interval '2 days' WHERE tenant_id = $1 AND activity_id = $2`, [t.alice.tenantId, html.id]));
-    await kit.sync.run(t.alice.tenantId, t.alice.userId!);
-    const left = await bodyRows(t.alice.tenantId);
-    expect(left).toHaveLength(before - 2);
-    expect(left.map((r) => r.activity_id)).not.toContain(html.id);
-  });
-});

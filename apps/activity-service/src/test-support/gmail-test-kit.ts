@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -124,9 +124,30 @@ export async function startGmailKit(options: { fixture?: GmailFixture; config?: 
     return view;
   }
 
+  /** A tenant with Alice and Bob as reps and the default fixture's correspondents as contacts. */
+  function tenantWithContacts() {
+    const alice = users.newTenant('rep');
+    const bob = users.as(alice, 'rep');
+    const contact = (email: string) => {
+      const id = randomUUID();
+      contacts.add(alice.tenantId, email, id);
+      return id;
+    };
+    return {
+      alice,
+      bob,
+      dana: contact('dana@customer.test'),
+      frank: contact('frank@prospect.test'),
+      gina: contact('gina@kunde.test'),
+      legacy: contact('legacy@oldsystem.test'),
+      noreply: contact('noreply@tool.test'),
+    };
+  }
+
   return {
     standIn,
     config,
+    tenantWithContacts,
     db,
     users,
     modules,
