@@ -55,7 +55,7 @@ export class EventConsumers {
             versions: meta.versions,
             concurrency: meta.concurrency,
             batch: meta.batch,
-            tenantOrder: meta.tenantOrder,
+            order: meta.order,
             schema: this.definition.schema,
             db: this.db,
             js: this.js,

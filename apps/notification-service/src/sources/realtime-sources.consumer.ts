@@ -10,7 +10,9 @@ import { RecordOwners } from './record-owners';
  * What enters users' realtime streams besides their notifications (SPEC section 4): the progress of
  * calls they placed, of imports they started, and activities on records they own. Each event is
  * handled once per consumer (the inbox row commits with the stream entries it appended); calls and
- * activities, the busy ones, are applied up to 16 of a tenant's per transaction, four transactions at a time.
+ * activities, the busy ones, are applied up to 16 of a tenant's per transaction, four transactions at a time:
+ * one call's updates in order (`order: 'aggregate'`, different calls beside each other), a tenant's new
+ * activities in the order they were created.
  */
 @Injectable()
 export class RealtimeSourcesConsumer {
@@ -25,7 +27,7 @@ export class RealtimeSourcesConsumer {
    * than one already applied to the call is skipped, so a screen never goes back from `completed`
    * to `ringing`. Data: the call, with the status it had before.
    */
-  @OnEvent(Events.telephony.callUpdated, { durable: 'notification-stream-calls', batch: 16, concurrency: 4 })
+  @OnEvent(Events.telephony.callUpdated, { durable: 'notification-stream-calls', batch: 16, concurrency: 4, order: 'aggregate' })
   async onCallUpdated(tx: Tx, event: EventEnvelope<CallUpdatedEvent>): Promise<void> {
     const { call, previous_status } = event.payload;
     if (!call?.owner_id) return;

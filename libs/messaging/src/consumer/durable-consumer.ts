@@ -49,16 +49,19 @@ export interface DurableConsumerOptions<TPayload> {
    * commit's cost is shared by up to `batch` events. Each event has its own savepoint: one that
    * fails is rolled back alone and then retried by itself, as without batching. With
    * `concurrency`, that many batches are applied at once, each of a different tenant: one tenant's
-   * events are applied in stream order (unless `tenantOrder` is false).
+   * events are applied in stream order (see `order`).
    */
   batch?: number;
   /**
-   * Batch mode with `concurrency`: whether one tenant's events wait for each other (default true).
-   * False lets several workers apply one tenant's events at once, for consumers whose effect does
-   * not depend on what came before (a call recorded on a timeline): a busy tenant is not limited to
-   * one worker.
+   * Batch mode with `concurrency`: which events wait for each other (default `tenant`).
+   * - `tenant`: a tenant's events are applied in stream order, by one worker at a time (an audit
+   *   trail chained per tenant);
+   * - `aggregate`: the events of one aggregate (one call, one contact) are, while other aggregates
+   *   of the same tenant go on beside them (a call's updates never overtake each other);
+   * - `none`: no order at all, for effects that do not depend on what came before (a call
+   *   recorded on a timeline carries its own time).
    */
-  tenantOrder?: boolean;
+  order?: 'tenant' | 'aggregate' | 'none';
   /** The schema holding this service's inbox and applied_versions tables. */
   schema: string;
   db: TenantDatabase;
@@ -137,6 +140,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     const queue: JsMsg[] = [];
     const signal: { waiting: Array<() => void> } = { waiting: [] };
     const busy = new Set<string>();
+    const order = this.options.order ?? 'tenant';
     let ended = false;
     const wakeWorkers = () => {
       for (const wake of signal.waiting.splice(0)) wake();
@@ -147,7 +151,7 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
     const roomWaiters: Array<() => void> = [];
     const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 1) }, async () => {
       for (;;) {
-        const picked = queue.length > 0 ? takeBatch(queue, this.options.batch ?? 1, busy) : null;
+        const picked = queue.length > 0 ? takeBatch(queue, this.options.batch ?? 1, busy, order) : null;
         if (!picked) {
           if (ended && queue.length === 0) return;
           // Nothing queued, or only events of tenants other workers are applying: wait for either to change.
@@ -155,13 +159,13 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
           continue;
         }
         for (const resume of roomWaiters.splice(0)) resume();
-        if (picked.tenant && this.options.tenantOrder !== false) busy.add(picked.tenant);
+        for (const key of picked.keys) busy.add(key);
         try {
           await this.processBatch(picked.batch).catch((error: unknown) =>
             this.options.logger.error({ err: error, consumer: this.options.name, events: picked.batch.length }, 'event batch failed'),
           );
         } finally {
-          if (picked.tenant) busy.delete(picked.tenant);
+          for (const key of picked.keys) busy.delete(key);
           wakeWorkers();
         }
       }
@@ -170,8 +174,8 @@ export class DurableConsumer<TPayload = Record<string, unknown>> {
       while (queue.length >= queueMax && !this.stopped) await new Promise<void>((resume) => roomWaiters.push(resume));
       queue.push(msg);
       // An event of a tenant a worker is applying waits for that worker, which wakes the others when it is done.
-      const tenant = tenantOf(msg);
-      if (!tenant || !busy.has(tenant)) wakeWorkers();
+      const key = orderKeyOf(msg, order);
+      if (!key || !busy.has(key)) wakeWorkers();
     }
     ended = true;
     wakeWorkers();
@@ -323,36 +327,53 @@ function decodeEnvelope<TPayload>(msg: JsMsg): EventEnvelope<TPayload> | null {
   }
 }
 
-/** Each queued message's tenant, read once: a long queue is scanned on every pick. */
-const tenantOfMessage = new WeakMap<JsMsg, string | null>();
+/** What the batch loop needs of a queued message, read once: a long queue is scanned on every pick. */
+interface QueuedEvent {
+  tenant: string | null;
+  aggregate: string | null;
+}
+const queuedEvents = new WeakMap<JsMsg, QueuedEvent>();
 
-/** The tenant of the event a message carries (null when it is not an event envelope), decoded once per message. */
-function tenantOf(msg: JsMsg): string | null {
-  let tenant = tenantOfMessage.get(msg);
-  if (tenant === undefined) {
-    tenant = decodeEnvelope(msg)?.tenant_id ?? null;
-    tenantOfMessage.set(msg, tenant);
+function queuedEvent(msg: JsMsg): QueuedEvent {
+  let known = queuedEvents.get(msg);
+  if (!known) {
+    const event = decodeEnvelope(msg);
+    known = { tenant: event?.tenant_id ?? null, aggregate: event ? `${event.tenant_id}/${event.aggregate_type}/${event.aggregate_id}` : null };
+    queuedEvents.set(msg, known);
   }
-  return tenant;
+  return known;
+}
+
+/** The key whose events wait for each other under `order` (null: none, or not an event envelope). */
+function orderKeyOf(msg: JsMsg, order: 'tenant' | 'aggregate' | 'none'): string | null {
+  if (order === 'none') return null;
+  const event = queuedEvent(msg);
+  return order === 'tenant' ? event.tenant : event.aggregate;
 }
 
 /**
- * Takes from `queue` up to `size` messages of the first queued tenant not in `busy` (its earliest
- * ones, in order), keeping the others' order; null when every queued message is a busy tenant's. A
- * message without a readable envelope is taken alone.
+ * Takes from `queue` up to `size` messages of one tenant (a transaction is a tenant's): the first
+ * queued message whose order key no worker holds, and after it the same tenant's messages whose keys
+ * are free too, in queue order, keeping the others' order. Null when every queued message waits for
+ * a busy key. A message without a readable envelope is taken alone. Answers the keys the batch holds.
  */
-function takeBatch(queue: JsMsg[], size: number, busy: ReadonlySet<string>): { tenant: string | null; batch: JsMsg[] } | null {
-  const start = queue.findIndex((msg) => {
-    const tenant = tenantOf(msg);
-    return !tenant || !busy.has(tenant);
-  });
+function takeBatch(queue: JsMsg[], size: number, busy: ReadonlySet<string>, order: 'tenant' | 'aggregate' | 'none'): { batch: JsMsg[]; keys: string[] } | null {
+  const free = (msg: JsMsg) => {
+    const key = orderKeyOf(msg, order);
+    return !key || !busy.has(key);
+  };
+  const start = queue.findIndex(free);
   if (start < 0) return null;
-  const tenant = tenantOf(queue[start]);
-  if (!tenant) return { tenant: null, batch: queue.splice(start, 1) };
+  const tenant = queuedEvent(queue[start]).tenant;
+  if (!tenant) return { batch: queue.splice(start, 1), keys: [] };
   const batch: JsMsg[] = [];
+  const keys = new Set<string>();
   for (let i = start; i < queue.length && batch.length < size; ) {
-    if (tenantOf(queue[i]) === tenant) batch.push(...queue.splice(i, 1));
-    else i++;
+    if (queuedEvent(queue[i]).tenant === tenant && free(queue[i])) {
+      const key = orderKeyOf(queue[i], order);
+      if (key) keys.add(key);
+      batch.push(...queue.splice(i, 1));
+    } else i++;
   }
-  return { tenant, batch };
+  return { batch, keys: [...keys] };
 }

@@ -19,8 +19,8 @@ export interface OnEventOptions {
   concurrency?: number;
   /** Events of one tenant applied in one transaction, at most this many (see DurableConsumerOptions.batch). */
   batch?: number;
-  /** With batch and concurrency: false lets one tenant's events be applied by several workers at once (see DurableConsumerOptions.tenantOrder). */
-  tenantOrder?: boolean;
+  /** With batch and concurrency: which events wait for each other, `tenant` (default), `aggregate` or `none` (see DurableConsumerOptions.order). */
+  order?: 'tenant' | 'aggregate' | 'none';
 }
 
 export interface OnEventMetadata extends OnEventOptions {

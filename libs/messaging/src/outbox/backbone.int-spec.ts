@@ -310,6 +310,39 @@ describe('outbox → JetStream → durable consumer', () => {
     expect(tenantsAtOnce).toBeGreaterThan(1);
   });
 
+  it('with order: aggregate, applies one aggregate’s events in order and other aggregates of the tenant beside them', async () => {
+    const name = `by-aggregate-${randomUUID().slice(0, 8)}`;
+    const aggregates = [randomUUID(), randomUUID(), randomUUID()];
+    const applied = new Map<string, number[]>();
+    const running = new Set<string>();
+    let sameAggregateAtOnce = false;
+    let aggregatesAtOnce = 0;
+    const consumer = await consumerOf<{ n: number }>('by-aggregate', {
+      name,
+      versions: 'every',
+      batch: 2,
+      concurrency: 4,
+      order: 'aggregate',
+      handle: async (_tx, event) => {
+        if (running.has(event.aggregate_id)) sameAggregateAtOnce = true;
+        running.add(event.aggregate_id);
+        aggregatesAtOnce = Math.max(aggregatesAtOnce, running.size);
+        await sleep(event.payload.n < 6 ? 60 : 5);
+        applied.set(event.aggregate_id, [...(applied.get(event.aggregate_id) ?? []), event.payload.n]);
+        running.delete(event.aggregate_id);
+      },
+    });
+    await consumer.start();
+    for (let n = 0; n < 24; n++) await publishEvent('by-aggregate', aggregates[n % 3], n + 1, { n });
+    await until('24 events to be recorded', async () => (await inboxCount(name)) === 24);
+    await consumer.stop();
+    for (const [i, aggregate] of aggregates.entries()) {
+      expect(applied.get(aggregate)).toEqual(Array.from({ length: 8 }, (_, k) => i + 3 * k));
+    }
+    expect(sameAggregateAtOnce).toBe(false);
+    expect(aggregatesAtOnce).toBeGreaterThan(1);
+  });
+
   it('dead-letters an event whose handler keeps failing, with the failure recorded', async () => {
     const name = `failing-${randomUUID().slice(0, 8)}`;
     const dlq = nc.subscribe(`dlq.${name}`, { max: 1 });
