@@ -1,7 +1,7 @@
 import type { TenantContext } from '@engage/context';
 import { until } from '@engage/testing';
 import { domainError } from '@engage/testing/kit';
-import { type GmailKit, startGmailKit } from '../test-support/gmail-test-kit';
+import { ALICE, BOB, type GmailKit, startGmailKit } from '../test-support/gmail-test-kit';
 
 /**
  * The tenant's Gmail settings against the Gmail stand-in and the real database: how far back a
@@ -9,9 +9,6 @@ import { type GmailKit, startGmailKit } from '../test-support/gmail-test-kit';
  * whoever may read the activity, and gone with the activity, when turned off, and past the retention.
  */
 jest.setTimeout(60_000);
-
-const ALICE = 'alice@engage.test';
-const BOB = 'bob@engage.test';
 
 let kit: GmailKit;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { TenantContext } from '@engage/context';
 import { until } from '@engage/testing';
 import { domainError } from '@engage/testing/kit';
-import { type GmailKit, startGmailKit } from '../test-support/gmail-test-kit';
+import { ALICE, BOB, type GmailKit, startGmailKit } from '../test-support/gmail-test-kit';
 
 /**
  * Gmail sync against the Gmail stand-in (tools/providers/gmail) and the real database: connecting
@@ -13,9 +13,6 @@ import { type GmailKit, startGmailKit } from '../test-support/gmail-test-kit';
  * activity per message and contact however many mailboxes and syncs meet it.
  */
 jest.setTimeout(60_000);
-
-const ALICE = 'alice@engage.test';
-const BOB = 'bob@engage.test';
 
 let kit: GmailKit;
 beforeAll(async () => {
@@ -265,6 +262,15 @@ describe('bad input', () => {
     const strange = await kit.consentAs(colleague, BOB);
     expect(await domainError(kit.service.connect(colleague, { code: 'forged', state: strange.state }))).toMatchObject({ status: 400 });
     expect(await domainError(kit.service.connect(colleague, { code: strange.code, state: 'A'.repeat(43) }))).toMatchObject({ status: 400 });
+  });
+
+  it('lets one of several parallel connects with the same state through, and refuses the others with 400', async () => {
+    const consent = await kit.consentAs(ctx, ALICE);
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => kit.service.connect(ctx, consent)));
+    await kit.sync.idle();
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')) expect(o.reason).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(await kit.service.get(ctx)).toMatchObject({ email_address: ALICE });
   });
 
   it('refuses a mailbox another user of the tenant already connected (409), and revokes the new grant', async () => {

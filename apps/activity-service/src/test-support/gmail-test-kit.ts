@@ -24,6 +24,10 @@ import { GoogleMail } from '../gmail/google-mail';
 import { TimelineWriter } from '../timeline/timeline-writer';
 import { KitCrmRecords } from './activity-test-kit';
 
+/** Mailboxes of the stand-in's default fixture (tools/providers/gmail/default-fixture.ts): two reps of one tenant. */
+export const ALICE = 'alice@engage.test';
+export const BOB = 'bob@engage.test';
+
 /** crm-service's contacts, standing in: addresses → contact ids per tenant. */
 export class KitContactMatcher extends ContactMatcher {
   private readonly byTenant = new Map<string, Map<string, string[]>>();
